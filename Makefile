@@ -1,0 +1,49 @@
+# One task runner; the README shows these same targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast lint typecheck fmt bench diagram clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: the main job on the embedded graph: what it holds, then a saved query
+demo: $(STAMP)
+	$(BIN)/umkm-kg info
+	$(BIN)/umkm-kg query run countries-ranked
+
+## test: the whole test suite (servers it needs are started by the tests; see .ci/install-servers)
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+## test-fast: the suite without the real-server tests
+test-fast: $(STAMP)
+	$(BIN)/pytest -m 'not remote'
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## fmt: rewrite the Turtle files in their canonical sorted form
+fmt: $(STAMP)
+	$(BIN)/python -m umkm_kg.turtle ontology/umkm.ttl ontology/shapes.ttl data/umkm.ttl
+
+## bench: validation benchmark (prints time and peak memory)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/validate_batch.py
+
+## diagram: regenerate the model diagram in docs/model.md from the ontology
+diagram: $(STAMP)
+	$(BIN)/python -m umkm_kg.diagram > docs/model.mmd
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""The ``umkm-kg`` command line: a thin layer over :class:`umkm_kg.kg.KnowledgeGraph`.
+
+Exit codes: 0 success (or conforms), 1 data does not conform, 2 bad input or usage,
+3 a remote server failed or timed out.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from .. import __version__
+from ..errors import EXIT_USAGE, UmkmError
+from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from ._common import Lang, Settings, err, report_error
+
+app = typer.Typer(
+    name="umkm-kg",
+    help="Query, validate, add to and export the UMKM knowledge graph (Kota Tangerang, 2016).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+#: Modules under ``umkm_kg.cli`` that each add their commands with ``register(app)``.
+_COMMAND_MODULES: tuple[str, ...] = ("info",)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"umkm-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            envvar="UMKM_KG_DATA",
+            help="Folder of added records (default: the per-user data folder).",
+            file_okay=False,
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            envvar="UMKM_KG_ENDPOINT",
+            help="Query a remote SPARQL 1.1 endpoint instead of the embedded graph. "
+            "Credentials come from UMKM_KG_USER / UMKM_KG_PASSWORD.",
+        ),
+    ] = None,
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="On a remote endpoint: the graph IRI holding the data."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds a query may run.")
+    ] = DEFAULT_TIMEOUT,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="Rows shown before a result is cut.")
+    ] = DEFAULT_MAX_ROWS,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Language of labels and messages.")
+    ] = Lang.en,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Query, validate, add to and export the UMKM knowledge graph."""
+    ctx.obj = Settings(
+        data_dir=data_dir,
+        endpoint=endpoint,
+        graph=graph,
+        timeout=timeout,
+        max_rows=max_rows,
+        lang=lang,
+    )
+
+
+for _name in _COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}").register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``umkm-kg`` console script; returns the exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except UmkmError as exc:
+        return report_error(exc)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""What every command shares: global options, the lazily opened graph, and error reporting."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..errors import UmkmError
+from ..kg import KnowledgeGraph, default_data_dir
+from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+USER_ENV = "UMKM_KG_USER"
+PASSWORD_ENV = "UMKM_KG_PASSWORD"
+
+
+class Lang(str, Enum):
+    """Languages of labels and messages."""
+
+    id = "id"
+    en = "en"
+
+
+@dataclass
+class Settings:
+    """Global options, and the graph they open (opened on first use)."""
+
+    data_dir: Path | None = None
+    endpoint: str | None = None
+    graph: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    lang: Lang = Lang.en
+    _kg: KnowledgeGraph | None = field(default=None, repr=False)
+
+    @property
+    def records_dir(self) -> Path:
+        return self.data_dir or default_data_dir()
+
+    def kg(self) -> KnowledgeGraph:
+        """Open the graph: the embedded default, or ``--endpoint`` through SPARQLWrapper."""
+        if self._kg is None:
+            if self.endpoint:
+                from ..remote import RemoteStore
+
+                store = RemoteStore(
+                    self.endpoint,
+                    graph=self.graph,
+                    user=os.environ.get(USER_ENV),
+                    password=os.environ.get(PASSWORD_ENV),
+                )
+                self._kg = KnowledgeGraph(store, data_dir=self.records_dir)
+            else:
+                self._kg = KnowledgeGraph.embedded(data_dir=self.records_dir)
+        return self._kg
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The :class:`Settings` of the running command."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, Settings):
+        obj = Settings()
+        ctx.find_root().obj = obj
+    return obj
+
+
+def report_error(exc: UmkmError) -> int:
+    """Print a user-facing error (no traceback) and return its exit code."""
+    err.print(f"error: {exc.message}", markup=False)
+    if exc.hint:
+        err.print(exc.hint, markup=False)
+    return exc.exit_code

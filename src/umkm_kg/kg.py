@@ -1,0 +1,107 @@
+"""The knowledge graph: the one object the command line and the web app talk to."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from . import resources
+from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
+from .results import QueryForm, QueryResult
+from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, EmbeddedStore, Store
+
+DATA_DIR_ENV = "UMKM_KG_DATA"
+
+
+def default_data_dir() -> Path:
+    """Where added records live: ``$UMKM_KG_DATA`` or the platform's per-user data directory."""
+    env = os.environ.get(DATA_DIR_ENV)
+    return Path(env) if env else user_data_path("umkm-kg", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Info:
+    """A summary of the graph for ``umkm-kg info``."""
+
+    backend: str
+    triples: int
+    graphs: dict[str, int]
+    classes: dict[str, int]
+    ontology_version: str | None
+    conforms: bool | None = None
+    violations: int = 0
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class KnowledgeGraph:
+    """The UMKM graph behind one store, with the saved-query catalogue and the records store."""
+
+    def __init__(self, store: Store, *, data_dir: Path | None = None) -> None:
+        self.store = store
+        self.data_dir = data_dir
+
+    @classmethod
+    def embedded(cls, *, data_dir: Path | None = None, with_records: bool = True) -> KnowledgeGraph:
+        """Load the bundled ontology and article data (and the records in ``data_dir``)."""
+        store = EmbeddedStore()
+        store.load_file(resources.ONTOLOGY, str(ONTOLOGY_GRAPH))
+        store.load_file(resources.DATA, str(ARTICLE_GRAPH))
+        kg = cls(store, data_dir=data_dir)
+        if with_records:
+            kg._load_records()
+        return kg
+
+    def _load_records(self) -> None:
+        if self.data_dir is None or not isinstance(self.store, EmbeddedStore):
+            return
+        from .records import RecordsStore
+
+        RecordsStore(self.data_dir).load_into(self.store)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """Run an ad-hoc read-only query.
+
+        :raises ForbiddenQuery: an update, SERVICE, LOAD or a FROM outside the graph.
+        :raises BadInput: not valid SPARQL.
+        """
+        from .sparql import check_read_only
+
+        form = check_read_only(sparql)
+        return self.store.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+
+    def info(self) -> Info:
+        """Count triples, graphs and entities per class."""
+        graphs: dict[str, int] = {}
+        if isinstance(self.store, EmbeddedStore):
+            for name in self.store.named_graphs():
+                r = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
+                graphs[name] = int(r.rows[0]["n"])  # type: ignore[call-overload]
+        triples = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        per_class = self.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+        )
+        classes = Counter({str(r["c"]): int(r["n"]) for r in per_class.rows})  # type: ignore[call-overload]
+        version = self.query(
+            "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+            "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v } LIMIT 1"
+        )
+        return Info(
+            backend=self.store.label,
+            triples=int(triples.rows[0]["n"]),  # type: ignore[call-overload]
+            graphs=graphs,
+            classes=dict(classes),
+            ontology_version=str(version.rows[0]["v"]) if version.rows else None,
+        )
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,164 @@
+"""Where the graph lives: one interface, an embedded backend (default) and a remote one.
+
+The embedded backend is pyoxigraph (in memory, or on disk for registry scale); the remote
+backend is any SPARQL 1.1 server through SPARQLWrapper (see ``remote.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .errors import BadInput, QueryTimeout, UmkmError
+from .results import QueryForm, QueryResult, Term, term_from_oxigraph
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a query may run before it is stopped."""
+DEFAULT_MAX_ROWS = 10_000
+"""Rows a SELECT may return before the answer is cut (and said to be cut)."""
+
+
+class Store(ABC):
+    """A SPARQL-queryable graph. Queries see the union of the project's graphs."""
+
+    label: str = "store"
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        form: QueryForm,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """Run a read-only query already checked by :mod:`umkm_kg.sparql`.
+
+        :raises QueryTimeout: past ``timeout`` seconds.
+        :raises RemoteError: for a remote backend that fails.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (files, connections)."""
+
+
+class EmbeddedStore(Store):
+    """The in-process store (pyoxigraph); in memory unless ``path`` is given."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            raise BadInput(f"cannot open the store at {path}: {exc}") from exc
+        self.path = path
+        self.label = f"embedded ({path})" if path else "embedded (in memory)"
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store (for bulk loading and export)."""
+        return self._store
+
+    def load_file(self, path: Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+        """Load an RDF file into the named graph ``graph``.
+
+        :raises BadInput: the file cannot be read or parsed (message has the line).
+        """
+        try:
+            self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise BadInput(f"{path}: {exc}") from exc
+
+    def load_graph(self, graph: Graph, name: str) -> None:
+        """Add an rdflib graph's triples to the named graph ``name``."""
+        self.load_triples(graph, name)
+
+    def load_triples(self, triples: Iterable[tuple[Term, Term, Term]], name: str) -> None:
+        from .results import term_to_oxigraph
+
+        g = ox.NamedNode(name)
+        self._store.extend(
+            ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o), g)  # type: ignore[arg-type]
+            for s, p, o in triples
+        )
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        form: QueryForm,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        # pyoxigraph has no query timeout: the query runs in a worker thread (it releases the
+        # GIL) and the caller stops waiting at the deadline. The abandoned thread finishes on
+        # its own; rows are pulled lazily, so a cut SELECT stops early too.
+        outcome: dict[str, object] = {}
+        cancel = threading.Event()
+
+        def work() -> None:
+            try:
+                outcome["result"] = self._run(sparql, form, max_rows, cancel)
+            except BaseException as exc:  # handed to the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name="umkm-kg-query", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            cancel.set()
+            raise QueryTimeout(
+                f"the query ran longer than {timeout:g} s and was stopped",
+                hint="narrow the query, or allow more time with --timeout",
+            )
+        if "error" in outcome:
+            exc = outcome["error"]
+            if isinstance(exc, UmkmError):
+                raise exc
+            if isinstance(exc, SyntaxError):
+                raise BadInput(f"the query is not valid SPARQL: {exc}") from exc
+            raise BadInput(f"the embedded store could not run the query: {exc}") from exc
+        result = outcome["result"]
+        assert isinstance(result, QueryResult)
+        return result
+
+    def _run(
+        self, sparql: str, form: QueryForm, max_rows: int | None, cancel: threading.Event
+    ) -> QueryResult:
+        answer = self._store.query(sparql, use_default_graph_as_union=True)
+        if form is QueryForm.ASK:
+            return QueryResult(form=form, boolean=bool(answer))
+        if form.returns_graph:
+            graph = Graph(bind_namespaces="none")
+            for triple in answer:
+                if cancel.is_set():
+                    break
+                graph.add(tuple(term_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+            return QueryResult(form=form, graph=graph)
+        variables = tuple(v.value for v in answer.variables)
+        rows: list[dict[str, Term]] = []
+        truncated = False
+        for solution in answer:
+            if cancel.is_set():
+                break
+            if max_rows is not None and len(rows) >= max_rows:
+                truncated = True
+                break
+            row = {}
+            for name in variables:
+                value = solution[name]
+                if value is not None:
+                    row[name] = term_from_oxigraph(value)
+            rows.append(row)
+        note = f"only the first {max_rows} rows are shown (row cap)" if truncated else None
+        return QueryResult(form=form, variables=variables, rows=rows, truncated=truncated, note=note)
