@@ -41,7 +41,7 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_batch.py
 
-## diagram: regenerate the model diagram in docs/model.md from the ontology
+## diagram: regenerate the model diagram docs/model.mmd from the ontology
 diagram: $(STAMP)
 	$(BIN)/python -m umkm_kg.diagram > docs/model.mmd
 

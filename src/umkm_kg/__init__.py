@@ -1,4 +1,4 @@
-"""umkm-kg: a linked-data knowledge graph of Indonesian UMKM (micro, small and medium enterprises)."""
+"""umkm-kg: a linked-data knowledge graph of Indonesian micro, small and medium enterprises."""
 
 from __future__ import annotations
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from platformdirs import user_data_path
 
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
-from .results import QueryForm, QueryResult
+from .results import QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, EmbeddedStore, Store
 
 DATA_DIR_ENV = "UMKM_KG_DATA"
@@ -35,6 +35,10 @@ class Info:
     conforms: bool | None = None
     violations: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready dictionary (``umkm-kg info --json``)."""
+        return asdict(self)
 
 
 class KnowledgeGraph:
@@ -79,8 +83,8 @@ class KnowledgeGraph:
         form = check_read_only(sparql)
         return self.store.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
 
-    def info(self) -> Info:
-        """Count triples, graphs and entities per class."""
+    def info(self, *, validate: bool = False) -> Info:
+        """Count triples, graphs and entities per class; with ``validate``, check the shapes."""
         graphs: dict[str, int] = {}
         if isinstance(self.store, EmbeddedStore):
             for name in self.store.named_graphs():
@@ -95,13 +99,19 @@ class KnowledgeGraph:
             "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
             "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v } LIMIT 1"
         )
-        return Info(
+        summary = Info(
             backend=self.store.label,
             triples=int(triples.rows[0]["n"]),  # type: ignore[call-overload]
             graphs=graphs,
             classes=dict(classes),
             ontology_version=str(version.rows[0]["v"]) if version.rows else None,
         )
+        if not validate:
+            return summary
+        from .validation import validate_graph
+
+        report = validate_graph(self)
+        return replace(summary, conforms=report.conforms, violations=report.violation_count)
 
     def close(self) -> None:
         self.store.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -13,7 +13,7 @@ Term = Identifier
 """An RDF term as the library hands it out: ``URIRef``, ``BNode`` or ``Literal``."""
 
 
-class QueryForm(str, Enum):
+class QueryForm(StrEnum):
     """The four SPARQL query forms."""
 
     SELECT = "SELECT"

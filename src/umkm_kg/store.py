@@ -73,10 +73,6 @@ class EmbeddedStore(Store):
         except (SyntaxError, ValueError, OSError) as exc:
             raise BadInput(f"{path}: {exc}") from exc
 
-    def load_graph(self, graph: Graph, name: str) -> None:
-        """Add an rdflib graph's triples to the named graph ``name``."""
-        self.load_triples(graph, name)
-
     def load_triples(self, triples: Iterable[tuple[Term, Term, Term]], name: str) -> None:
         from .results import term_to_oxigraph
 
@@ -123,6 +119,7 @@ class EmbeddedStore(Store):
             )
         if "error" in outcome:
             exc = outcome["error"]
+            assert isinstance(exc, BaseException)
             if isinstance(exc, UmkmError):
                 raise exc
             if isinstance(exc, SyntaxError):
@@ -136,15 +133,16 @@ class EmbeddedStore(Store):
         self, sparql: str, form: QueryForm, max_rows: int | None, cancel: threading.Event
     ) -> QueryResult:
         answer = self._store.query(sparql, use_default_graph_as_union=True)
-        if form is QueryForm.ASK:
+        if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form=form, boolean=bool(answer))
-        if form.returns_graph:
+        if isinstance(answer, ox.QueryTriples):
             graph = Graph(bind_namespaces="none")
             for triple in answer:
                 if cancel.is_set():
                     break
                 graph.add(tuple(term_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
             return QueryResult(form=form, graph=graph)
+        assert isinstance(answer, ox.QuerySolutions)
         variables = tuple(v.value for v in answer.variables)
         rows: list[dict[str, Term]] = []
         truncated = False
@@ -161,4 +159,6 @@ class EmbeddedStore(Store):
                     row[name] = term_from_oxigraph(value)
             rows.append(row)
         note = f"only the first {max_rows} rows are shown (row cap)" if truncated else None
-        return QueryResult(form=form, variables=variables, rows=rows, truncated=truncated, note=note)
+        return QueryResult(
+            form=form, variables=variables, rows=rows, truncated=truncated, note=note
+        )

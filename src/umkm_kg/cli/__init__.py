@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from .. import __version__
@@ -93,19 +92,22 @@ for _name in _COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``umkm-kg`` console script; returns the exit code."""
+    """Entry point of the ``umkm-kg`` console script; returns the exit code.
+
+    Usage errors are reported by the command-line parser itself (exit 2); the library's own
+    errors are turned into a one-paragraph message and their documented exit code here.
+    """
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="umkm-kg")
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except UmkmError as exc:
         return report_error(exc)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        err.print("aborted")
-        return EXIT_USAGE
-    except click.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
     except BrokenPipeError:
         return 0
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -21,7 +21,7 @@ USER_ENV = "UMKM_KG_USER"
 PASSWORD_ENV = "UMKM_KG_PASSWORD"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     """Languages of labels and messages."""
 
     id = "id"
