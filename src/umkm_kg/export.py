@@ -1,0 +1,488 @@
+"""Dumps of the graph in every RDF format, byte for byte the same each time.
+
+Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
+its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
+same bytes whichever process writes it. Quads formats keep each named graph and say in the
+default graph where each one comes from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID
+from rdflib.plugins.serializers.jsonld import Converter
+from rdflib.plugins.shared.jsonld.context import Context
+
+from . import resources
+from .errors import BadInput
+from .formats import RdfFormat
+from .kg import KnowledgeGraph
+from .namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from .results import term_from_oxigraph
+from .store import EmbeddedStore
+
+SHAPES_GRAPH = GRAPH["shapes"]
+"""The named graph the SHACL shapes go in when a dump includes them."""
+
+_SCHEMA_ARTICLE = "https://schema.org/NewsArticle"
+
+
+class GraphSelection(StrEnum):
+    """Which data graphs a dump holds (the ontology and shapes are opted in separately)."""
+
+    ARTICLE = "article"
+    RECORDS = "records"
+    ALL = "all"
+
+
+def export(
+    kg: KnowledgeGraph,
+    fmt: RdfFormat,
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+) -> bytes:
+    """Serialise the selected graphs as ``fmt``; the same graph always gives the same bytes.
+
+    ``shapes`` overrides the bundled ``ontology/shapes.ttl`` (for tests).
+
+    :raises BadInput: the graph is remote, the shapes file is unreadable, or a term cannot be
+        written in ``fmt`` (an IRI RDF/XML cannot split into a qualified name).
+    """
+    dataset = collect(
+        kg, graphs, with_ontology=with_ontology, with_shapes=with_shapes, shapes=shapes
+    )
+    return serialize(dataset, fmt)
+
+
+def collect(
+    kg: KnowledgeGraph,
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+) -> ox.Dataset:
+    """The quads a dump holds: one named graph each, their provenance in the default graph.
+
+    :raises BadInput: the graph is not the embedded one, or the shapes cannot be read.
+    """
+    store = _embedded(kg)
+    names = selected_graphs(store, graphs, with_ontology=with_ontology)
+    dataset = ox.Dataset()
+    for name in names:
+        node = ox.NamedNode(name)
+        _extend(
+            dataset,
+            (
+                ox.Quad(q.subject, q.predicate, q.object, node)
+                for q in store.oxigraph.quads_for_pattern(None, None, None, node)
+            ),
+        )
+    if with_shapes:
+        path = shapes or resources.SHAPES
+        try:
+            parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+            node = ox.NamedNode(str(SHAPES_GRAPH))
+            _extend(dataset, (ox.Quad(q.subject, q.predicate, q.object, node) for q in parsed))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise BadInput(f"cannot read the shapes {path}: {exc}") from exc
+        names.append(str(SHAPES_GRAPH))
+    _extend(dataset, list(_graph_provenance(dataset, names)))
+    return dataset
+
+
+def _extend(dataset: ox.Dataset, quads: Iterable[ox.Quad]) -> None:
+    for quad in quads:
+        dataset.add(quad)
+
+
+def selected_graphs(
+    store: EmbeddedStore, graphs: GraphSelection, *, with_ontology: bool = False
+) -> list[str]:
+    """The named graphs of ``store`` that a selection covers, in a stable order."""
+    present = store.named_graphs()
+    names: list[str] = []
+    if with_ontology and str(ONTOLOGY_GRAPH) in present:
+        names.append(str(ONTOLOGY_GRAPH))
+    if graphs in (GraphSelection.ARTICLE, GraphSelection.ALL) and str(ARTICLE_GRAPH) in present:
+        names.append(str(ARTICLE_GRAPH))
+    if graphs in (GraphSelection.RECORDS, GraphSelection.ALL):
+        names.extend(n for n in present if n.startswith(RECORDS_GRAPH_PREFIX))
+    return names
+
+
+def _embedded(kg: KnowledgeGraph) -> EmbeddedStore:
+    if not isinstance(kg.store, EmbeddedStore):
+        raise BadInput(
+            "export reads the embedded graph, not a remote endpoint",
+            hint="run without --endpoint, or use the server's own dump facility",
+        )
+    return kg.store
+
+
+def _graph_provenance(dataset: ox.Dataset, names: list[str]) -> Iterator[ox.Quad]:
+    """Say in the default graph what each named graph is and where it comes from."""
+    default = ox.DefaultGraph()
+    articles = sorted(
+        q.subject.value
+        for q in dataset.quads_for_object(ox.NamedNode(_SCHEMA_ARTICLE))
+        if isinstance(q.subject, ox.NamedNode)
+        and q.predicate.value == str(RDF.type)
+        and q.graph_name == ox.NamedNode(str(ARTICLE_GRAPH))
+    )
+    for name in names:
+        node = ox.NamedNode(name)
+        size = sum(1 for _ in dataset.quads_for_graph_name(node))
+        yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), default)
+        yield ox.Quad(
+            node,
+            ox.NamedNode(str(VOID.triples)),
+            ox.Literal(
+                str(size), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            ),
+            default,
+        )
+        for lang, text in _graph_labels(name).items():
+            yield ox.Quad(
+                node, ox.NamedNode(str(RDFS.label)), ox.Literal(text, language=lang), default
+            )
+        if name == str(ARTICLE_GRAPH):
+            for article in articles:
+                yield ox.Quad(
+                    node, ox.NamedNode(str(PROV.hadPrimarySource)), ox.NamedNode(article), default
+                )
+        elif name in (str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)):
+            yield ox.Quad(
+                node,
+                ox.NamedNode(str(DCTERMS.creator)),
+                ox.Literal("umkm-kg developers"),
+                default,
+            )
+
+
+def _graph_labels(name: str) -> dict[str, str]:
+    if name == str(ARTICLE_GRAPH):
+        return {"en": "Facts stated in the ANTARA article", "id": "Fakta dari artikel ANTARA"}
+    if name == str(ONTOLOGY_GRAPH):
+        return {"en": "The UMKM ontology", "id": "Ontologi UMKM"}
+    if name == str(SHAPES_GRAPH):
+        return {"en": "SHACL shapes of the records", "id": "Bentuk SHACL untuk rekaman"}
+    batch = name.removeprefix(RECORDS_GRAPH_PREFIX)
+    return {
+        "en": f"Records added in batch {batch}",
+        "id": f"Rekaman yang ditambahkan, batch {batch}",
+    }
+
+
+# --- writers ------------------------------------------------------------------------------
+
+
+def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
+    """Write ``dataset`` as ``fmt``: quads formats keep the graphs, the others take their union."""
+    if fmt.is_quads:
+        canon = ox.Dataset(dataset)
+    else:
+        canon = ox.Dataset(
+            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            for q in dataset
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+    canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    writer = {
+        RdfFormat.NQUADS: _nquads,
+        RdfFormat.NTRIPLES: _nquads,
+        RdfFormat.TRIG: _trig,
+        RdfFormat.TURTLE: _turtle,
+        RdfFormat.JSONLD: _jsonld,
+        RdfFormat.RDFXML: _rdfxml,
+    }[fmt]
+    return writer(canon)
+
+
+def _nquads(dataset: ox.Dataset) -> bytes:
+    """N-Quads (or N-Triples, when everything is in the default graph), lines sorted."""
+    lines = sorted(set(str(dataset).splitlines()))
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
+    """An rdflib graph of the triples of ``quads`` (graph names dropped)."""
+    graph = Graph(bind_namespaces="none")
+    for q in quads:
+        graph.add((_rd(q.subject), _rd(q.predicate), _rd(q.object)))
+    return graph
+
+
+def _rd(term: object) -> Any:
+    """An rdflib term for a pyoxigraph one, keeping a literal's lexical form as it is."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value, normalize=False)
+        return _ExactLiteral(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return term_from_oxigraph(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TURTLE_SHORTHAND = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+    _XSD + "boolean": re.compile(r"(?:true|false)\Z"),
+}
+
+
+class _ExactLiteral(Literal):
+    """A typed literal that rdflib's Turtle writer abbreviates only if that keeps its lexical form.
+
+    rdflib writes ``"0.8"^^xsd:double`` as ``8e-01`` and ``"1"^^xsd:decimal`` as ``1.0``: the
+    same value, but not the same RDF term.
+    """
+
+    __slots__ = ()
+
+    def _literal_n3(
+        self, use_plain: bool = False, qname_callback: Callable[[URIRef], str | None] | None = None
+    ) -> str:
+        pattern = _TURTLE_SHORTHAND.get(str(self.datatype))
+        exact = pattern is not None and pattern.match(str(self)) is not None
+        return str(super()._literal_n3(use_plain and exact, qname_callback))
+
+
+def _turtle(dataset: ox.Dataset) -> bytes:
+    return _longturtle(to_rdflib(dataset), _prefixes_for(dataset)).encode("utf-8")
+
+
+def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
+    """The project's prefixes, then ``ns1``, ``ns2``... for other namespaces, in sorted order.
+
+    Naming the other namespaces ourselves (rather than letting rdflib number them as it meets
+    them) keeps one prefix map for every graph of a TriG file.
+    """
+    prefixes = dict(PREFIXES)
+    known = set(prefixes.values())
+    extra: set[str] = set()
+    for q in dataset:
+        for term in (q.predicate, q.object if q.predicate.value == str(RDF.type) else None):
+            if isinstance(term, ox.NamedNode):
+                split = _split(term.value)
+                if split is not None and split[0] not in known:
+                    extra.add(split[0])
+    for number, namespace in enumerate(sorted(extra), start=1):
+        prefixes[f"ns{number}"] = namespace
+    return prefixes
+
+
+def _longturtle(graph: Graph, prefixes: dict[str, str]) -> str:
+    fresh = Graph(bind_namespaces="none")
+    for prefix, iri in prefixes.items():
+        fresh.bind(prefix, iri, override=True, replace=True)
+    for triple in graph:
+        fresh.add(triple)
+    return fresh.serialize(format="longturtle")
+
+
+_PREFIX_LINE = re.compile(r"PREFIX [^:\s]*: <[^>]*>\Z")
+
+
+def _split_prefixes(text: str) -> tuple[list[str], str]:
+    """Split rdflib's longturtle output into its PREFIX lines and its body."""
+    lines = text.splitlines(keepends=True)
+    head: list[str] = []
+    index = 0
+    while index < len(lines) and (
+        _PREFIX_LINE.match(lines[index].rstrip("\n")) or not lines[index].strip()
+    ):
+        if lines[index].strip():
+            head.append(lines[index].rstrip("\n"))
+        index += 1
+    return head, "".join(lines[index:])
+
+
+def _trig(dataset: ox.Dataset) -> bytes:
+    """TriG: the default graph first, then each named graph in IRI order, each one sorted."""
+    prefixes = _prefixes_for(dataset)
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for q in dataset:
+        key = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        by_graph.setdefault(key, []).append(q)
+    head: set[str] = set()
+    blocks: list[str] = []
+    for name in sorted(by_graph):
+        lines, body = _split_prefixes(_longturtle(to_rdflib(by_graph[name]), prefixes))
+        head.update(lines)
+        blocks.append(body if not name else f"<{name}> {{\n{body}}}\n")
+    order = {f"PREFIX {p}: <{iri}>": i for i, (p, iri) in enumerate(prefixes.items())}
+    header = "".join(line + "\n" for line in sorted(head, key=lambda x: order.get(x, len(order))))
+    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The project's JSON-LD context: ``ontology/context.jsonld``, or one made from the prefixes.
+
+    :raises BadInput: the context file exists but is not JSON with an ``@context``.
+    """
+    path = resources.JSONLD_CONTEXT
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"{path}: not a JSON-LD context: {exc}") from exc
+        if isinstance(data, dict) and isinstance(data.get("@context"), dict):
+            return {"@context": data["@context"]}
+        raise BadInput(f"{path}: expected an object with an @context object")
+    return {"@context": dict(PREFIXES)}
+
+
+def _jsonld(dataset: ox.Dataset) -> bytes:
+    """JSON-LD compacted with the project context (inlined), node objects and keys sorted."""
+    context_data = jsonld_context()["@context"]
+    converter = _ExactConverter(Context(context_data), use_native_types=True, use_rdf_type=False)
+    body = converter.convert(to_rdflib(dataset))
+    doc: dict[str, Any] = {"@context": context_data}
+    if isinstance(body, dict):
+        body.pop("@context", None)
+        doc.update(body)
+    else:
+        doc["@graph"] = body
+    doc = _sorted_json(doc)
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+_NATIVE = {
+    "http://www.w3.org/2001/XMLSchema#integer",
+    "http://www.w3.org/2001/XMLSchema#boolean",
+    "http://www.w3.org/2001/XMLSchema#double",
+}
+
+
+def _native_form(literal: Literal) -> str | None:
+    """The lexical form a native JSON value parses back to, or None if it is not a valid one."""
+    value = literal.toPython()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _canonical_double(value)
+    return None
+
+
+class _ExactConverter(Converter):  # type: ignore[misc]
+    """rdflib's JSON-LD converter, keeping numbers as typed strings unless JSON keeps them exactly.
+
+    With a context rdflib writes every xsd:integer, xsd:double and xsd:boolean as a JSON number
+    or boolean, so ``"007"^^xsd:integer`` would come back as ``"7"``.
+    """
+
+    def to_raw_value(self, graph: Graph, s: Any, o: Any, nodemap: dict[str, Any]) -> Any:
+        if (
+            isinstance(o, Literal)
+            and o.datatype is not None
+            and str(o.datatype) in _NATIVE
+            and _native_form(o) != str(o)
+        ):
+            ctx = self.context
+            return {ctx.type_key: ctx.to_symbol(o.datatype), ctx.value_key: str(o)}
+        return super().to_raw_value(graph, s, o, nodemap)
+
+
+def _canonical_double(value: float) -> str:
+    """The JSON-LD canonical lexical form of an xsd:double (``1.5E0``)."""
+    mantissa, exponent = f"{value:.15E}".split("E")
+    mantissa = mantissa.rstrip("0")
+    if mantissa.endswith("."):
+        mantissa += "0"
+    return f"{mantissa}E{int(exponent)}"
+
+
+def _sorted_json(value: Any, *, in_list: bool = False) -> Any:
+    """Sort every array that is a set in JSON-LD (all but ``@list``) by its items' JSON text."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(v, in_list=(k == "@list")) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        if in_list:
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+# --- RDF/XML -------------------------------------------------------------------------------
+
+_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RDF = str(RDF)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _split(iri: str) -> tuple[str, str] | None:
+    """Split an IRI into a namespace and an XML local name, preferring the project's prefixes."""
+    for ns in sorted(PREFIXES.values(), key=len, reverse=True):
+        if iri.startswith(ns) and _NCNAME.match(iri[len(ns) :]):
+            return ns, iri[len(ns) :]
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    for end in range(cut + 1, len(iri)):
+        if _NCNAME.match(iri[end:]):
+            return iri[:end], iri[end:]
+    return None
+
+
+def _rdfxml(dataset: ox.Dataset) -> bytes:
+    """RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted."""
+    prefixes = _prefixes_for(dataset)
+    by_ns = {iri: p for p, iri in prefixes.items()}
+    subjects: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    used: set[str] = {_RDF}
+    for q in dataset:
+        split = _split(q.predicate.value)
+        if split is None:
+            raise BadInput(f"<{q.predicate.value}> cannot be written as an RDF/XML element name")
+        ns, local = split
+        if ns not in by_ns:
+            raise BadInput(f"no prefix for the namespace <{ns}>")
+        used.add(ns)
+        element = f"{by_ns[ns]}:{local}"
+        key = (1, q.subject.value) if isinstance(q.subject, ox.BlankNode) else (0, q.subject.value)
+        subjects.setdefault(key, []).append((element, _xml_property(element, q.object)))
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    out.extend(f"  xmlns:{by_ns[ns]}={quoteattr(ns)}" for ns in sorted(used, key=by_ns.__getitem__))
+    out[-1] += ">"
+    for (blank, name), props in sorted(subjects.items()):
+        attr = f"rdf:nodeID={quoteattr(name)}" if blank else f"rdf:about={quoteattr(name)}"
+        out.append(f"  <rdf:Description {attr}>")
+        out.extend(f"    {xml}" for _, xml in sorted(props))
+        out.append("  </rdf:Description>")
+    out.append("</rdf:RDF>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _xml_property(element: str, obj: object) -> str:
+    if isinstance(obj, ox.NamedNode):
+        return f"<{element} rdf:resource={quoteattr(obj.value)}/>"
+    if isinstance(obj, ox.BlankNode):
+        return f"<{element} rdf:nodeID={quoteattr(obj.value)}/>"
+    assert isinstance(obj, ox.Literal)
+    if _XML_INVALID.search(obj.value):
+        raise BadInput(f"the literal {obj} holds characters XML 1.0 cannot carry")
+    text = escape(obj.value, {"\r": "&#13;"})
+    if obj.language:
+        return f"<{element} xml:lang={quoteattr(obj.language)}>{text}</{element}>"
+    if obj.datatype.value != _XSD_STRING:
+        return f"<{element} rdf:datatype={quoteattr(obj.datatype.value)}>{text}</{element}>"
+    return f"<{element}>{text}</{element}>"
