@@ -1,0 +1,430 @@
+"""Read-only SPARQL: check a query before any engine sees it, and bind values safely.
+
+Both engines used here would otherwise act on a query's text: pyoxigraph (and Virtuoso) fetch
+``SERVICE`` endpoints, and an update changes the store. So every query is parsed with rdflib's
+SPARQL 1.1 parser and walked; anything not known to be harmless is refused (fail closed).
+A second, independent look at the raw tokens refuses ``SERVICE`` and ``LOAD`` keywords even if
+the parse tree were ever to hide one.
+
+Values are never pasted into a query as text: :func:`bind_values` writes validated RDF terms
+into a ``VALUES`` block with a strict writer, then parses the result again and checks that the
+block holds exactly those terms and that nothing else changed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from pyparsing import ParseBaseException, ParseResults
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .errors import BadInput, BadParameter, ForbiddenQuery
+from .namespaces import GRAPH
+from .results import QueryForm, Term
+
+ALLOWED_DATASET_PREFIX = str(GRAPH)
+"""``FROM`` and ``FROM NAMED`` may only name the project's own graphs."""
+
+_FORMS = {
+    "SelectQuery": QueryForm.SELECT,
+    "AskQuery": QueryForm.ASK,
+    "ConstructQuery": QueryForm.CONSTRUCT,
+    "DescribeQuery": QueryForm.DESCRIBE,
+}
+
+# Every parse-tree node a harmless SPARQL 1.1 query can contain. Anything else (update
+# operations, SERVICE, rdflib's non-standard DISTINCT(path)) is refused: new parser node types
+# are refused until someone reads them and adds them here.
+_SAFE_NODES = frozenset(
+    {
+        "AdditiveExpression",
+        "AskQuery",
+        "Base",
+        "Bind",
+        "ConditionalAndExpression",
+        "ConditionalOrExpression",
+        "ConstructQuery",
+        "DatasetClause",
+        "DescribeQuery",
+        "FakeGroupGraphPatten",
+        "Filter",
+        "Function",
+        "GraphGraphPattern",
+        "GroupAs",
+        "GroupClause",
+        "GroupGraphPatternSub",
+        "GroupOrUnionGraphPattern",
+        "HavingClause",
+        "InlineData",
+        "InversePath",
+        "LimitOffsetClauses",
+        "MinusGraphPattern",
+        "MultiplicativeExpression",
+        "OptionalGraphPattern",
+        "OrderClause",
+        "OrderCondition",
+        "PathAlternative",
+        "PathElt",
+        "PathEltOrInverse",
+        "PathNegatedPropertySet",
+        "PathSequence",
+        "PrefixDecl",
+        "RelationalExpression",
+        "SelectQuery",
+        "SubSelect",
+        "TriplesBlock",
+        "UnaryMinus",
+        "UnaryNot",
+        "UnaryPlus",
+        "ValuesClause",
+        "literal",
+        "pname",
+        "vars",
+    }
+)
+_SAFE_NODE_PREFIXES = ("Aggregate_", "Builtin_")
+"""SPARQL's own aggregates and built-in functions: none of them reads or writes anything."""
+
+_FORBIDDEN_KEYWORDS = {
+    "SERVICE": "SERVICE (a query to another endpoint)",
+    "LOAD": "LOAD",
+}
+
+# rdflib expands \uXXXX escapes in the whole text before parsing (SPARQL 1.1, 19.2); Oxigraph
+# expands them only inside strings and IRIs. A query read differently by the checker and the
+# engine could hide anything, so such escapes are refused outright.
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+# One parser for the whole process: pyparsing's packrat cache is not thread-safe.
+_PARSER_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """What the checker learnt about a read-only query."""
+
+    form: QueryForm
+    variables: tuple[str, ...]
+    """Projected variables of a SELECT, in order; empty for the other forms."""
+    mentioned: frozenset[str]
+    """Every variable named anywhere in the query."""
+
+
+def check_read_only(text: str) -> QueryForm:
+    """Check that ``text`` is one read-only query and return its form.
+
+    :raises ForbiddenQuery: an update, ``SERVICE``, ``LOAD``, a ``FROM``/``FROM NAMED`` outside
+        the project's graphs, an extension function, or anything that cannot be classified.
+    :raises BadInput: not valid SPARQL (with line and column).
+    """
+    return inspect_query(text).form
+
+
+def inspect_query(text: str, *, source: str | None = None) -> CheckedQuery:
+    """Like :func:`check_read_only`, but also report the projected and mentioned variables.
+
+    ``source`` (a file name) makes messages start with ``source:line:column:``.
+    """
+    return _analyse(text, source)[0]
+
+
+def _located(message: str, source: str | None, line: int | None, col: int | None = None) -> str:
+    if source:
+        where = ":".join(str(p) for p in (source, line, col) if p is not None)
+        return f"{where}: {message}"
+    if line is None:
+        return message
+    return f"{message} (line {line}, column {col})" if col else f"{message} (line {line})"
+
+
+def _analyse(text: str, source: str | None = None) -> tuple[CheckedQuery, ParseResults]:
+    """Check ``text``; return what was learnt and the parse tree (prefixed names resolved)."""
+    escape = _CODEPOINT_ESCAPE.search(text)
+    if escape:
+        raise BadInput(
+            _located(
+                "\\u escapes are not accepted in queries", source, *line_col(text, escape.start())
+            ),
+            hint="write the character itself: engines disagree on where such escapes apply",
+        )
+    for token in tokens(text):
+        what = _FORBIDDEN_KEYWORDS.get(token.text.upper()) if token.kind == "word" else None
+        if what:
+            line, col = line_col(text, token.start)
+            raise ForbiddenQuery(
+                _located(f"{what} is not allowed in a read-only query", source, line, col)
+            )
+    with _PARSER_LOCK:
+        tree = _parse(text, source)
+        query = tree[1]
+        if not isinstance(query, CompValue) or query.name not in _FORMS:
+            raise ForbiddenQuery("only SELECT, ASK, CONSTRUCT and DESCRIBE queries are allowed")
+        functions: list[CompValue] = []
+        datasets: list[CompValue] = []
+        mentioned: set[str] = set()
+        _walk(tree, functions, datasets, mentioned)
+        try:
+            # Resolves prefixed and relative IRIs in place, in the nodes collected above too.
+            translated = translateQuery(tree)
+        except Exception as exc:  # rdflib raises bare Exception for unknown prefixes
+            raise BadInput(
+                _located(
+                    f"the query is not valid SPARQL: {exc}", source, _line_of_prefix(text, exc)
+                )
+            ) from None
+    for function in functions:
+        iri = dict.get(function, "iri")
+        if not (isinstance(iri, URIRef) and str(iri).startswith(str(XSD))):
+            raise ForbiddenQuery(
+                _located(f"the function <{iri}> is not allowed", source, None),
+                hint="read-only queries may use SPARQL's built-in functions and XSD casts",
+            )
+    for clause in datasets:
+        iri = dict.get(clause, "default") or dict.get(clause, "named")
+        if not (isinstance(iri, URIRef) and str(iri).startswith(ALLOWED_DATASET_PREFIX)):
+            raise ForbiddenQuery(
+                _located(f"FROM <{iri}> points outside the knowledge graph", source, None),
+                hint=f"FROM and FROM NAMED may only name graphs under <{ALLOWED_DATASET_PREFIX}>",
+            )
+    form = _FORMS[query.name]
+    projected: tuple[str, ...] = ()
+    if form is QueryForm.SELECT:
+        projected = tuple(str(v) for v in dict.get(translated.algebra, "PV") or ())
+    checked = CheckedQuery(form=form, variables=projected, mentioned=frozenset(mentioned))
+    return checked, tree
+
+
+def _line_of_prefix(text: str, exc: Exception) -> int | None:
+    """The line of the first use of an undeclared prefix named in rdflib's message."""
+    match = re.search(r"prefix : (\S*)", str(exc))
+    if match:
+        for token in tokens(text):
+            if token.kind == "word" and token.text.startswith(match.group(1) + ":"):
+                return line_col(text, token.start)[0]
+    return None
+
+
+def _parse(text: str, source: str | None = None) -> ParseResults:
+    try:
+        return parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(text)
+        except Exception:  # not an update either: report the query parser's position
+            pass
+        else:
+            raise ForbiddenQuery(
+                _located("SPARQL Update is not allowed: queries are read-only", source, None),
+                hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
+            ) from None
+        raise BadInput(
+            _located(f"not valid SPARQL: {exc.msg}", source, exc.lineno, exc.col)
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise BadInput(_located(f"not valid SPARQL: {exc}", source, None)) from None
+
+
+def _walk(
+    node: object, functions: list[CompValue], datasets: list[CompValue], mentioned: set[str]
+) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            raise ForbiddenQuery("SERVICE is not allowed: queries may not call other endpoints")
+        if node.name not in _SAFE_NODES and not node.name.startswith(_SAFE_NODE_PREFIXES):
+            raise ForbiddenQuery(f"the query uses {node.name}, which read-only queries may not")
+        if node.name == "Function":
+            functions.append(node)
+        elif node.name == "DatasetClause":
+            datasets.append(node)
+        for value in dict.values(node):
+            _walk(value, functions, datasets, mentioned)
+    elif isinstance(node, ParseResults | list | tuple):
+        for item in node:
+            _walk(item, functions, datasets, mentioned)
+    elif isinstance(node, Variable):
+        mentioned.add(str(node))
+    elif node is None or isinstance(node, str | int | URIRef | Literal | BNode):
+        return
+    else:
+        raise ForbiddenQuery(f"the query contains {type(node).__name__}, which cannot be checked")
+
+
+# --- a small lexer: enough to tell code from comments, strings and IRIs ------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    """``word``, ``var``, ``iri``, ``string``, ``number`` or ``punct``."""
+    text: str
+    start: int
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'''(?:[^'\\]|\\.|'(?!''))*'''
+              |"(?:[^"\\\n\r]|\\.)*"
+              |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u00c0-\U000effff]+)
+  | (?P<word>(?:[A-Za-z_\u00c0-\U000effff][\w\-.\u00b7\u00c0-\U000effff]*)?
+             :?(?:[\w\-.:%\u00b7\u00c0-\U000effff]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+  | (?P<number>[0-9.]+)
+  | (?P<punct>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """Split SPARQL text into tokens, skipping whitespace and comments.
+
+    Not a full lexer: unterminated strings fall through as punctuation, which the parser
+    reports properly. It only needs to know where code is, and never mistakes a brace inside a
+    string, IRI, comment or escaped prefixed name for a real one.
+    """
+    pos = 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None or match.end() == pos:  # an empty word match: take one character
+            yield Token("punct", text[pos], pos)
+            pos += 1
+            continue
+        kind = match.lastgroup or "punct"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group(), pos)
+        pos = match.end()
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def where_brace(text: str) -> int:
+    """Offset of the ``{`` that opens the query's outermost WHERE group.
+
+    :raises BadInput: the query has no WHERE group (e.g. ``DESCRIBE <iri>``).
+    """
+    depth = 0
+    after_where = False
+    first_open: int | None = None
+    for token in tokens(text):
+        if token.kind == "punct" and token.text in "{(":
+            if depth == 0 and token.text == "{":
+                if after_where:
+                    return token.start
+                if first_open is None:
+                    first_open = token.start
+            depth += 1
+        elif token.kind == "punct" and token.text in "})":
+            depth -= 1
+        elif depth == 0 and token.kind == "word" and token.text.upper() == "WHERE":
+            after_where = True
+    if first_open is None:
+        raise BadInput("the query has no WHERE group to bind values in")
+    return first_open
+
+
+# --- writing terms ----------------------------------------------------------------------
+
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
+_LANG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def n3(term: Term) -> str:
+    """Write a term in N-Triples / SPARQL syntax (``<iri>``, ``"text"@en``, ``_:b``)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = "".join(_ECHAR.get(c, c) for c in str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def safe_term(term: Term, *, name: str = "value") -> str:
+    """Write a term for a query, refusing anything the strict writer cannot make inert.
+
+    :raises BadParameter: a blank node, a control character, a malformed IRI, language tag or
+        datatype, or a ``\\u`` sequence (which engines read differently).
+    """
+    if isinstance(term, BNode) or not isinstance(term, URIRef | Literal):
+        raise BadParameter(f"parameter {name}: only IRIs and literals can be bound")
+    iris = [str(term)] if isinstance(term, URIRef) else []
+    if isinstance(term, Literal):
+        if _CONTROL.search(str(term)):
+            raise BadParameter(f"parameter {name}: control characters are not allowed")
+        if term.language and not _LANG.match(term.language):
+            raise BadParameter(f"parameter {name}: bad language tag {term.language!r}")
+        if term.datatype is not None:
+            iris.append(str(term.datatype))
+    for iri in iris:
+        if not iri or _IRI_FORBIDDEN.search(iri):
+            raise BadParameter(f"parameter {name}: {iri!r} is not a valid IRI")
+    written = n3(term)
+    if _CODEPOINT_ESCAPE.search(written):
+        raise BadParameter(
+            f"parameter {name}: the value contains a \\u escape sequence",
+            hint="engines read such sequences differently; write the character itself",
+        )
+    return written
+
+
+def bind_values(
+    text: str, bindings: Mapping[str, Term], *, checked: CheckedQuery | None = None
+) -> str:
+    """Return ``text`` with a ``VALUES`` block binding ``bindings`` at the start of its WHERE.
+
+    A VALUES block after the query would apply after GROUP BY and aggregates; at the start of
+    the outermost group it restricts the pattern itself. The result is parsed again and must be
+    the same form, project the same variables, and hold exactly these terms. ``checked`` is
+    what :func:`inspect_query` said about ``text``, if already known.
+
+    :raises BadParameter: a value cannot be written safely.
+    :raises ForbiddenQuery: the bound query no longer checks out (never expected).
+    """
+    if not bindings:
+        return text
+    before = checked or inspect_query(text)
+    names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise BadParameter(f"{name!r} is not a valid variable name")
+    cells = " ".join(safe_term(bindings[n], name=n) for n in names)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({cells}) }}\n"
+    brace = where_brace(text)
+    bound = f"{text[: brace + 1]} {block}{text[brace + 1 :]}"
+    try:
+        after, tree = _analyse(bound)
+        first = tree[1]["where"]["part"][0]
+        same_block = (
+            isinstance(first, CompValue)
+            and first.name == "InlineData"
+            and [str(v) for v in first["var"]] == names
+            and len(first["value"]) == 1
+            and list(first["value"][0]) == [bindings[n] for n in names]
+        )
+    except (BadInput, KeyError, IndexError, TypeError) as exc:
+        raise ForbiddenQuery(f"the values could not be bound safely: {exc}") from exc
+    if not same_block or after.form is not before.form or after.variables != before.variables:
+        raise ForbiddenQuery("the values could not be bound safely; the query was not run")
+    return bound
