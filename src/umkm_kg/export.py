@@ -74,7 +74,7 @@ def collect(
     with_shapes: bool = False,
     shapes: Path | None = None,
 ) -> ox.Dataset:
-    """The quads a dump holds: one named graph each, their provenance in the default graph.
+    """The quads a dump holds, one named graph each (:func:`serialize` adds their provenance).
 
     :raises BadInput: the graph is not the embedded one, or the shapes cannot be read.
     """
@@ -98,8 +98,6 @@ def collect(
             _extend(dataset, (ox.Quad(q.subject, q.predicate, q.object, node) for q in parsed))
         except (SyntaxError, ValueError, OSError) as exc:
             raise BadInput(f"cannot read the shapes {path}: {exc}") from exc
-        names.append(str(SHAPES_GRAPH))
-    _extend(dataset, list(_graph_provenance(dataset, names)))
     return dataset
 
 
@@ -132,8 +130,15 @@ def _embedded(kg: KnowledgeGraph) -> EmbeddedStore:
     return kg.store
 
 
-def _graph_provenance(dataset: ox.Dataset, names: list[str]) -> Iterator[ox.Quad]:
-    """Say in the default graph what each named graph is and where it comes from."""
+def with_provenance(dataset: ox.Dataset) -> ox.Dataset:
+    """``dataset`` plus, in its default graph, what each named graph is and where it comes from."""
+    out = ox.Dataset(dataset)
+    _extend(out, list(_graph_provenance(dataset)))
+    return out
+
+
+def _graph_provenance(dataset: ox.Dataset) -> Iterator[ox.Quad]:
+    names = sorted({q.graph_name.value for q in dataset if isinstance(q.graph_name, ox.NamedNode)})
     default = ox.DefaultGraph()
     articles = sorted(
         q.subject.value
@@ -190,15 +195,12 @@ def _graph_labels(name: str) -> dict[str, str]:
 
 
 def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
-    """Write ``dataset`` as ``fmt``: quads formats keep the graphs, the others take their union."""
-    if fmt.is_quads:
-        canon = ox.Dataset(dataset)
-    else:
-        canon = ox.Dataset(
-            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-            for q in dataset
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        )
+    """Write ``dataset`` as ``fmt``, the same bytes for the same dataset.
+
+    Quads formats keep the named graphs and describe them in the default graph
+    (:func:`with_provenance`); the other formats write the union of all graphs.
+    """
+    canon = with_provenance(dataset) if fmt.is_quads else union(dataset)
     canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     writer = {
         RdfFormat.NQUADS: _nquads,
@@ -209,6 +211,11 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
         RdfFormat.RDFXML: _rdfxml,
     }[fmt]
     return writer(canon)
+
+
+def union(dataset: ox.Dataset) -> ox.Dataset:
+    """All the triples of ``dataset``, in its default graph."""
+    return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in dataset)
 
 
 def _nquads(dataset: ox.Dataset) -> bytes:
