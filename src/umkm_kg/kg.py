@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
@@ -13,6 +15,9 @@ from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
 from .results import QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, EmbeddedStore, Store
+
+if TYPE_CHECKING:
+    from .queries import Catalogue, Choice, Parameter, SavedQuery
 
 DATA_DIR_ENV = "UMKM_KG_DATA"
 
@@ -82,6 +87,35 @@ class KnowledgeGraph:
 
         form = check_read_only(sparql)
         return self.store.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The saved queries of ``queries/*.rq``, parsed once."""
+        from .queries import load_catalogue
+
+        return load_catalogue()
+
+    def run(
+        self,
+        query: str | SavedQuery,
+        params: Mapping[str, str] | None = None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """Run a saved query (by name) with parameters given as text, checked and bound safely.
+
+        :raises UnknownQuery: no saved query has that name.
+        :raises BadParameter: a parameter is unknown, missing or not of its type.
+        """
+        saved = self.catalogue.get(query) if isinstance(query, str) else query
+        sparql = saved.sparql(saved.bind(params or {}, self.choices))
+        return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
+
+    def choices(self, parameter: Parameter) -> tuple[Choice, ...]:
+        """The values found in the graph for a ``values_from_graph`` parameter."""
+        query = parameter.choices_query
+        return parameter.choices_from(self.query(query)) if query else ()
 
     def info(self, *, validate: bool = False) -> Info:
         """Count triples, graphs and entities per class; with ``validate``, check the shapes."""
