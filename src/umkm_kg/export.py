@@ -27,7 +27,7 @@ from .errors import BadInput
 from .formats import RdfFormat
 from .kg import KnowledgeGraph
 from .namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
-from .results import term_from_oxigraph
+from .results import term_from_oxigraph, term_to_oxigraph
 from .store import EmbeddedStore
 
 SHAPES_GRAPH = GRAPH["shapes"]
@@ -211,6 +211,26 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
         RdfFormat.RDFXML: _rdfxml,
     }[fmt]
     return writer(canon)
+
+
+def from_rdflib(graph: Graph) -> ox.Dataset:
+    """A dataset holding ``graph``'s triples in its default graph (to :func:`serialize` them)."""
+    dataset = ox.Dataset()
+    for s, p, o in graph:
+        dataset.add(
+            ox.Quad(
+                term_to_oxigraph(s),  # type: ignore[arg-type]
+                term_to_oxigraph(p),  # type: ignore[arg-type]
+                term_to_oxigraph(o),  # type: ignore[arg-type]
+                ox.DefaultGraph(),
+            )
+        )
+    return dataset
+
+
+def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
+    """Serialise a plain rdflib graph deterministically as ``fmt``."""
+    return serialize(from_rdflib(graph), fmt)
 
 
 def union(dataset: ox.Dataset) -> ox.Dataset:
@@ -448,6 +468,15 @@ def _split(iri: str) -> tuple[str, str] | None:
         if _NCNAME.match(iri[end:]):
             return iri[:end], iri[end:]
     return None
+
+
+def split_iri(iri: str) -> tuple[str, str]:
+    """Split an IRI into namespace and local name (the local name may be empty)."""
+    split = _split(iri)
+    if split is not None:
+        return split
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    return iri[:cut], iri[cut:]
 
 
 def _rdfxml(dataset: ox.Dataset) -> bytes:
