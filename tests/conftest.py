@@ -44,9 +44,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def runner(
-    capsys: pytest.CaptureFixture[str], data_dir: Path
-) -> Callable[..., CliResult]:
+def runner(capsys: pytest.CaptureFixture[str], data_dir: Path) -> Callable[..., CliResult]:
     """Run ``umkm-kg ARGS...`` in-process; returns exit code, stdout and stderr."""
 
     def run(*args: str) -> CliResult:

@@ -16,7 +16,7 @@ from .namespaces import PREFIXES
 def _short(iri: URIRef) -> str:
     for prefix, ns in PREFIXES.items():
         if str(iri).startswith(ns):
-            return f"{prefix}_{str(iri)[len(ns):]}"
+            return f"{prefix}_{str(iri)[len(ns) :]}"
     return re.sub(r"\W", "_", str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
@@ -48,7 +48,7 @@ def mermaid(ontology: Path = resources.ONTOLOGY) -> str:
         for domain in sorted(g.objects(prop, RDFS.domain), key=str):
             for rng in sorted(g.objects(prop, RDFS.range), key=str):
                 if isinstance(domain, URIRef) and isinstance(rng, URIRef):
-                    label = str(prop)[len(own):]
+                    label = str(prop)[len(own) :]
                     lines.append(f"    {_short(domain)} --> {_short(rng)} : {label}")
     return "\n".join(lines) + "\n"
 
