@@ -173,16 +173,24 @@ class Parameter:
         :raises BadParameter: naming the parameter, the expected type and an example.
         """
         text = raw.strip()
-        if choices:
-            for choice in choices:
-                if _names(choice, text):
-                    return choice.value
-        term = self._parse(text)
+        if choices is None:
+            term = self._parse(text)
+        else:
+            named = [c.value for c in choices if _names(c, text)]
+            if named:
+                return named[0]
+            try:
+                found: Term | None = self._parse(text)
+            except BadParameter:
+                found = None
+            if found is None or found not in {c.value for c in choices}:
+                known = ", ".join(
+                    f"{c.label('en')} ({compact(c.value)})" for c in list(choices)[:10]
+                )
+                raise self.error(raw, f"not found in the graph; known values: {known or 'none'}")
+            term = found
         if self.allowed and term not in {self._parse(a) for a in self.allowed}:
             raise self.error(raw, f"not one of: {', '.join(self.allowed)}")
-        if choices is not None and term not in {c.value for c in choices}:
-            known = ", ".join(compact(c.value) for c in list(choices)[:8])
-            raise self.error(raw, f"not found in the graph (known values: {known or 'none'})")
         return term
 
     def _parse(self, text: str) -> Term:
@@ -220,9 +228,10 @@ class Parameter:
         curie = _CURIE.match(text)
         if scheme not in PARAMETER_SCHEMES and curie and (curie.group(1) or "") in PREFIXES:
             text = PREFIXES[curie.group(1) or ""] + curie.group(2)
+            scheme = text.split(":", 1)[0].lower()
+        if scheme not in PARAMETER_SCHEMES:
+            raise self.error(text, "only http, https and urn IRIs, or the project's prefixes")
         problem = iri_problem(text)
-        if problem is None and text.split(":", 1)[0].lower() not in PARAMETER_SCHEMES:
-            problem = "a scheme other than http, https or urn"
         if problem is not None:
             raise self.error(text, problem)
         return text
@@ -401,12 +410,16 @@ class Catalogue:
         return sorted(self.queries)
 
 
-@lru_cache(maxsize=8)
-def load_catalogue(folder: Path = resources.QUERIES) -> Catalogue:
-    """Read every ``*.rq`` file of ``folder`` once (cached per folder).
+def load_catalogue(folder: Path | None = None) -> Catalogue:
+    """Read every ``*.rq`` file of ``folder`` (default: the bundled ``queries/``), once.
 
     :raises QueryFileError: a file is malformed (its path and line are in the message).
     """
+    return _load_catalogue((folder or resources.QUERIES).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_catalogue(folder: Path) -> Catalogue:
     if not folder.is_dir():
         raise QueryFileError(f"{folder}: the saved-query folder does not exist")
     queries = {q.name: q for q in map(load_query_file, sorted(folder.glob("*.rq")))}

@@ -1,0 +1,179 @@
+"""``umkm-kg query list|show|run`` (the saved queries) and ``umkm-kg sparql`` (ad-hoc queries)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rdflib import URIRef
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import BadInput, BadParameter
+from ..formats import ResultFormat
+from ..queries import load_catalogue
+from ..render import Format, fetch_labels, render, resolve_format
+from ..results import QueryResult
+from ._common import Lang, Settings, err, out, settings
+
+query_app = typer.Typer(
+    help="List, show and run the saved SPARQL queries (queries/*.rq).", no_args_is_help=True
+)
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="SELECT/ASK: table (default), csv, tsv, json, xml. "
+        "CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.",
+    ),
+]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of labels (default: the global --lang).")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the result to this file.", dir_okay=False),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(query_app, name="query")
+    app.command("sparql")(sparql)
+
+
+@query_app.command("list")
+def list_queries(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List the saved queries: name, form, parameters and title."""
+    lang = settings(ctx).lang.value
+    catalogue = load_catalogue()
+    if fmt == "json":
+        out.print_json(json.dumps([q.as_dict() for q in catalogue]))
+        return
+    if fmt != "table":
+        raise BadInput(f"unknown list format {fmt!r}", hint="choose table or json")
+    grid = Table("name", "form", "parameters", "title", box=None)
+    for saved in catalogue:
+        params = ", ".join(p.name for p in saved.parameters)
+        grid.add_row(saved.name, saved.form.value, params, Text(saved.title.get(lang)))
+    out.print(grid)
+
+
+@query_app.command("show")
+def show(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The query's name.")]
+) -> None:
+    """Show a saved query: title, description, parameters and its SPARQL text."""
+    lang = settings(ctx).lang.value
+    saved = load_catalogue().get(name)
+    out.print(Text(f"{saved.name} ({saved.form.value})"), style="bold")
+    out.print(Text(saved.title.get(lang)))
+    out.print(Text(saved.description.get(lang)))
+    if saved.tags:
+        out.print(Text("tags: " + ", ".join(saved.tags)))
+    for p in saved.parameters:
+        facts = [p.type.value]
+        if p.default is not None:
+            facts.append(f"default {p.default}")
+        elif p.required:
+            facts.append("required")
+        if p.allowed:
+            facts.append("one of " + ", ".join(p.allowed))
+        if p.values_from_graph:
+            facts.append("values found in the graph")
+        out.print(Text(f"  -p {p.name}=...  ({'; '.join(facts)}) {p.description.get(lang)}"))
+    out.print()
+    out.print(Text(saved.body.rstrip()))
+
+
+@query_app.command("run")
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The query's name (see: umkm-kg query list).")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter as name=value (repeatable)."),
+    ] = None,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Run a saved query, e.g. query run exporters-by-country -p country=Malaysia."""
+    options = settings(ctx)
+    saved = load_catalogue().get(name)
+    chosen = resolve_format(fmt, saved.form, str(output) if output else None)
+    params = parse_params(param or [])
+    result = options.kg().run(saved, params, timeout=options.timeout, max_rows=options.max_rows)
+    emit(options, result, chosen, lang, output)
+
+
+def sparql(
+    ctx: typer.Context,
+    query: Annotated[str | None, typer.Argument(help="The SPARQL query text.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="Read the query from this .rq file.", dir_okay=False),
+    ] = None,
+    fmt: FormatOption = None,
+    lang: LangOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or outside FROM)."""
+    if (query is None) == (file is None):
+        raise BadInput("give either a query or --file FILE.rq", hint="umkm-kg sparql 'ASK {}'")
+    if file is not None:
+        try:
+            query = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{file}: cannot be read: {exc}") from exc
+    assert query is not None
+    options = settings(ctx)
+    result = options.kg().query(query, timeout=options.timeout, max_rows=options.max_rows)
+    chosen = resolve_format(fmt, result.form, str(output) if output else None)
+    emit(options, result, chosen, lang, output)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``["country=Malaysia"]`` -> ``{"country": "Malaysia"}``.
+
+    :raises BadParameter: a pair without ``=`` or a name given twice.
+    """
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise BadParameter(f"-p {pair!r}: write -p name=value", hint="example: -p country=my")
+        if name in params:
+            raise BadParameter(f"parameter {name} is given twice")
+        params[name] = value
+    return params
+
+
+def emit(
+    options: Settings,
+    result: QueryResult,
+    fmt: Format,
+    lang: Lang | None,
+    output: Path | None,
+) -> None:
+    """Write a result to stdout or ``output``; say on stderr when it was cut."""
+    labels: dict[URIRef, str] = {}
+    if fmt is ResultFormat.TABLE and not result.form.returns_graph:
+        labels = fetch_labels(options.kg(), result, (lang or options.lang).value)
+    text = render(result, fmt, labels=labels, width=max(out.width, 60) if output is None else 160)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"cannot write {output}: {exc}") from exc
+    else:
+        out.file.write(text)
+        out.file.flush()
+    if result.truncated:
+        err.print(f"warning: the result was cut: {result.note or 'not all rows are shown'}")
