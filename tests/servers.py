@@ -276,20 +276,18 @@ def start_virtuoso(*, max_rows: int = 100_000, max_seconds: int = 60) -> Iterato
     log = workdir / "server.log"
     started = time.monotonic()
     # Create the database and replace the default dba/dba password before any port opens.
+    passwords = ["+pwdold", "dba", "+pwddba", dba_password, "+pwddav", dba_password]
     create = subprocess.run(
-        [binary, "+foreground", "+configfile", str(ini), "+pwdold", "dba"]
-        + ["+pwddba", dba_password, "+pwddav", dba_password],
+        [binary, "+foreground", "+configfile", str(ini), *passwords],
         cwd=workdir,
         capture_output=True,
         timeout=120,
         check=False,
     )
-    if create.returncode != 0 or b"The DBA password is changed" not in create.stdout + create.stderr:
+    output = (create.stdout + create.stderr).decode(errors="replace")
+    if create.returncode != 0 or "The DBA password is changed" not in output:
         shutil.rmtree(workdir, ignore_errors=True)
-        raise RuntimeError(
-            "virtuoso-t could not create its database:\n"
-            + (create.stdout + create.stderr).decode(errors="replace")[-2000:]
-        )
+        raise RuntimeError(f"virtuoso-t could not create its database:\n{output[-2000:]}")
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [binary, "+foreground", "+configfile", str(ini)],
