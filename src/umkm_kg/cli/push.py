@@ -1,0 +1,112 @@
+"""``umkm-kg push``: load the embedded graph into a remote SPARQL store."""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..kg import KnowledgeGraph
+from ..push import DEFAULT_CHUNK_TRIPLES, Chunk, PushReport, push
+from ..remote import AUTH_ENV, auth_scheme
+from ._common import PASSWORD_ENV, USER_ENV, err, out, settings
+
+
+class ProtocolName(StrEnum):
+    auto = "auto"
+    gsp = "gsp"
+    update = "update"
+
+
+class AuthName(StrEnum):
+    digest = "digest"
+    basic = "basic"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("push")(push_command)
+
+
+def push_command(
+    ctx: typer.Context,
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="The server's write endpoint: Graph Store Protocol (e.g. .../store, "
+            ".../sparql-graph-crud-auth) or SPARQL Update (e.g. .../update, .../sparql-auth).",
+        ),
+    ],
+    graph: Annotated[
+        str | None,
+        typer.Option("--graph", help="Graph IRI to load into (replaced). Default: global --graph."),
+    ] = None,
+    protocol: Annotated[
+        ProtocolName,
+        typer.Option("--protocol", help="gsp, update, or auto (guess from the URL, or try)."),
+    ] = ProtocolName.auto,
+    auth: Annotated[
+        AuthName | None,
+        typer.Option(
+            "--auth",
+            help="HTTP authentication (default: $UMKM_KG_AUTH, else whatever the server asks). "
+            "Credentials come from UMKM_KG_USER / UMKM_KG_PASSWORD only.",
+        ),
+    ] = None,
+    keep_graphs: Annotated[
+        bool,
+        typer.Option(
+            "--keep-graphs",
+            help="Load each named graph (ontology, article, records batches) into the graph "
+            "of the same IRI, instead of their union into --graph.",
+        ),
+    ] = False,
+    chunk_triples: Annotated[
+        int, typer.Option("--chunk-triples", min=1, help="Triples per request.")
+    ] = DEFAULT_CHUNK_TRIPLES,
+) -> None:
+    """Load the graph (with added records) into a remote store, replacing the target graphs.
+
+    Blank nodes are sent as skolem IRIs (https://w3id.org/umkm-kg/.well-known/genid/...).
+
+    Exit code 3 if the server is unreachable, refuses the credentials or fails midway.
+    """
+    options = settings(ctx)
+    kg = KnowledgeGraph.embedded(data_dir=options.records_dir)
+    scheme = auth_scheme(auth.value if auth else os.environ.get(AUTH_ENV))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("triples"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"pushing to {endpoint}", total=None)
+
+        def advance(chunk: Chunk, report: PushReport) -> None:
+            bar.update(task, completed=report.triples_sent, total=report.total_triples)
+
+        report = push(
+            kg,
+            endpoint,
+            graph or options.graph,
+            protocol=protocol.value,
+            user=os.environ.get(USER_ENV),
+            password=os.environ.get(PASSWORD_ENV),
+            auth=scheme,
+            chunk_triples=chunk_triples,
+            keep_graphs=keep_graphs,
+            progress=advance,
+        )
+    out.print(
+        f"pushed {report.triples_sent:,} triples in {report.chunks_ok} chunks to {endpoint} "
+        f"({report.protocol})",
+        markup=False,
+    )
+    for line in report.describe():
+        out.print(line, markup=False)
