@@ -47,7 +47,7 @@ from .errors import BadInput, BadParameter, ForbiddenQuery, QueryFileError, Unkn
 from .iri import iri_problem
 from .namespaces import PREFIXES
 from .results import QueryForm, QueryResult, Term
-from .sparql import CheckedQuery, bind_values, inspect_query
+from .sparql import CheckedQuery, bind_values, inspect_query, line_col, where_brace
 
 PARAMETER_SCHEMES = ("http", "https", "urn")
 """IRI schemes a query parameter may use."""
@@ -161,7 +161,7 @@ class Parameter:
             label = row.get("label")
             if isinstance(label, Literal) and label not in found:
                 found.append(label)
-        return tuple(Choice(v, tuple(ls)) for v, ls in labels.items())
+        return tuple(Choice(v, tuple(sorted(ls))) for v, ls in sorted(labels.items()))
 
     def convert(self, raw: str, choices: Sequence[Choice] | None = None) -> Term:
         """Check a value given as text and return it as an RDF term.
@@ -187,7 +187,11 @@ class Parameter:
                 known = ", ".join(
                     f"{c.label('en')} ({compact(c.value)})" for c in list(choices)[:10]
                 )
-                raise self.error(raw, f"not found in the graph; known values: {known or 'none'}")
+                raise BadParameter(
+                    f"parameter {self.name}: {raw!r} is not among the values found in the graph"
+                    f" (known values: {known or 'none'})",
+                    hint=f"example: {self.name}={compact(choices[0].value) if choices else '...'}",
+                )
             term = found
         if self.allowed and term not in {self._parse(a) for a in self.allowed}:
             raise self.error(raw, f"not one of: {', '.join(self.allowed)}")
@@ -491,10 +495,14 @@ class _QueryFile:
         try:
             meta = yaml.safe_load("\n".join(self.header))
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            index = min(mark.line, len(self.lines) - 1) if mark else 0
+            lines = [
+                self.lines[min(mark.line, len(self.lines) - 1)]
+                for mark in (exc.problem_mark, exc.context_mark)
+                if mark is not None
+            ] or [self.lines[0]]
+            opened = f" ({exc.context} on line {lines[-1]})" if exc.context and lines[1:] else ""
             raise self.fail(
-                f"the #+ header is not valid YAML: {exc.problem or exc}", line=self.lines[index]
+                f"the #+ header is not valid YAML: {exc.problem or exc}{opened}", line=lines[0]
             ) from None
         except yaml.YAMLError as exc:
             raise self.fail(f"the #+ header is not valid YAML: {exc}") from None
@@ -591,11 +599,14 @@ class _QueryFile:
         )
         if not parameter.example and parameter.allowed:
             parameter = replace(parameter, example=parameter.allowed[0])
-        for value in (*parameter.allowed, *(v for v in (parameter.default,) if v is not None)):
+        checks = [("values", v) for v in parameter.allowed]
+        if parameter.default is not None:
+            checks.append(("default", parameter.default))
+        for key, value in checks:
             try:
                 parameter.convert(value)
             except BadParameter as exc:
-                raise self.fail(f"bad default or value: {exc.message}", *where) from None
+                raise self.fail(f"bad {key}: {exc.message}", *where, key) from None
         return parameter
 
     def _check_binding(self, query: SavedQuery) -> None:
@@ -605,8 +616,18 @@ class _QueryFile:
             return
         try:
             query.sparql({p.name: p.convert(p.example or p.type.example) for p in query.parameters})
-        except (BadInput, ForbiddenQuery, BadParameter) as exc:
-            raise self.fail(f"parameters cannot be bound in this query: {exc.message}") from None
+        except BadParameter as exc:
+            raise self.fail(f"bad example: {exc.message}", "parameters") from None
+        except (BadInput, ForbiddenQuery):
+            try:
+                line = line_col(self.text, where_brace(self.text))[0]
+            except BadInput:
+                line = None
+            raise self.fail(
+                "parameters need a WHERE group that can start with a VALUES block (the short "
+                "form CONSTRUCT WHERE { ... } cannot: write CONSTRUCT { ... } WHERE { ... })",
+                line=line,
+            ) from None
 
 
 def _yaml_text(value: object) -> str:

@@ -97,6 +97,10 @@ _FORBIDDEN_KEYWORDS = {
     "LOAD": "LOAD",
 }
 
+_UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
 # rdflib expands \uXXXX escapes in the whole text before parsing (SPARQL 1.1, 19.2); Oxigraph
 # expands them only inside strings and IRIs. A query read differently by the checker and the
 # engine could hide anything, so such escapes are refused outright.
@@ -186,11 +190,13 @@ def _analyse(text: str, source: str | None = None) -> tuple[CheckedQuery, ParseR
                 _located(f"the function <{iri}> is not allowed", source, None),
                 hint="read-only queries may use SPARQL's built-in functions and XSD casts",
             )
-    for clause in datasets:
+    froms = [t.start for t in tokens(text) if t.kind == "word" and t.text.upper() == "FROM"]
+    for index, clause in enumerate(datasets):
         iri = dict.get(clause, "default") or dict.get(clause, "named")
         if not (isinstance(iri, URIRef) and str(iri).startswith(ALLOWED_DATASET_PREFIX)):
+            at = line_col(text, froms[index])[0] if index < len(froms) else None
             raise ForbiddenQuery(
-                _located(f"FROM <{iri}> points outside the knowledge graph", source, None),
+                _located(f"FROM <{iri}> points outside the knowledge graph", source, at),
                 hint=f"FROM and FROM NAMED may only name graphs under <{ALLOWED_DATASET_PREFIX}>",
             )
     form = _FORMS[query.name]
@@ -220,8 +226,10 @@ def _parse(text: str, source: str | None = None) -> ParseResults:
         except Exception:  # not an update either: report the query parser's position
             pass
         else:
+            first = next((t for t in tokens(text) if t.text.upper() in _UPDATE_WORDS), None)
+            line = line_col(text, first.start)[0] if first else None
             raise ForbiddenQuery(
-                _located("SPARQL Update is not allowed: queries are read-only", source, None),
+                _located("SPARQL Update is not allowed: queries are read-only", source, line),
                 hint="use SELECT, ASK, CONSTRUCT or DESCRIBE",
             ) from None
         raise BadInput(
