@@ -1,0 +1,268 @@
+"""The static site: well-formed pages, no broken internal links, embedded JSON-LD equal to the
+Turtle files, hostile labels escaped, content negotiation configured for every format."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from test_export import SAMPLE_SHAPES, sample_kg
+from umkm_kg.formats import RdfFormat
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.queries import Catalogue, load_catalogue
+from umkm_kg.site import SiteReport, build_site
+
+QUERIES = Path(__file__).parent / "data" / "export-queries"
+
+
+class _SampleKG(KnowledgeGraph):
+    """The sample graph with the test queries as its catalogue."""
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(QUERIES)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SiteReport]:
+    out = tmp_path_factory.mktemp("site")
+    kg = _SampleKG(sample_kg().store)
+    return out, build_site(kg, out, shapes=SAMPLE_SHAPES)
+
+
+@pytest.fixture(scope="module")
+def site(built: tuple[Path, SiteReport]) -> Path:
+    return built[0]
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def _parse(page: Path) -> ET.Element:
+    # The pages are written as polyglot HTML: an XML parser accepts them, and fails on any
+    # unclosed, misnested or unescaped markup.
+    text = page.read_text(encoding="utf-8")
+    return ET.fromstring(re.sub(r"^<!DOCTYPE html>\s*", "", text))
+
+
+def _links(root: ET.Element) -> Iterator[str]:
+    for element in root.iter():
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is not None:
+                yield value
+
+
+def _ids(root: ET.Element) -> set[str]:
+    return {e.get("id", "") for e in root.iter()} - {""}
+
+
+def test_the_report_counts_what_was_written(built: tuple[Path, SiteReport]) -> None:
+    site, report = built
+    assert report.pages == len(_pages(site))
+    assert report.resources >= 25
+    assert report.queries == 2
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == report.files
+
+
+def test_every_page_is_well_formed(site: Path) -> None:
+    pages = _pages(site)
+    assert len(pages) > 30
+    for page in pages:
+        try:
+            root = _parse(page)
+        except ET.ParseError as exc:  # pragma: no cover - the message names the page
+            pytest.fail(f"{page.relative_to(site)}: {exc}")
+        assert root.tag == "html"
+        assert root.get("lang") == "en"
+
+
+def test_the_well_formedness_check_can_fail(tmp_path: Path) -> None:
+    page = tmp_path / "bad.html"
+    page.write_text("<!DOCTYPE html>\n<html><body><p>unclosed <b>bold</p></body></html>")
+    with pytest.raises(ET.ParseError):
+        _parse(page)
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    ids = {page: _ids(_parse(page)) for page in _pages(site)}
+    for page in _pages(site):
+        for link in _links(_parse(page)):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc:
+                continue
+            target = page if not parts.path else page.parent / unquote(parts.path)
+            where = f"{page.relative_to(site)} -> {link}"
+            assert target.resolve().is_file(), where
+            assert site.resolve() in target.resolve().parents, where
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in ids[target.resolve()], where
+
+
+def test_resource_pages_mirror_iris_and_have_alternates(site: Path) -> None:
+    page = site / "id" / "toko-contoh.html"
+    root = _parse(page)
+    alternates = {
+        e.get("type"): e.get("href") for e in root.iter("link") if e.get("rel") == "alternate"
+    }
+    assert alternates == {
+        "text/turtle": "toko-contoh.ttl",
+        "application/ld+json": "toko-contoh.jsonld",
+        "application/n-triples": "toko-contoh.nt",
+    }
+    assert (site / "ontology" / "Enterprise.html").is_file()
+    assert (site / "ontology.html").is_file()
+
+
+def _rdf(path: Path) -> Graph:
+    fmt = RdfFormat.for_path(path.name)
+    return Graph().parse(path, format=fmt.rdflib_name)
+
+
+def _embedded(page: Path) -> list[str]:
+    return [
+        e.text or "" for e in _parse(page).iter("script") if e.get("type") == "application/ld+json"
+    ]
+
+
+def test_alternate_files_hold_the_same_facts(site: Path) -> None:
+    for turtle in sorted(site.glob("id/*.ttl")):
+        expected = _rdf(turtle)
+        assert len(expected) > 0, turtle
+        for fmt in (RdfFormat.JSONLD, RdfFormat.NTRIPLES):
+            other = turtle.with_suffix("." + fmt.extension)
+            assert isomorphic(_rdf(other), expected), other
+
+
+def test_embedded_jsonld_parses_to_the_turtle_facts(site: Path) -> None:
+    pyld = pytest.importorskip("pyld.jsonld")
+    checked = 0
+    for page in [*sorted(site.glob("id/*.html")), *sorted(site.glob("ontology/*.html"))]:
+        blocks = _embedded(page)
+        assert len(blocks) == 1, page
+        document = json.loads(blocks[0])
+        expected = _rdf(page.with_suffix(".ttl"))
+        by_rdflib = Graph().parse(data=blocks[0], format="json-ld")
+        assert isomorphic(by_rdflib, expected), page
+        nquads = pyld.to_rdf(document, {"format": "application/n-quads"})
+        by_pyld = Graph().parse(data=nquads, format="nquads")
+        assert isomorphic(by_pyld, expected), page
+        checked += 1
+    assert checked > 25
+
+
+def test_embedded_jsonld_uses_schema_org_terms(site: Path) -> None:
+    document = json.loads(_embedded(site / "id" / "toko-contoh.html")[0])
+    nodes = {n["@id"]: n for n in document["@graph"]}
+    shop = nodes["kg:toko-contoh"]
+    assert "Organization" in shop["@type"]
+    assert shop["founder"] == {"@id": "kg:ibu-contoh"}
+
+
+def test_dataset_page_embeds_the_description(site: Path) -> None:
+    blocks = _embedded(site / "dataset.html")
+    described = Graph().parse(data=blocks[0], format="json-ld")
+    assert isomorphic(described, _rdf(site / "dataset.ttl"))
+    assert "https://schema.org/Dataset" in blocks[0] or '"Dataset"' in blocks[0]
+
+
+def test_hostile_labels_are_escaped(site: Path) -> None:
+    for page in _pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "<b>bold" not in text, page
+    shop = (site / "id" / "toko-contoh.html").read_text(encoding="utf-8")
+    assert "Toko &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in shop
+    query = (site / "queries" / "enterprises.html").read_text(encoding="utf-8")
+    assert "Enterprises &lt;with a hostile title&gt;" in query
+
+
+def test_facts_show_links_provenance_and_incoming(site: Path) -> None:
+    shop = (site / "id" / "toko-contoh.html").read_text(encoding="utf-8")
+    assert 'href="ibu-contoh.html"' in shop  # schema:founder
+    assert 'href="../ontology/exports.html"' in shop  # property linked to its doc page
+    assert "Sample article" in shop  # the source, by label
+    country = _parse(site / "id" / "singapore.html")
+    text = "".join(country.itertext())
+    assert "Facts pointing here" in text
+    assert "¶8" in text  # the export claim's paragraph, from the claim node
+    assert "Singapura" in text
+
+
+def test_ontology_documentation(site: Path) -> None:
+    root = _parse(site / "ontology.html")
+    ids = _ids(root)
+    for term in ("Enterprise", "Export", "exports", "product", "destination", "count"):
+        assert term in ids, term
+    text = "".join(root.itertext())
+    assert "umkmsh:EnterpriseShape" in text
+    assert "sh:class umkm:Export" in text  # the property shape on umkm:exports
+    assert "sh:maxCount 1, sh:minCount 1" in text
+    exports = next(e for e in root.iter("article") if e.get("id") == "exports")
+    assert "domain" in "".join(exports.itertext()) and "range" in "".join(exports.itertext())
+    assert (site / "ontology" / "shapes.ttl").is_file()
+
+
+def test_query_pages_show_text_and_result(site: Path) -> None:
+    root = _parse(site / "queries" / "enterprises.html")
+    text = "".join(root.itertext())
+    assert "SELECT ?enterprise ?label" in text
+    assert "Toko Contoh" in text and "Usaha Baru" in text
+    rows = [r for r in root.iter("tr") if r.find("td") is not None]
+    assert len(rows) == 3  # two labels of the shop, one of the records batch's enterprise
+    ask = "".join(_parse(site / "queries" / "has-enterprises.html").itertext())
+    assert "yes" in ask
+    listing = _parse(site / "queries" / "index.html")
+    assert {a.get("href") for a in listing.iter("a")} >= {
+        "enterprises.html",
+        "has-enterprises.html",
+    }
+
+
+def test_search_index(site: Path) -> None:
+    entries = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    by_href = {e["href"]: e for e in entries}
+    assert by_href["id/toko-contoh.html"]["id"] == "Toko Contoh"
+    assert by_href["id/toko-contoh.html"]["en"] == "Sample Shop"
+    for entry in entries:
+        assert (site / entry["href"]).is_file()
+    assert (site / "static" / "search.js").is_file()
+    index = _parse(site / "index.html")
+    assert any(e.get("id") == "search" for e in index.iter("input"))
+
+
+def test_content_negotiation_configuration(site: Path) -> None:
+    htaccess = (site / ".htaccess").read_text(encoding="utf-8")
+    nginx = (site / "nginx.conf").read_text(encoding="utf-8")
+    for fmt in RdfFormat:
+        for config in (htaccess, nginx):
+            assert fmt.media_type in config and f" {fmt.extension}" in config.replace(".", " ")
+    for fmt in (RdfFormat.TURTLE, RdfFormat.JSONLD, RdfFormat.NTRIPLES):
+        assert f"$1.{fmt.extension} [L]" in htaccess
+        assert f'".{fmt.extension}";' in nginx
+    assert "$1.html [L]" in htaccess
+    assert "RewriteEngine On" in htaccess and "Vary Accept" in htaccess
+    assert "map $http_accept" in nginx and "try_files" in nginx
+
+
+def test_dumps_and_context_are_published(site: Path) -> None:
+    for fmt in RdfFormat:
+        assert (site / "dumps" / f"umkm-kg.{fmt.extension}").stat().st_size > 0
+    context = json.loads((site / "dumps" / "context.jsonld").read_text(encoding="utf-8"))
+    dump = json.loads((site / "dumps" / "umkm-kg.jsonld").read_text(encoding="utf-8"))
+    assert dump["@context"] == context["@context"]
+
+
+def test_links_are_relative_so_the_site_moves(site: Path) -> None:
+    for page in _pages(site):
+        for link in _links(_parse(page)):
+            assert not link.startswith("/"), (page, link)
