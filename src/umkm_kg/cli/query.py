@@ -169,7 +169,7 @@ def emit(
     text = render(result, fmt, labels=labels, width=max(out.width, 60) if output is None else 160)
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
             raise BadInput(f"cannot write {output}: {exc}") from exc
     else:
