@@ -43,6 +43,20 @@ def site(built: tuple[Path, SiteReport]) -> Path:
     return built[0]
 
 
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the bundled ontology, shapes, article data and saved queries."""
+    out = tmp_path_factory.mktemp("bundled-site")
+    build_site(KnowledgeGraph.embedded(with_records=False), out)
+    return out
+
+
+@pytest.fixture(params=["sample", "bundled"])
+def any_site(request: pytest.FixtureRequest) -> Path:
+    """Each site in turn, for the checks every site must pass."""
+    return Path(request.getfixturevalue("site" if request.param == "sample" else "bundled"))
+
+
 def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
@@ -74,14 +88,14 @@ def test_the_report_counts_what_was_written(built: tuple[Path, SiteReport]) -> N
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file()) == report.files
 
 
-def test_every_page_is_well_formed(site: Path) -> None:
-    pages = _pages(site)
+def test_every_page_is_well_formed(any_site: Path) -> None:
+    pages = _pages(any_site)
     assert len(pages) > 30
     for page in pages:
         try:
             root = _parse(page)
         except ET.ParseError as exc:  # pragma: no cover - the message names the page
-            pytest.fail(f"{page.relative_to(site)}: {exc}")
+            pytest.fail(f"{page.relative_to(any_site)}: {exc}")
         assert root.tag == "html"
         assert root.get("lang") == "en"
 
@@ -93,17 +107,17 @@ def test_the_well_formedness_check_can_fail(tmp_path: Path) -> None:
         _parse(page)
 
 
-def test_every_internal_link_resolves(site: Path) -> None:
-    ids = {page: _ids(_parse(page)) for page in _pages(site)}
-    for page in _pages(site):
+def test_every_internal_link_resolves(any_site: Path) -> None:
+    ids = {page: _ids(_parse(page)) for page in _pages(any_site)}
+    for page in _pages(any_site):
         for link in _links(_parse(page)):
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
                 continue
             target = page if not parts.path else page.parent / unquote(parts.path)
-            where = f"{page.relative_to(site)} -> {link}"
+            where = f"{page.relative_to(any_site)} -> {link}"
             assert target.resolve().is_file(), where
-            assert site.resolve() in target.resolve().parents, where
+            assert any_site.resolve() in target.resolve().parents, where
             if parts.fragment and target.suffix == ".html":
                 assert parts.fragment in ids[target.resolve()], where
 
@@ -134,8 +148,8 @@ def _embedded(page: Path) -> list[str]:
     ]
 
 
-def test_alternate_files_hold_the_same_facts(site: Path) -> None:
-    for turtle in sorted(site.glob("id/*.ttl")):
+def test_alternate_files_hold_the_same_facts(any_site: Path) -> None:
+    for turtle in sorted(any_site.glob("id/*.ttl")):
         expected = _rdf(turtle)
         assert len(expected) > 0, turtle
         for fmt in (RdfFormat.JSONLD, RdfFormat.NTRIPLES):
@@ -143,10 +157,10 @@ def test_alternate_files_hold_the_same_facts(site: Path) -> None:
             assert isomorphic(_rdf(other), expected), other
 
 
-def test_embedded_jsonld_parses_to_the_turtle_facts(site: Path) -> None:
+def test_embedded_jsonld_parses_to_the_turtle_facts(any_site: Path) -> None:
     pyld = pytest.importorskip("pyld.jsonld")
     checked = 0
-    for page in [*sorted(site.glob("id/*.html")), *sorted(site.glob("ontology/*.html"))]:
+    for page in [*sorted(any_site.glob("id/*.html")), *sorted(any_site.glob("ontology/*.html"))]:
         blocks = _embedded(page)
         assert len(blocks) == 1, page
         document = json.loads(blocks[0])
@@ -168,10 +182,10 @@ def test_embedded_jsonld_uses_schema_org_terms(site: Path) -> None:
     assert shop["founder"] == {"@id": "kg:ibu-contoh"}
 
 
-def test_dataset_page_embeds_the_description(site: Path) -> None:
-    blocks = _embedded(site / "dataset.html")
+def test_dataset_page_embeds_the_description(any_site: Path) -> None:
+    blocks = _embedded(any_site / "dataset.html")
     described = Graph().parse(data=blocks[0], format="json-ld")
-    assert isomorphic(described, _rdf(site / "dataset.ttl"))
+    assert isomorphic(described, _rdf(any_site / "dataset.ttl"))
     assert "https://schema.org/Dataset" in blocks[0] or '"Dataset"' in blocks[0]
 
 
@@ -228,21 +242,29 @@ def test_query_pages_show_text_and_result(site: Path) -> None:
     }
 
 
-def test_search_index(site: Path) -> None:
+def test_search_index_has_both_languages(site: Path) -> None:
     entries = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
     by_href = {e["href"]: e for e in entries}
     assert by_href["id/toko-contoh.html"]["id"] == "Toko Contoh"
     assert by_href["id/toko-contoh.html"]["en"] == "Sample Shop"
+
+
+def test_search_index(any_site: Path) -> None:
+    entries = json.loads((any_site / "search-index.json").read_text(encoding="utf-8"))
+    assert (
+        len(entries)
+        == len(list(any_site.glob("id/*.html"))) + len(list(any_site.glob("ontology/*.html"))) + 1
+    )  # and the ontology page
     for entry in entries:
-        assert (site / entry["href"]).is_file()
-    assert (site / "static" / "search.js").is_file()
-    index = _parse(site / "index.html")
+        assert (any_site / entry["href"]).is_file()
+    assert (any_site / "static" / "search.js").is_file()
+    index = _parse(any_site / "index.html")
     assert any(e.get("id") == "search" for e in index.iter("input"))
 
 
-def test_content_negotiation_configuration(site: Path) -> None:
-    htaccess = (site / ".htaccess").read_text(encoding="utf-8")
-    nginx = (site / "nginx.conf").read_text(encoding="utf-8")
+def test_content_negotiation_configuration(any_site: Path) -> None:
+    htaccess = (any_site / ".htaccess").read_text(encoding="utf-8")
+    nginx = (any_site / "nginx.conf").read_text(encoding="utf-8")
     for fmt in RdfFormat:
         for config in (htaccess, nginx):
             assert fmt.media_type in config and f" {fmt.extension}" in config.replace(".", " ")
@@ -254,15 +276,15 @@ def test_content_negotiation_configuration(site: Path) -> None:
     assert "map $http_accept" in nginx and "try_files" in nginx
 
 
-def test_dumps_and_context_are_published(site: Path) -> None:
+def test_dumps_and_context_are_published(any_site: Path) -> None:
     for fmt in RdfFormat:
-        assert (site / "dumps" / f"umkm-kg.{fmt.extension}").stat().st_size > 0
-    context = json.loads((site / "dumps" / "context.jsonld").read_text(encoding="utf-8"))
-    dump = json.loads((site / "dumps" / "umkm-kg.jsonld").read_text(encoding="utf-8"))
+        assert (any_site / "dumps" / f"umkm-kg.{fmt.extension}").stat().st_size > 0
+    context = json.loads((any_site / "dumps" / "context.jsonld").read_text(encoding="utf-8"))
+    dump = json.loads((any_site / "dumps" / "umkm-kg.jsonld").read_text(encoding="utf-8"))
     assert dump["@context"] == context["@context"]
 
 
-def test_links_are_relative_so_the_site_moves(site: Path) -> None:
-    for page in _pages(site):
+def test_links_are_relative_so_the_site_moves(any_site: Path) -> None:
+    for page in _pages(any_site):
         for link in _links(_parse(page)):
             assert not link.startswith("/"), (page, link)

@@ -34,6 +34,7 @@ SHAPES_GRAPH = GRAPH["shapes"]
 """The named graph the SHACL shapes go in when a dump includes them."""
 
 _SCHEMA_ARTICLE = "https://schema.org/NewsArticle"
+_RDF_TYPE = str(RDF.type)
 
 
 class GraphSelection(StrEnum):
@@ -233,6 +234,13 @@ def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
     return serialize(from_rdflib(graph), fmt)
 
 
+def canonical(quads: Iterable[ox.Quad]) -> ox.Dataset:
+    """A copy of ``quads`` with blank nodes renamed by RDFC-1.0."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
+
+
 def union(dataset: ox.Dataset) -> ox.Dataset:
     """All the triples of ``dataset``, in its default graph."""
     return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in dataset)
@@ -302,7 +310,7 @@ def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
     known = set(prefixes.values())
     extra: set[str] = set()
     for q in dataset:
-        for term in (q.predicate, q.object if q.predicate.value == str(RDF.type) else None):
+        for term in (q.predicate, q.object if q.predicate.value == _RDF_TYPE else None):
             if isinstance(term, ox.NamedNode):
                 split = _split(term.value)
                 if split is not None and split[0] not in known:
@@ -378,7 +386,15 @@ def jsonld_context() -> dict[str, Any]:
 
 def _jsonld(dataset: ox.Dataset) -> bytes:
     """JSON-LD compacted with the project context (inlined), node objects and keys sorted."""
-    context_data = jsonld_context()["@context"]
+    doc = jsonld_document(dataset, jsonld_context()["@context"])
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def jsonld_document(dataset: ox.Dataset, context_data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-LD of ``dataset``'s triples compacted with ``context_data``, arrays sorted.
+
+    Blank nodes keep the labels they have: canonicalise first for stable output.
+    """
     converter = _ExactConverter(Context(context_data), use_native_types=True, use_rdf_type=False)
     body = converter.convert(to_rdflib(dataset))
     doc: dict[str, Any] = {"@context": context_data}
@@ -387,8 +403,7 @@ def _jsonld(dataset: ox.Dataset) -> bytes:
         doc.update(body)
     else:
         doc["@graph"] = body
-    doc = _sorted_json(doc)
-    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    return dict(_sorted_json(doc))
 
 
 _NATIVE = {

@@ -43,6 +43,11 @@ PROVENANCE_PROPERTIES: frozenset[str] = frozenset(
 """Properties that say where a node's facts come from (shown in the provenance column)."""
 
 RDF_TYPE = str(RDF.type)
+_ATTRIBUTED = str(PROV.wasAttributedTo)
+_PARAGRAPH = str(UMKM.paragraph)
+_SENTENCE = str(UMKM.sourceSentence)
+_IS_INTERPRETATION = str(UMKM.isInterpretation)
+_NOTE = str(UMKM.interpretationNote)
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class ResourceIndex:
         self._in: dict[Subject, list[Fact]] = {}
         self._labels: dict[str, dict[str, list[str]]] = {}
         self._types: dict[str, list[str]] = {}
+        self._provenance: dict[Subject, Provenance] = {}
         for (s, p, o), names in graphs.items():
             fact = Fact(s, p, o, tuple(sorted(names)))
             self._out.setdefault(s, []).append(fact)
@@ -162,21 +168,24 @@ class ResourceIndex:
 
     def provenance(self, node: Subject) -> Provenance:
         """What the node's own PROV-O and text pointers say about where its facts come from."""
-        prov = Provenance()
+        cached = self._provenance.get(node)
+        if cached is not None:
+            return cached
+        prov = self._provenance[node] = Provenance()
         for fact in self.outgoing(node):
             p, o = fact.predicate.value, fact.object
             if p in SOURCE_PROPERTIES and isinstance(o, ox.NamedNode):
                 if o.value not in prov.sources:
                     prov.sources.append(o.value)
-            elif p == str(PROV.wasAttributedTo) and isinstance(o, ox.NamedNode):
+            elif p == _ATTRIBUTED and isinstance(o, ox.NamedNode):
                 prov.attributed_to.append(o.value)
-            elif p == str(UMKM.paragraph) and isinstance(o, ox.Literal):
+            elif p == _PARAGRAPH and isinstance(o, ox.Literal):
                 prov.paragraphs.append(o.value)
-            elif p == str(UMKM.sourceSentence) and isinstance(o, ox.Literal):
+            elif p == _SENTENCE and isinstance(o, ox.Literal):
                 prov.sentences.append(o)
-            elif p == str(UMKM.isInterpretation) and isinstance(o, ox.Literal):
+            elif p == _IS_INTERPRETATION and isinstance(o, ox.Literal):
                 prov.interpretation = o.value == "true" or o.value == "1"
-            elif p == str(UMKM.interpretationNote) and isinstance(o, ox.Literal):
+            elif p == _NOTE and isinstance(o, ox.Literal):
                 prov.notes.append(o)
         return prov
 

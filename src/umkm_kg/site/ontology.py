@@ -20,6 +20,10 @@ PROPERTY_TYPES = (
     str(OWL.AnnotationProperty),
     str(RDF.Property),
 )
+_TARGET_CLASS = str(SH.targetClass)
+_PROPERTY = str(SH.property)
+_PATH = str(SH.path)
+_SH = str(SH)
 _CONSTRAINTS = (
     "minCount",
     "maxCount",
@@ -78,12 +82,12 @@ def shapes_of(quads: Iterable[ox.Quad]) -> Shapes:
         node = ox.NamedNode(fact_subject)
         for fact in index.outgoing(node):
             p = fact.predicate.value
-            if p == str(SH.targetClass) and isinstance(fact.object, ox.NamedNode):
+            if p == _TARGET_CLASS and isinstance(fact.object, ox.NamedNode):
                 summary = "target class (sh:targetClass)"
                 shapes.by_term.setdefault(fact.object.value, []).append(
                     Constraint(compact(fact_subject), summary)
                 )
-            elif p == str(SH.property) and isinstance(fact.object, ox.NamedNode | ox.BlankNode):
+            elif p == _PROPERTY and isinstance(fact.object, ox.NamedNode | ox.BlankNode):
                 _property_shape(index, shapes, compact(fact_subject), fact.object)
     for constraints in shapes.by_term.values():
         constraints.sort(key=lambda c: (c.shape, c.summary))
@@ -97,8 +101,8 @@ def _property_shape(
     parts: list[str] = []
     for fact in index.outgoing(node):
         p, o = fact.predicate.value, fact.object
-        local = p[len(str(SH)) :] if p.startswith(str(SH)) else None
-        if p == str(SH.path) and isinstance(o, ox.NamedNode):
+        local = p[len(_SH) :] if p.startswith(_SH) else None
+        if p == _PATH and isinstance(o, ox.NamedNode):
             path = o.value
         elif local in _CONSTRAINTS:
             shown = compact(o.value) if isinstance(o, ox.NamedNode) else o.value

@@ -1,0 +1,191 @@
+"""``umkm-kg export``: dumps in every RDF format, the dataset description, the static site."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import BadInput
+from ..export import GraphSelection
+from ..formats import RdfFormat
+from ._common import err, out, settings
+
+app = typer.Typer(
+    help="Export the graph: dumps (ttl, nt, nq, trig, jsonld, xml), the dataset description, "
+    "or a static linked-data site.",
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"One of: {', '.join(RdfFormat.names())} (default: from -o's extension, else ttl).",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout.", dir_okay=False
+    ),
+]
+GraphOption = Annotated[
+    GraphSelection,
+    typer.Option("--graph", help="Which data: the article, the added records, or all."),
+]
+OntologyOption = Annotated[
+    bool, typer.Option("--with-ontology", help="Include the ontology (graph/ontology).")
+]
+ShapesOption = Annotated[
+    bool, typer.Option("--with-shapes", help="Include the SHACL shapes (graph/shapes).")
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Where the site and dumps are published (default: https://w3id.org/umkm-kg/).",
+    ),
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sparql-endpoint", help="A SPARQL endpoint serving the data, to state in the description."
+    ),
+]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="export")
+
+
+@app.callback(invoke_without_command=True)
+def export_main(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    graph: GraphOption = GraphSelection.ALL,
+    with_ontology: OntologyOption = False,
+    with_shapes: ShapesOption = False,
+) -> None:
+    """Export the graph. Without a subcommand, the options below write a dump (as ``dump``)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    dump(ctx, fmt, output, graph, with_ontology, with_shapes)
+
+
+@app.command("dump")
+def dump(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    graph: GraphOption = GraphSelection.ALL,
+    with_ontology: OntologyOption = False,
+    with_shapes: ShapesOption = False,
+) -> None:
+    """Write the graph in one RDF format; the same graph always gives the same bytes.
+
+    N-Quads and TriG keep the named graphs (and say where each comes from); the other
+    formats write their union. JSON-LD is compacted with the project's context.
+    """
+    from ..export import export
+
+    chosen = _format(fmt, output)
+    data = export(
+        settings(ctx).kg(), chosen, graph, with_ontology=with_ontology, with_shapes=with_shapes
+    )
+    _emit(data, output)
+
+
+@app.command("description")
+def description(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    base_url: BaseUrlOption = None,
+    sparql_endpoint: EndpointOption = None,
+) -> None:
+    """Write the dataset description (VoID, DCAT and schema.org Dataset) with computed counts."""
+    from ..dataset import DEFAULT_BASE_URL, describe
+    from ..export import serialize_graph
+
+    chosen = _format(fmt, output)
+    graph = describe(
+        settings(ctx).kg(), base_url=base_url or DEFAULT_BASE_URL, sparql_endpoint=sparql_endpoint
+    )
+    _emit(serialize_graph(graph, chosen), output)
+
+
+@app.command("site")
+def site(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Argument(help="Folder to write the site into (created if missing).", file_okay=False),
+    ],
+    base_url: BaseUrlOption = None,
+    sparql_endpoint: EndpointOption = None,
+    queries: Annotated[
+        bool, typer.Option("--queries/--no-queries", help="Run the saved queries for their pages.")
+    ] = True,
+) -> None:
+    """Write a static linked-data site for any static host.
+
+    A page per resource (with its Turtle, JSON-LD and N-Triples), ontology docs, query pages,
+    the dumps and their description, and content negotiation for Apache and nginx.
+    """
+    from ..dataset import DEFAULT_BASE_URL
+    from ..site import build_site
+
+    state = settings(ctx)
+    if directory.exists() and not directory.is_dir():
+        raise BadInput(f"{directory} exists and is not a folder")
+    report = build_site(
+        state.kg(),
+        directory,
+        base_url or DEFAULT_BASE_URL,
+        lang=state.lang.value,
+        sparql_endpoint=sparql_endpoint,
+        with_queries=queries,
+    )
+    for note in report.notes:
+        err.print(f"note: {note}", markup=False)
+    out.print(
+        f"wrote {report.pages} pages ({report.resources} resources, {report.queries} queries), "
+        f"{len(report.files)} files, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s "
+        f"to {directory}",
+        markup=False,
+    )
+
+
+def _format(name: str | None, output: Path | None) -> RdfFormat:
+    if name is not None:
+        return RdfFormat.parse_name(name)
+    if output is not None:
+        return RdfFormat.for_path(output.name)
+    return RdfFormat.TURTLE
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    """Write to stdout, or to ``output`` through a temporary file renamed into place."""
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        raise BadInput(f"cannot write {output}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, output)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BadInput(f"cannot write {output}: {exc}") from exc
