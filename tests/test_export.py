@@ -226,3 +226,20 @@ def test_ntriples_lines_are_sorted_and_unique(kg: KnowledgeGraph) -> None:
     lines = _dump(kg, RdfFormat.NTRIPLES).decode().splitlines()
     assert lines == sorted(set(lines))
     assert all(line.startswith("_:c14n") or line.startswith("<") for line in lines)
+
+
+def test_jsonld_context_comes_from_the_context_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from umkm_kg import resources
+    from umkm_kg.errors import BadInput
+    from umkm_kg.namespaces import PREFIXES
+
+    missing = tmp_path / "context.jsonld"
+    monkeypatch.setattr(resources, "JSONLD_CONTEXT", missing)
+    assert jsonld_context() == {"@context": PREFIXES}  # made from the prefixes
+    missing.write_text(json.dumps({"@context": {"kg": "https://w3id.org/umkm-kg/id/"}}))
+    assert jsonld_context() == {"@context": {"kg": "https://w3id.org/umkm-kg/id/"}}
+    missing.write_text("[1, 2]")
+    with pytest.raises(BadInput, match="@context"):
+        jsonld_context()

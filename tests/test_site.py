@@ -288,3 +288,12 @@ def test_links_are_relative_so_the_site_moves(any_site: Path) -> None:
     for page in _pages(any_site):
         for link in _links(_parse(page)):
             assert not link.startswith("/"), (page, link)
+
+
+def test_the_same_graph_gives_the_same_site(site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    build_site(_SampleKG(sample_kg().store), again, shapes=SAMPLE_SHAPES)
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (site / name).read_bytes() == (again / name).read_bytes(), name

@@ -105,7 +105,8 @@ class _Site:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.lang = lang
         self.sparql_endpoint = sparql_endpoint
-        self.dataset = dump_content(kg)
+        # Canonical blank-node labels make the order of blank nodes, and so the pages, stable.
+        self.dataset = canonical(dump_content(kg))
         self.index = ResourceIndex(self.dataset)
         self.shapes, self.shape_quads = read_shapes(shapes)
         self.pages = {
