@@ -178,8 +178,8 @@ def push(
     the same IRI on the server, and ``graph`` receives only default-graph triples, if any.
 
     :raises BadInput: ``graph`` is missing or not an absolute IRI, or ``chunk_triples`` < 1.
-    :raises RemoteAuthError: the credentials are refused (before any data is sent).
-    :raises EndpointUnavailable: the server cannot be reached (before any data is sent).
+    :raises RemoteAuthError: the credentials or the write are refused before any data is loaded.
+    :raises EndpointUnavailable: the server cannot be reached (before any data is loaded).
     :raises PushIncomplete: a chunk failed; the message lists what was and was not loaded.
     """
     store = source.store if isinstance(source, KnowledgeGraph) else source
@@ -208,6 +208,8 @@ def push(
             try:
                 _send(client, chosen, endpoint, chunk, triples, timeout)
             except RemoteError as exc:
+                if not report.loaded and isinstance(exc, RemoteAuthError | EndpointUnavailable):
+                    raise  # nothing was loaded: the plain cause says it best
                 report.failed = chunk
                 report.error = exc.message
                 raise _incomplete(report, exc) from None

@@ -1,0 +1,221 @@
+"""The remote backend against real servers: push the bundled data, then every query agrees.
+
+Oxigraph server gets the data by Graph Store Protocol, Virtuoso by SPARQL Update (Digest), and
+the other way round for the quirk sample, so both protocols are exercised on both engines.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import servers
+from remote_compare import difference
+from servers import SparqlServer
+from umkm_kg.errors import UmkmError
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.push import GENID, PushReport, push
+from umkm_kg.queries import SavedQuery, load_catalogue
+from umkm_kg.remote import RemoteStore
+from umkm_kg.results import QueryForm
+from umkm_kg.store import EmbeddedStore
+
+pytestmark = pytest.mark.remote
+
+# The server fixtures (shared across modules: see servers.shared).
+oxigraph_server = servers.oxigraph_server
+virtuoso_server = servers.virtuoso_server
+
+UNION_GRAPH = "https://w3id.org/umkm-kg/graph/test-union"
+SAMPLE_GRAPH = "https://w3id.org/umkm-kg/graph/test-sample"
+SAMPLE = Path(__file__).parent / "data" / "remote-sample.ttl"
+SAMPLE_PREFIXES = """PREFIX ex: <https://w3id.org/umkm-kg/test/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+#: Queries over the quirk sample: each must give the same answer on every engine.
+SAMPLE_QUERIES: dict[str, tuple[QueryForm, str]] = {
+    "all-triples": (QueryForm.SELECT, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"),
+    "ask-true": (QueryForm.ASK, "ASK { ?e ex:exporter true }"),
+    "ask-false": (QueryForm.ASK, "ASK { ?e ex:workers 1000 }"),
+    "construct-all": (QueryForm.CONSTRUCT, "CONSTRUCT WHERE { ?s ?p ?o }"),
+    "computed-boolean": (
+        QueryForm.SELECT,
+        "SELECT ?e (?n > 5 AS ?big) WHERE { ?e ex:workers ?n }",
+    ),
+    "decimal-aggregates": (
+        QueryForm.SELECT,
+        "SELECT (SUM(?t) AS ?sum) (MAX(?t) AS ?max) (COUNT(?t) AS ?n) WHERE { ?e ex:turnover ?t }",
+    ),
+    "optional-unbound": (
+        QueryForm.SELECT,
+        "SELECT ?e ?code WHERE { ?e a ex:Enterprise OPTIONAL { ?e ex:code ?code } }",
+    ),
+    "lang-filter": (
+        QueryForm.SELECT,
+        'SELECT ?e ?l WHERE { ?e rdfs:label ?l FILTER(langMatches(lang(?l), "id")) }',
+    ),
+    "blank-owner": (
+        QueryForm.SELECT,
+        "SELECT ?e ?o ?name WHERE { ?e ex:owner ?o . ?o rdfs:label ?name }",
+    ),
+    "string-equality": (QueryForm.SELECT, 'SELECT ?e WHERE { ?e ex:code "W-001" }'),
+    "ordered-limit": (
+        QueryForm.SELECT,
+        "SELECT ?e ?n WHERE { ?e ex:workers ?n } ORDER BY DESC(?n) LIMIT 2",
+    ),
+}
+
+
+@dataclass
+class Loaded:
+    """A server holding the bundled data (union) and the quirk sample, and what it took."""
+
+    server: SparqlServer
+    data: RemoteStore
+    sample: RemoteStore
+    reports: list[PushReport]
+    push_seconds: float
+
+
+def _sample_kg() -> KnowledgeGraph:
+    store = EmbeddedStore()
+    store.load_file(SAMPLE, SAMPLE_GRAPH)
+    return KnowledgeGraph(store)
+
+
+@pytest.fixture(scope="module")
+def sample_kg() -> Iterator[KnowledgeGraph]:
+    graph = _sample_kg()
+    yield graph
+    graph.close()
+
+
+def _load(
+    server: SparqlServer, kg: KnowledgeGraph, sample: KnowledgeGraph, data_url: str, sample_url: str
+) -> Loaded:
+    started = time.monotonic()
+    reports = [
+        push(kg, data_url, UNION_GRAPH, user=server.user, password=server.password),
+        push(sample, sample_url, SAMPLE_GRAPH, user=server.user, password=server.password),
+    ]
+    seconds = time.monotonic() - started
+    return Loaded(
+        server=server,
+        data=RemoteStore(server.query_url, graph=UNION_GRAPH),
+        sample=RemoteStore(server.query_url, graph=SAMPLE_GRAPH),
+        reports=reports,
+        push_seconds=seconds,
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded_oxigraph(
+    oxigraph_server: SparqlServer, kg: KnowledgeGraph, sample_kg: KnowledgeGraph
+) -> Loaded:
+    return _load(
+        oxigraph_server, kg, sample_kg, oxigraph_server.gsp_url, oxigraph_server.update_url
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded_virtuoso(
+    virtuoso_server: SparqlServer, kg: KnowledgeGraph, sample_kg: KnowledgeGraph
+) -> Loaded:
+    return _load(
+        virtuoso_server, kg, sample_kg, virtuoso_server.update_url, virtuoso_server.gsp_url
+    )
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def loaded(request: pytest.FixtureRequest) -> Loaded:
+    """Each loaded server in turn."""
+    return request.getfixturevalue(f"loaded_{request.param}")  # type: ignore[no-any-return]
+
+
+def _catalogue() -> list[SavedQuery]:
+    try:
+        return list(load_catalogue())
+    except UmkmError:
+        return []
+
+
+def test_push_loads_every_triple(loaded: Loaded, kg: KnowledgeGraph) -> None:
+    data, sample = loaded.reports
+    assert data.complete and sample.complete
+    assert {data.protocol, sample.protocol} == {"gsp", "update"}
+    expected = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert data.triples_sent == int(expected.rows[0]["n"])  # type: ignore[call-overload]
+    count = loaded.data.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", form=QueryForm.SELECT)
+    assert int(count.rows[0]["n"]) == data.triples_sent  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_QUERIES))
+def test_quirk_sample_answers_agree(loaded: Loaded, sample_kg: KnowledgeGraph, name: str) -> None:
+    form, body = SAMPLE_QUERIES[name]
+    sparql = SAMPLE_PREFIXES + body
+    expected = sample_kg.store.query(sparql, form=form)
+    actual = loaded.sample.query(sparql, form=form)
+    assert not actual.truncated
+    assert difference(expected, actual) == ""
+
+
+def test_blank_nodes_arrive_as_skolem_iris(loaded: Loaded) -> None:
+    owners = loaded.sample.query(
+        SAMPLE_PREFIXES + "SELECT ?o WHERE { ?e ex:owner ?o }", form=QueryForm.SELECT
+    )
+    assert len(owners.rows) == 2
+    assert all(str(row["o"]).startswith(GENID) for row in owners.rows)
+
+
+@pytest.mark.parametrize("saved", _catalogue(), ids=lambda q: q.name)
+def test_saved_query_answers_agree(loaded: Loaded, kg: KnowledgeGraph, saved: SavedQuery) -> None:
+    remote = KnowledgeGraph(loaded.data)
+    expected = kg.run(saved, {})
+    actual = remote.run(saved, {})
+    assert not expected.truncated and not actual.truncated
+    assert difference(expected, actual) == "", saved.name
+
+
+def test_keep_graphs_pushes_each_named_graph(
+    oxigraph_server: SparqlServer, virtuoso_server: SparqlServer, kg: KnowledgeGraph
+) -> None:
+    assert isinstance(kg.store, EmbeddedStore)
+    named = kg.store.named_graphs()
+    for server in (oxigraph_server, virtuoso_server):
+        report = push(
+            kg, server.gsp_url, None, keep_graphs=True, user=server.user, password=server.password
+        )
+        assert report.complete and sorted(report.graphs) == named
+        for graph in named:
+            remote = RemoteStore(server.query_url, graph=graph)
+            count = remote.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", form=QueryForm.SELECT)
+            assert int(count.rows[0]["n"]) == report.graphs[graph]  # type: ignore[call-overload]
+
+
+def test_cli_push_then_query_through_the_endpoint(
+    runner, virtuoso_server: SparqlServer, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> None:
+    graph = "https://w3id.org/umkm-kg/graph/test-cli"
+    monkeypatch.setenv("UMKM_KG_USER", virtuoso_server.user or "")
+    monkeypatch.setenv("UMKM_KG_PASSWORD", virtuoso_server.password or "")
+    pushed = runner(
+        "push", "--endpoint", virtuoso_server.gsp_url, "--graph", graph, "--auth", "digest"
+    )
+    assert pushed.exit_code == 0, pushed.output
+    assert "pushed" in pushed.stdout and "(gsp)" in pushed.stdout
+    assert virtuoso_server.password not in pushed.output
+    monkeypatch.delenv("UMKM_KG_USER")
+    monkeypatch.delenv("UMKM_KG_PASSWORD")
+    counted = runner(
+        "--endpoint", virtuoso_server.query_url, "--graph", graph,
+        "sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv",
+    )  # fmt: skip
+    assert counted.exit_code == 0, counted.output
+    expected = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+    assert counted.stdout.split() == ["n", str(expected.rows[0]["n"])]
