@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID
+from rdflib.namespace import PROV, RDF, RDFS, VOID
 from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
@@ -145,7 +145,7 @@ def _graph_provenance(dataset: ox.Dataset) -> Iterator[ox.Quad]:
         q.subject.value
         for q in dataset.quads_for_object(ox.NamedNode(_SCHEMA_ARTICLE))
         if isinstance(q.subject, ox.NamedNode)
-        and q.predicate.value == str(RDF.type)
+        and q.predicate.value == _RDF_TYPE
         and q.graph_name == ox.NamedNode(str(ARTICLE_GRAPH))
     )
     for name in names:
@@ -169,22 +169,18 @@ def _graph_provenance(dataset: ox.Dataset) -> Iterator[ox.Quad]:
                 yield ox.Quad(
                     node, ox.NamedNode(str(PROV.hadPrimarySource)), ox.NamedNode(article), default
                 )
-        elif name in (str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)):
-            yield ox.Quad(
-                node,
-                ox.NamedNode(str(DCTERMS.creator)),
-                ox.Literal("umkm-kg developers"),
-                default,
-            )
 
 
 def _graph_labels(name: str) -> dict[str, str]:
+    """Names for the project's graphs (none for a graph it does not know)."""
     if name == str(ARTICLE_GRAPH):
         return {"en": "Facts stated in the ANTARA article", "id": "Fakta dari artikel ANTARA"}
     if name == str(ONTOLOGY_GRAPH):
         return {"en": "The UMKM ontology", "id": "Ontologi UMKM"}
     if name == str(SHAPES_GRAPH):
         return {"en": "SHACL shapes of the records", "id": "Bentuk SHACL untuk rekaman"}
+    if not name.startswith(RECORDS_GRAPH_PREFIX):
+        return {}
     batch = name.removeprefix(RECORDS_GRAPH_PREFIX)
     return {
         "en": f"Records added in batch {batch}",
