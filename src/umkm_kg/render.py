@@ -158,7 +158,9 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
     """A plain-text table; its last line counts the rows and says if the result was cut."""
     if result.form is QueryForm.ASK:
         return "true\n" if result.boolean else "false\n"
-    grid = Table(*result.variables, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for variable in result.variables:
+        grid.add_column(variable, overflow="fold")  # never cut an IRI short
     for row in result.rows:
         grid.add_row(*(Text(cell(row.get(v), labels)) for v in result.variables))
     count = len(result.rows)
