@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from test_export import sample_kg
-from umkm_kg.dataset import CC_BY, DUMPS, dataset_iri, describe
+from umkm_kg.dataset import CC_BY, DCAT_VERSION, DUMPS, dataset_iri, describe
 from umkm_kg.export import serialize_graph
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
@@ -54,7 +54,7 @@ def test_it_is_a_void_dcat_and_schema_dataset(description: Graph) -> None:
     assert description.value(ds, DCTERMS.license) == CC_BY
     rights = " ".join(str(o) for o in description.objects(ds, DCTERMS.rights))
     assert "ANTARA" in rights and "quotations" in rights
-    assert description.value(ds, DCAT.version) == Literal("0.0.1-test")
+    assert description.value(ds, DCAT_VERSION) == Literal("0.0.1-test")
     assert description.value(ds, DCTERMS.publisher) is not None
     assert description.value(ds, DCTERMS.source) == URIRef("https://w3id.org/umkm-kg/id/article")
 

@@ -24,6 +24,7 @@ def test_export_format_writes_the_same_bytes_as_the_library(
     expected = export(KnowledgeGraph.embedded(with_records=False), fmt, GraphSelection.ALL)
     assert target.read_bytes() == expected
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+    assert target.stat().st_mode & 0o044  # readable by others, as a plain write would be
 
 
 def test_export_to_stdout_and_dump_subcommand_agree(runner: Runner) -> None:

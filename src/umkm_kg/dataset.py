@@ -28,6 +28,8 @@ DUMP_GRAPHS = GraphSelection.ALL
 DUMP_WITH_ONTOLOGY = True
 """A published dump holds the article, every records batch and the ontology (not the shapes)."""
 
+DCAT_VERSION = URIRef(str(DCAT) + "version")
+"""``dcat:version`` (DCAT 3), which rdflib's DCAT namespace does not list yet."""
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 KOTA_TANGERANG = WD["Q10127"]
 _IANA = "https://www.iana.org/assignments/media-types/"
@@ -167,7 +169,7 @@ def describe(
         g.add((ds, SCHEMA.isBasedOn, article))
     version = _ontology_version(kg)
     if version is not None:
-        for prop in (OWL.versionInfo, DCAT.version, SCHEMA.version):
+        for prop in (OWL.versionInfo, DCAT_VERSION, SCHEMA.version):
             g.add((ds, prop, Literal(version)))
     publisher = URIRef(base + "#publisher")
     g.add((ds, DCTERMS.publisher, publisher))

@@ -172,6 +172,12 @@ def _format(name: str | None, output: Path | None) -> RdfFormat:
     return RdfFormat.TURTLE
 
 
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _emit(data: bytes, output: Path | None) -> None:
     """Write to stdout, or to ``output`` through a temporary file renamed into place."""
     if output is None:
@@ -185,6 +191,8 @@ def _emit(data: bytes, output: Path | None) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        # mkstemp makes the file private; give it the mode a plain write would have.
+        os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else _default_mode())
         os.replace(temporary, output)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
