@@ -97,3 +97,17 @@ def test_installed_command_runs_outside_the_tree(installed: Path, tmp_path: Path
     )
     assert info.returncode == 0, info.stderr
     assert "triples:" in info.stdout
+
+
+def test_installed_wheel_builds_the_site(installed: Path, tmp_path: Path) -> None:
+    """Regression: an unanchored ``site/`` in .gitignore once left the site package out."""
+    env = {"UMKM_KG_DATA": str(tmp_path / "data"), "PATH": str(installed), "HOME": str(tmp_path)}
+    built = subprocess.run(
+        [str(installed / "umkm-kg"), "export", "site", str(tmp_path / "out"), "--no-queries"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
