@@ -18,7 +18,7 @@ from remote_compare import difference
 from servers import SparqlServer
 from umkm_kg.errors import UmkmError
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.push import GENID, PushReport, push
+from umkm_kg.push import DEFAULT_CHUNK_TRIPLES, GENID, UPDATE_CHUNK_MAX, PushReport, push
 from umkm_kg.queries import SavedQuery, load_catalogue
 from umkm_kg.remote import RemoteStore
 from umkm_kg.results import QueryForm
@@ -149,6 +149,9 @@ def test_push_loads_every_triple(loaded: Loaded, kg: KnowledgeGraph) -> None:
     data, sample = loaded.reports
     assert data.complete and sample.complete
     assert {data.protocol, sample.protocol} == {"gsp", "update"}
+    for report in loaded.reports:
+        size = UPDATE_CHUNK_MAX if report.protocol == "update" else DEFAULT_CHUNK_TRIPLES
+        assert report.chunks_ok == -(-report.total_triples // size)
     expected = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     assert data.triples_sent == int(expected.rows[0]["n"])  # type: ignore[call-overload]
     count = loaded.data.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", form=QueryForm.SELECT)
@@ -219,3 +222,16 @@ def test_cli_push_then_query_through_the_endpoint(
     assert counted.exit_code == 0, counted.output
     expected = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     assert counted.stdout.split() == ["n", str(expected.rows[0]["n"])]
+
+
+def test_cli_push_keep_graphs_by_update(
+    runner, oxigraph_server: SparqlServer, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> None:
+    monkeypatch.delenv("UMKM_KG_USER", raising=False)
+    monkeypatch.delenv("UMKM_KG_PASSWORD", raising=False)
+    url = oxigraph_server.update_url
+    result = runner("push", "--endpoint", url, "--keep-graphs", "--protocol", "update")
+    assert result.exit_code == 0, result.output
+    assert isinstance(kg.store, EmbeddedStore)
+    for graph in kg.store.named_graphs():
+        assert f"loaded      <{graph}>: all" in result.stdout

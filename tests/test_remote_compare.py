@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from remote_compare import BLANK, GENID, canonical, difference, normalise
 from umkm_kg.remote import term_from_json
 from umkm_kg.results import QueryForm, QueryResult
 
 EX = "https://w3id.org/umkm-kg/test/"
+# An open namespace: pytest probes module globals for mock attributes, which rdflib's closed
+# XSD namespace answers with a warning.
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 
 def _select(*rows: dict[str, object]) -> QueryResult:

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -275,6 +276,52 @@ def test_cli_push_rejected_midway_lists_what_was_loaded(runner, credentials) -> 
     assert "Quota exceeded" in result.stderr
     assert "1 of " in result.stderr and "chunks loaded (500 of" in result.stderr
     assert "PARTLY" in result.stderr and "pushed" not in result.stdout
+
+
+class _Recording(http.server.BaseHTTPRequestHandler):
+    """A store at a path that names no protocol; records requests, takes what ``accepts``."""
+
+    accepts = "application/sparql-update"
+    seen: ClassVar[list[tuple[str, str, str]]] = []
+
+    def _answer(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        self._answer(200)
+
+    def do_PUT(self) -> None:
+        self.do_POST()
+
+    def do_POST(self) -> None:
+        kind = self.headers.get("Content-Type", "")
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+        self.seen.append((self.command, kind, body[:40]))
+        self._answer(204 if kind == self.accepts else 415)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("accepts", "protocol", "first"),
+    [
+        ("application/sparql-update", "update", ("POST", "CLEAR SILENT GRAPH")),
+        ("application/n-triples", "gsp", ("PUT", "<")),
+    ],
+)
+def test_protocol_is_detected_by_trying_a_no_op_update(
+    accepts: str, protocol: str, first: tuple[str, str]
+) -> None:
+    handler = type("Handler", (_Recording,), {"accepts": accepts, "seen": []})
+    with scripted_server(handler) as base:
+        report = push(_sample(), f"{base}/ds/endpoint", GRAPH)
+    assert report.protocol == protocol and report.complete
+    probe, upload = handler.seen[0], handler.seen[1]
+    assert probe == ("POST", "application/sparql-update", "INSERT DATA { }")
+    assert upload[0] == first[0] and upload[2].startswith(first[1])
 
 
 # --- row cap and timeout (a separate Virtuoso, stopped at the end) ------------------------------

@@ -282,8 +282,8 @@ class RemoteStore(Store):
             auth=auth or auth_scheme(os.environ.get(AUTH_ENV)),
         )
         self.label = f"remote ({endpoint})"
-        self._cap: int | None = None
-        self._cap_known = False
+        self._cap: int | None = None  # Virtuoso's row cap, once seen
+        self._under_cap = 0  # a graph size known to be under it
 
     def query(
         self,
@@ -320,8 +320,7 @@ class RemoteStore(Store):
             if cap is None and response.headers.get("Server", "").startswith("Virtuoso"):
                 # Virtuoso cuts CONSTRUCT/DESCRIBE answers at ResultSetMaxRows triples
                 # without saying so (no X-SPARQL-MaxRows header): compare with its cap.
-                known = self._virtuoso_cap(socket_timeout)
-                cap = known if known is not None and len(graph) >= known else None
+                cap = self._virtuoso_cap(len(graph), socket_timeout)
             if cap is not None:
                 raise ResultTruncated(
                     f"{self.endpoint} cut the answer at its row cap of {cap} triples "
@@ -348,24 +347,33 @@ class RemoteStore(Store):
             message = self.client.redact(response.headers.get("X-SQL-Message", ""))
             raise RemoteError(f"{self.endpoint} reported SQL state {state}: {message}")
 
-    def _virtuoso_cap(self, socket_timeout: float | None) -> int | None:
-        """Virtuoso's row cap, learnt once from a query of 10^6 cheap rows (None: no cap seen)."""
-        if self._cap_known:
-            return self._cap
+    def _virtuoso_cap(self, triples: int, socket_timeout: float | None) -> int | None:
+        """Virtuoso's row cap if it is at most ``triples`` (None: the cap is larger, or none).
+
+        Asks for ``triples + 1`` cheap rows (VALUES, no data): a cap cuts them and says so in
+        X-SPARQL-MaxRows. A cap found is remembered, as is a size known to be under the cap.
+        """
+        if self._cap is not None:
+            return self._cap if self._cap <= triples else None
+        if triples == 0 or triples < self._under_cap:
+            return None
+        wanted = triples + 1
         digits = "{ 0 1 2 3 4 5 6 7 8 9 }"
-        probe = "SELECT ?a WHERE { " + " ".join(f"VALUES ?{v} {digits}" for v in "abcdef") + " }"
+        blocks = " ".join(f"VALUES ?v{i} {digits}" for i in range(len(str(wanted))))
         wrapper = _Wrapper(self.endpoint, self.client, socket_timeout)
         wrapper.setMethod(POST)
         wrapper.setOnlyConneg(True)
-        wrapper.queryString = probe
+        wrapper.queryString = f"SELECT ?v0 WHERE {{ {blocks} }} LIMIT {wanted}"
         wrapper.queryType = QueryForm.SELECT.value
-        wrapper.setReturnFormat(CSV)  # the smallest rows: "0" and a line break
+        wrapper.setReturnFormat(CSV)  # the smallest rows: a digit and a line break
         response = wrapper.query().response
         self.client.read(response, timeout=socket_timeout)
-        header = response.headers.get("X-SPARQL-MaxRows")
-        self._cap = int(header) if header and header.isdigit() else None
-        self._cap_known = True
-        return self._cap
+        header = response.headers.get("X-SPARQL-MaxRows", "")
+        if header.isdigit():
+            self._cap = int(header)
+            return self._cap if self._cap <= triples else None
+        self._under_cap = wanted
+        return None
 
     def _server_cap(self, response: http.client.HTTPResponse, rows: int) -> int | None:
         cap = response.headers.get("X-SPARQL-MaxRows")

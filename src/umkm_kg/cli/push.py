@@ -65,7 +65,10 @@ def push_command(
         ),
     ] = False,
     chunk_triples: Annotated[
-        int, typer.Option("--chunk-triples", min=1, help="Triples per request.")
+        int,
+        typer.Option(
+            "--chunk-triples", min=1, help="Triples per request (SPARQL Update: at most 250)."
+        ),
     ] = DEFAULT_CHUNK_TRIPLES,
 ) -> None:
     """Load the graph (with added records) into a remote store, replacing the target graphs.
