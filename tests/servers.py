@@ -91,7 +91,8 @@ def require_binary(name: str, candidates: list[Path] | None = None) -> str:
     found = shutil.which(name)
     if found:
         return found
-    reason = f"{name} is not installed (run .ci/install-servers, or pip install oxigraph)"
+    how = "pip install oxigraph (the test extra)" if name == "oxigraph" else ".ci/install-servers"
+    reason = f"{name} is not installed (install it with: {how})"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason}; CI=true requires the real servers")
     pytest.skip(reason)

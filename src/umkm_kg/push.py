@@ -120,7 +120,8 @@ class PushReport:
             done = [c.number for c in self.loaded if c.graph == graph]
             triples = self.loaded_triples(graph)
             if len(done) == count:
-                lines.append(f"loaded      <{graph}>: all {total:,} triples ({count} chunks)")
+                chunks = "1 chunk" if count == 1 else f"{count} chunks"
+                lines.append(f"loaded      <{graph}>: all {total:,} triples ({chunks})")
             elif not done:
                 if self.failed is not None and self.failed.graph == graph:
                     rest = f", chunks 2-{count} not sent" if count > 1 else ""

@@ -141,10 +141,8 @@ class HttpClient:
             response = self._opener.open(request, timeout=timeout)
         except urllib.error.HTTPError as exc:
             raise self._http_error(exc, action) from None
-        except ValueError as exc:  # urllib: a challenge in a scheme it cannot answer
-            raise RemoteAuthError(
-                f"{self.url} asks for authentication umkm-kg cannot give: {self.redact(str(exc))}"
-            ) from None
+        except ValueError as exc:
+            raise self._unsupported_scheme(exc) from None
         except (OSError, http.client.HTTPException) as exc:
             raise self._network_error(exc, timeout, action) from None
         return cast(http.client.HTTPResponse, response)
@@ -165,21 +163,30 @@ class HttpClient:
         """
         if self.user is None:
             return
+        if self._digest is not None:
+            self._digest.reset_retry_count()
+        request = urllib.request.Request(url, method="HEAD", headers={"User-Agent": USER_AGENT})
         try:
-            response = self.open(
-                urllib.request.Request(url, method="HEAD"),
-                timeout=timeout,
-                action="authentication check",
-            )
-        except (RemoteAuthError, EndpointUnavailable, QueryTimeout):
-            raise
-        except RemoteError:
-            return  # any other answer (405, 404, 400...) still carried the challenge
-        response.close()
+            self._opener.open(request, timeout=timeout).close()
+        except urllib.error.HTTPError as exc:
+            # Any other status (404, 405, 501...) came after the challenge, or without one.
+            if exc.code in (401, 403):
+                raise self._http_error(exc, "authentication check") from None
+        except ValueError as exc:
+            raise self._unsupported_scheme(exc) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._network_error(exc, timeout, "authentication check") from None
 
     def redact(self, text: str) -> str:
         """``text`` with the password blanked out, should a server echo it."""
         return text.replace(self._password, "***") if len(self._password) >= 3 else text
+
+    def _unsupported_scheme(self, exc: ValueError) -> RemoteAuthError:
+        # urllib raises ValueError for a challenge in a scheme it cannot answer (Bearer...).
+        return RemoteAuthError(
+            f"{self.url} asks for authentication umkm-kg cannot give: {self.redact(str(exc))}",
+            hint="umkm-kg answers Digest and Basic challenges only",
+        )
 
     def _http_error(self, exc: urllib.error.HTTPError, action: str) -> RemoteError:
         try:

@@ -88,6 +88,7 @@ def push_command(
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task(f"pushing to {endpoint}", total=None)
 
