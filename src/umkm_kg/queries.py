@@ -190,7 +190,8 @@ class Parameter:
                 raise BadParameter(
                     f"parameter {self.name}: {raw!r} is not among the values found in the graph"
                     f" (known values: {known or 'none'})",
-                    hint=f"example: {self.name}={compact(choices[0].value) if choices else '...'}",
+                    hint=f"example: {self.name}="
+                    f"{self.example or (compact(choices[0].value) if choices else '...')}",
                 )
             term = found
         if self.allowed and term not in {self._parse(a) for a in self.allowed}:

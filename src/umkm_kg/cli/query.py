@@ -57,7 +57,11 @@ def list_queries(
         return
     if fmt != "table":
         raise BadInput(f"unknown list format {fmt!r}", hint="choose table or json")
-    grid = Table("name", "form", "parameters", "title", box=None)
+    grid = Table(box=None)
+    grid.add_column("name", no_wrap=True)
+    grid.add_column("form", no_wrap=True)
+    grid.add_column("parameters")
+    grid.add_column("title")
     for saved in catalogue:
         params = ", ".join(p.name for p in saved.parameters)
         grid.add_row(saved.name, saved.form.value, params, Text(saved.title.get(lang)))
@@ -166,7 +170,9 @@ def emit(
     labels: dict[URIRef, str] = {}
     if fmt is ResultFormat.TABLE and not result.form.returns_graph:
         labels = fetch_labels(options.kg(), result, (lang or options.lang).value)
-    text = render(result, fmt, labels=labels, width=max(out.width, 60) if output is None else 160)
+    # A pipe or a file has no width of its own: do not fold tables at 80 columns there.
+    width = out.width if output is None and out.is_terminal else 160
+    text = render(result, fmt, labels=labels, width=width)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8", newline="")
