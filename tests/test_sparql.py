@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import BNode, Literal, URIRef
 
+from queries_fixtures import open_test_graph, store_digest
 from umkm_kg.errors import BadInput, BadParameter, ForbiddenQuery
 from umkm_kg.results import QueryForm
 from umkm_kg.sparql import bind_values, check_read_only, inspect_query, n3, safe_term, tokens
@@ -204,3 +205,12 @@ def test_n3_writes_ntriples_style_terms() -> None:
         n3(Literal("1", datatype=XSD_INTEGER)) == '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     )
     assert n3(Literal("x", datatype=XSD_STRING)) == '"x"'
+
+
+@pytest.mark.parametrize("text", REFUSED.values(), ids=REFUSED.keys())
+def test_refused_queries_never_reach_the_store(text: str) -> None:
+    kg = open_test_graph()
+    before = store_digest(kg)
+    with pytest.raises((ForbiddenQuery, BadInput)):
+        kg.query(text)
+    assert store_digest(kg) == before
