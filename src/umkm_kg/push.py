@@ -238,13 +238,13 @@ def _sources(store: ox.Store, graph: str | None, keep_graphs: bool) -> list[_Sou
         union = "SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
         counted = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {union} }}")
         assert isinstance(counted, ox.QuerySolutions)
-        total = int(next(iter(counted))["n"].value)  # type: ignore[union-attr]
+        total = int(next(iter(counted))["n"].value)
 
         def read_union() -> Iterator[ox.Triple]:
             rows = store.query(union)
             assert isinstance(rows, ox.QuerySolutions)
             for row in rows:
-                yield ox.Triple(row["s"], row["p"], row["o"])  # type: ignore[arg-type]
+                yield ox.Triple(row["s"], row["p"], row["o"])
 
         return [_Source(graph, total, read_union)]
     sources = []

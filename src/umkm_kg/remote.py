@@ -249,7 +249,7 @@ def server_message(body: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _Wrapper(SPARQLWrapper):  # type: ignore[misc]
+class _Wrapper(SPARQLWrapper):
     """SPARQLWrapper sending its requests through an :class:`HttpClient` (no global opener)."""
 
     def __init__(self, endpoint: str, client: HttpClient, socket_timeout: float | None) -> None:
