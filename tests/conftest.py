@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from servers import oxigraph_server, virtuoso_capped, virtuoso_server  # noqa: F401
 from umkm_kg.cli import main
 from umkm_kg.kg import KnowledgeGraph
 

@@ -32,7 +32,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -347,48 +347,23 @@ def scripted_server(
 
 # --- pytest fixtures ---------------------------------------------------------------------
 
-_shared: dict[str, tuple[SparqlServer, contextlib.ExitStack, list[int]]] = {}
-
-
-@contextlib.contextmanager
-def shared(
-    key: str, start: Callable[[], contextlib.AbstractContextManager[SparqlServer]]
-) -> Iterator[SparqlServer]:
-    """One running server per ``key`` however many modules declare the fixture.
-
-    pytest caches a fixture per module that imports it, so two test modules importing
-    ``virtuoso_server`` would otherwise start two Virtuosos; the last user stops it.
-    """
-    if key not in _shared or not _shared[key][0].running:
-        stack = contextlib.ExitStack()
-        _shared[key] = (stack.enter_context(start()), stack, [0])
-    server, stack, users = _shared[key]
-    users[0] += 1
-    try:
-        yield server
-    finally:
-        users[0] -= 1
-        if users[0] == 0:
-            del _shared[key]
-            stack.close()
-
 
 @pytest.fixture(scope="session")
 def oxigraph_server() -> Iterator[SparqlServer]:
     """An empty Oxigraph server for the whole session (query, update, store; no auth)."""
-    with shared("oxigraph", start_oxigraph) as server:
+    with start_oxigraph() as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def virtuoso_server() -> Iterator[SparqlServer]:
     """A Virtuoso 7.2 server for the whole session, with a Digest writer user."""
-    with shared("virtuoso", start_virtuoso) as server:
+    with start_virtuoso() as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def virtuoso_capped() -> Iterator[SparqlServer]:
     """A Virtuoso whose ``ResultSetMaxRows`` is 3; also the one to time out (then stopped)."""
-    with shared("virtuoso-capped", lambda: start_virtuoso(max_rows=3, max_seconds=30)) as server:
+    with start_virtuoso(max_rows=3, max_seconds=30) as server:
         yield server

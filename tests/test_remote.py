@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import servers
 from remote_compare import difference
 from servers import SparqlServer
 from umkm_kg.errors import UmkmError
@@ -25,10 +24,6 @@ from umkm_kg.results import QueryForm
 from umkm_kg.store import EmbeddedStore
 
 pytestmark = pytest.mark.remote
-
-# The server fixtures (shared across modules: see servers.shared).
-oxigraph_server = servers.oxigraph_server
-virtuoso_server = servers.virtuoso_server
 
 UNION_GRAPH = "https://w3id.org/umkm-kg/graph/test-union"
 SAMPLE_GRAPH = "https://w3id.org/umkm-kg/graph/test-sample"

@@ -17,7 +17,6 @@ from typing import ClassVar
 
 import pytest
 
-import servers
 from servers import SparqlServer, closed_port_url, scripted_server, start_oxigraph
 from umkm_kg.errors import (
     EXIT_REMOTE,
@@ -34,11 +33,6 @@ from umkm_kg.results import QueryForm
 from umkm_kg.store import EmbeddedStore
 
 pytestmark = pytest.mark.remote
-
-# The server fixtures (shared across modules: see servers.shared).
-oxigraph_server = servers.oxigraph_server
-virtuoso_capped = servers.virtuoso_capped
-virtuoso_server = servers.virtuoso_server
 
 SAMPLE = Path(__file__).parent / "data" / "remote-sample.ttl"
 GRAPH = "https://w3id.org/umkm-kg/graph/test-failures"
