@@ -51,14 +51,6 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column(
-        "identifier",
-        "nib",
-        "NIB (Nomor Induk Berusaha), 13 digits",
-        "NIB (Nomor Induk Berusaha), 13 angka",
-        "9120001234567",
-        aliases=("id_usaha",),
-    ),
-    Column(
         "name",
         "nama",
         "name of the enterprise as registered (required)",
@@ -73,6 +65,14 @@ COLUMNS: tuple[Column, ...] = (
         "English label, if different from the name",
         "label bahasa Inggris, bila berbeda dari nama",
         "",
+    ),
+    Column(
+        "identifier",
+        "nib",
+        "NIB (Nomor Induk Berusaha), 13 digits",
+        "NIB (Nomor Induk Berusaha), 13 angka",
+        "9120001234567",
+        aliases=("id_usaha",),
     ),
     Column(
         "owner",
@@ -178,6 +178,36 @@ class CsvRow:
 
 
 @dataclass
+class CsvTable:
+    """The rows of a CSV input, and the header each column key was written with."""
+
+    rows: list[CsvRow]
+    titles: dict[str, str]
+
+
+PREDICATE_COLUMNS: dict[str, str] = {
+    str(RDFS.label): "name",
+    str(SCHEMA.name): "name",
+    str(SCHEMA.identifier): "identifier",
+    str(SCHEMA.location): "location",
+    str(UMKM.locationAsWritten): "location",
+    str(UMKM.sizeClass): "size_class",
+    str(UMKM.owner): "owner",
+    str(UMKM.qualifiedOwnership): "owner",
+    str(UMKM.ownershipHolder): "owner",
+    str(UMKM.hasProduct): "products",
+    str(UMKM.exportedProduct): "products",
+    str(UMKM.productCategory): "categories",
+    str(UMKM.destination): "destinations",
+    str(UMKM.destinationAsWritten): "destinations",
+    str(DCTERMS.source): "source",
+    str(PROV.wasDerivedFrom): "source",
+    str(PROV.wasAttributedTo): "reported_by",
+}
+"""The column a property of a mapped record comes from (for properties a row left out)."""
+
+
+@dataclass
 class MappedRow:
     """What one row became: its nodes, which column each triple came from, its problems."""
 
@@ -195,7 +225,7 @@ def header_key(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").casefold())
 
 
-def read_rows(raw: RawInput) -> list[CsvRow]:
+def read_rows(raw: RawInput) -> CsvTable:
     """Parse the CSV text: comment rows skipped, headers mapped to column keys.
 
     :raises BadInput: not UTF-8, not CSV, an unknown or repeated column, no ``name`` column.
@@ -210,6 +240,7 @@ def read_rows(raw: RawInput) -> list[CsvRow]:
     try:
         header = next(reader)
         columns = _columns(raw.name, header, start + 1)
+        titles = {c.key: t.strip() for c, t in zip(columns, header, strict=False) if c}
         rows: list[CsvRow] = []
         line = start + 1
         for cells in reader:
@@ -227,7 +258,7 @@ def read_rows(raw: RawInput) -> list[CsvRow]:
             rows.append(row)
     except csv.Error as exc:
         raise BadInput(f"{raw.name}, line {start + reader.line_num}: not valid CSV: {exc}") from exc
-    return rows
+    return CsvTable(rows, titles)
 
 
 def _comment(text: str) -> bool:
@@ -734,9 +765,13 @@ def map_row(row: CsvRow, resolver: Resolver, sink: list[Triple]) -> MappedRow:
     return _RowMapping(resolver, sink, row).enterprise()
 
 
-def map_csv(raw: RawInput, resolver: Resolver, sink: list[Triple]) -> list[MappedRow]:
-    """Map every row of a CSV input, appending the triples to ``sink``.
+def map_csv(
+    raw: RawInput, resolver: Resolver, sink: list[Triple]
+) -> tuple[list[MappedRow], dict[str, str]]:
+    """Map every row of a CSV input, appending the triples to ``sink``; also return the
+    header each column key was written with.
 
     :raises BadInput: the file cannot be read as CSV records (see :func:`read_rows`).
     """
-    return [map_row(row, resolver, sink) for row in read_rows(raw)]
+    table = read_rows(raw)
+    return [map_row(row, resolver, sink) for row in table.rows], table.titles

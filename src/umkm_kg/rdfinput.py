@@ -283,7 +283,8 @@ def _parse_jsonld(name: str, text: str) -> list[ox.Quad]:
     dropped: list[str] = []
 
     def on_dropped(key: str | None) -> None:
-        dropped.append(str(key))
+        if key is not None:  # None: a term the context maps to null on purpose (``_comment``)
+            dropped.append(key)
 
     try:
         processor = jsonld.JsonLdProcessor(on_property_dropped=on_dropped)

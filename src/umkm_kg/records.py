@@ -15,7 +15,7 @@ import re
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,12 +135,14 @@ class RecordsStore:
     def add(
         self,
         graph: Graph,
-        source_name: str,
+        source_name: str | Sequence[str],
         shapes_version: str | None,
         *,
         reference: ox.Store | None = None,
     ) -> str:
         """Append ``graph`` as one new named graph; return the graph's IRI.
+
+        ``source_name`` names the file (or files) the records were read from.
 
         Duplicates are looked for, under the lock, in ``reference`` (the article's data), in the
         records already stored and within ``graph`` itself.
@@ -209,7 +211,7 @@ def check_data_dir(data_dir: Path) -> None:
 # --- duplicates --------------------------------------------------------------------------------
 
 _ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
-IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://w3id.org/umkm-kg/ontology#nib",)
+IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://schema.org/identifier",)
 """Properties whose value identifies an enterprise (the NIB, Nomor Induk Berusaha)."""
 NAME_PREDICATE = "https://schema.org/name"
 PLACE_PREDICATE = "https://schema.org/location"
@@ -318,13 +320,18 @@ def _graph_keys(
 
 
 def _with_provenance(
-    graph: Graph, batch: URIRef, now: datetime, source_name: str, shapes_version: str | None
+    graph: Graph,
+    batch: URIRef,
+    now: datetime,
+    source_name: str | Sequence[str],
+    shapes_version: str | None,
 ) -> Graph:
     out = skolemise(graph, str(batch).rsplit("/", 1)[-1])
     out.add((batch, RDF.type, PROV.Bundle))
     stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     out.add((batch, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False)))
-    out.add((batch, DCTERMS.source, Literal(Path(source_name).name or source_name)))
+    for name in [source_name] if isinstance(source_name, str) else source_name:
+        out.add((batch, DCTERMS.source, Literal(Path(name).name or name)))
     if shapes_version:
         out.add((batch, DCTERMS.conformsTo, Literal(shapes_version)))
     return out

@@ -23,7 +23,7 @@ from rdflib.query import Result
 from rdflib.term import IdentifiedNode, Identifier, Node
 
 from . import resources
-from .csvrecords import MappingProblem, Resolver, map_csv
+from .csvrecords import PREDICATE_COLUMNS, MappingProblem, Resolver, map_csv
 from .namespaces import KG, PREFIXES, SHAPES_NS, UMKM
 from .rdfinput import MAX_INPUT_BYTES, RecordFormat, parse_rdf, read_input
 from .results import QueryForm
@@ -172,7 +172,8 @@ class ValidationReport:
         for group in self.records:
             lines.append(group.record.describe(lang) + ":")
             for p in group.problems:
-                lines.append(f"  {marks[p.severity]} {p.field}: {p.message(lang)}")
+                node = f" ({short(p.focus)})" if p.focus and p.focus != group.record.subject else ""
+                lines.append(f"  {marks[p.severity]} {p.field}{node}: {p.message(lang)}")
                 expected = "diharapkan" if id_ else "expected"
                 found = "ditemukan" if id_ else "found"
                 lines.append(f"      {expected}: {p.expected(lang)}; {found}: {p.found(lang)}")
@@ -205,6 +206,9 @@ class RecordBatch:
     sources: list[str] = field(default_factory=list)
     records: dict[IdentifiedNode, RecordRef] = field(default_factory=dict)
     fields: dict[tuple[IdentifiedNode, URIRef], str] = field(default_factory=dict)
+    """The CSV column each (node, property) of a CSV record came from."""
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    """For each CSV source: the header each column key was written with."""
     problems: list[MappingProblem] = field(default_factory=list)
     record_count: int = 0
     _graph: Graph | None = field(default=None, repr=False)
@@ -218,6 +222,17 @@ class RecordBatch:
                 batch.records[s] = RecordRef(source, subject=str(s))
         batch.record_count = len(batch.records)
         return batch
+
+    def field_name(self, node: Node | None, predicate: Node | None) -> str | None:
+        """The CSV column (as its header was written) of a property of a CSV record."""
+        ref = self.records.get(node) if isinstance(node, IdentifiedNode) else None
+        if ref is None or ref.row is None or predicate is None:
+            return None
+        key = self.fields.get((node, predicate)) or PREDICATE_COLUMNS.get(str(predicate))  # type: ignore[arg-type]
+        return self.column(ref.source, key) if key else None
+
+    def column(self, source: str, key: str) -> str:
+        return self.titles.get(source, {}).get(key, key)
 
     @property
     def graph(self) -> Graph:
@@ -250,7 +265,8 @@ def read_batch(
         batch.sources.append(raw.name)
         if raw.format is RecordFormat.CSV:
             resolver = resolver or Resolver.from_kg(kg)
-            for row in map_csv(raw, resolver, batch.triples):
+            rows, batch.titles[raw.name] = map_csv(raw, resolver, batch.triples)
+            for row in rows:
                 ref = RecordRef(raw.name, row=row.row, subject=str(row.enterprise))
                 for node in row.nodes:
                     batch.records.setdefault(node, ref)
@@ -263,7 +279,8 @@ def read_batch(
         for subject in set(parsed.graph.subjects()):
             if isinstance(subject, URIRef):
                 batch.records.setdefault(
-                    subject, RecordRef(raw.name, line=parsed.lines.get(subject), subject=subject)
+                    subject,
+                    RecordRef(raw.name, line=parsed.lines.get(subject), subject=str(subject)),
                 )
         batch.record_count += sum(1 for s in set(parsed.graph.subjects()) if isinstance(s, URIRef))
         _attach_blank_nodes(parsed.graph, batch.records)
@@ -715,22 +732,46 @@ def _shacl_problem(shacl: Graph, result: Node, data: Graph, batch: RecordBatch) 
     }
     expected = expectation(shapes_graph(), ontology_graph(), shape, component)
     found = found_text(data, focus, path, component, value)
-    column = batch.fields.get((focus, path)) if isinstance(path, URIRef) else None  # type: ignore[arg-type]
+    named = path if path is not None else _first_path(shape)
+    column = batch.field_name(focus, named)
     fallback = Text(
         f"expected {expected.en}, found {found.en}",
         f"diharapkan {expected.id}, ditemukan {found.id}",
     )
     return Problem(
         severity=Severity.of(shacl.value(result, SH.resultSeverity)),
-        field=column or (short(str(path)) if isinstance(path, URIRef) else "-"),
+        field=column or (short(str(named)) if isinstance(named, URIRef) else "-"),
         expected=expected,
         found=found,
         message=Text(messages.get("en") or fallback.en, messages.get("id") or fallback.id),
-        focus=str(focus) if focus is not None else None,
+        focus=_node_text(focus),
         path=str(path) if isinstance(path, URIRef) else None,
         component=str(component) if component is not None else None,
         shape=str(shape) if isinstance(shape, URIRef) else None,
     )
+
+
+def _node_text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _source_of(batch: RecordBatch, problem: MappingProblem) -> str:
+    ref = batch.records.get(URIRef(problem.focus or ""))
+    return ref.source if ref else ""
+
+
+def _first_path(shape: Node | None) -> Node | None:
+    """For a node-level result (``sh:or`` of property shapes), the path of the first option."""
+    shapes = shapes_graph()
+    for parameter in (SH["or"], SH["and"], SH.xone):
+        options = shapes.value(shape, parameter) if shape is not None else None  # type: ignore[arg-type]
+        for option in shapes.items(options) if options is not None else ():
+            path = shapes.value(option, SH.path)
+            if isinstance(path, URIRef):
+                return path
+    return None
 
 
 def _unknown_references(batch: RecordBatch, context: Graph) -> set[URIRef]:
@@ -754,7 +795,7 @@ def _own_checks(
             or RecordRef(batch.sources[0] if batch.sources else "?", row=m.row, subject=m.focus),
             Problem(
                 severity=Severity(m.severity),
-                field=m.column,
+                field=batch.column(_source_of(batch, m), m.column),
                 expected=Text(m.expected_en, m.expected_id),
                 found=Text(m.found or "(nothing)", m.found or "(kosong)"),
                 message=Text(m.message_en, m.message_id),
@@ -767,7 +808,7 @@ def _own_checks(
     umkm = str(UMKM)
 
     def field_of(s: Node, p: Node) -> str:
-        return batch.fields.get((s, p)) or short(str(p))  # type: ignore[arg-type]
+        return batch.field_name(s, p) or short(str(p))
 
     for s, p, o in batch.triples:
         ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
@@ -836,9 +877,11 @@ def _term_problem(s: Node, p: Node, term: URIRef, kind: str, field_name: str) ->
 
 
 def short(iri: str | None) -> str:
-    """``kg:country-my`` for a known namespace, else ``<iri>``."""
+    """``kg:country-my`` for a known namespace, else ``<iri>`` (blank nodes stay ``_:b``)."""
     if iri is None:
         return "-"
+    if iri.startswith("_:"):
+        return iri
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
@@ -859,7 +902,7 @@ def _values(shapes: Graph, shape: Node, parameter: URIRef) -> list[Node]:
     value = shapes.value(shape, parameter)  # type: ignore[arg-type]
     if value is None:
         return []
-    if parameter in (SH["in"], SH.languageIn):
+    if parameter in _LIST_PARAMETERS:
         return list(shapes.items(value))  # type: ignore[arg-type]
     return [value]
 
@@ -910,6 +953,14 @@ def expectation(shapes: Graph, ontology: Graph, shape: Node | None, component: N
                 f"at least {one('qualifiedMinCount')} value(s) in {tag}",
                 f"paling sedikit {one('qualifiedMinCount')} nilai dalam {tag}",
             )
+    if name in ("Or", "Xone", "And"):
+        options = [_option(shapes, o) for o in param(name.lower())]
+        if options:
+            word = {"Or": (" or ", " atau "), "Xone": (" or ", " atau "), "And": (" and ", " dan ")}
+            return Text(
+                "a value for " + word[name][0].join(options),
+                "nilai untuk " + word[name][1].join(options),
+            )
     if name == "UniqueLang":
         return Text("at most one value per language", "paling banyak satu nilai per bahasa")
     if name == "MinInclusive":
@@ -935,10 +986,22 @@ def expectation(shapes: Graph, ontology: Graph, shape: Node | None, component: N
     )
 
 
+def _option(shapes: Graph, option: Node) -> str:
+    for parameter in (SH.path, SH["class"], SH.datatype):
+        value = shapes.value(option, parameter)  # type: ignore[arg-type]
+        if value is not None:
+            return short(str(value))
+    return short(str(option))
+
+
 def found_text(
     data: Graph, focus: Node | None, path: Node | None, component: Node | None, value: Node | None
 ) -> Text:
     """What the record has: the offending value, or how many values there are."""
+    if value is not None and value == focus and path is None:
+        if str(component).endswith(("OrConstraintComponent", "XoneConstraintComponent")):
+            return Text("none of them", "tidak satu pun")
+        return Text("this node does not", "simpul ini tidak")
     if value is not None:
         text = short(str(value)) if isinstance(value, URIRef) else _literal(value)
         return Text(text, text)

@@ -1,0 +1,169 @@
+"""``umkm-kg validate``, ``add`` and ``template``: checking and adding enterprise records."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ..errors import EXIT_NONCONFORMANT
+from ..rdfinput import MAX_INPUT_BYTES, RecordFormat
+from ..validation import ValidationReport, read_batch, shapes_version, validate
+from ._common import Lang, settings
+
+
+class ReportFormat(StrEnum):
+    """How a validation report is printed."""
+
+    text = "text"
+    json = "json"
+    ttl = "ttl"
+
+
+class TemplateFormat(StrEnum):
+    """Formats of the record templates."""
+
+    csv = "csv"
+    ttl = "ttl"
+    jsonld = "jsonld"
+
+
+FilesArgument = Annotated[
+    list[str],
+    typer.Argument(help="Record files (ttl, nt, jsonld, rdf/xml, csv), or - for standard input."),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Input format, one of: {', '.join(RecordFormat.names())} (default: by extension).",
+    ),
+]
+ReportOption = Annotated[
+    ReportFormat,
+    typer.Option("--report", help="text, json, or ttl (the SHACL validation report)."),
+]
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help="Language of the report (default: the global one).")
+]
+MaxSizeOption = Annotated[
+    int,
+    typer.Option("--max-size", min=1, help="Largest input accepted, in MiB."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate_command)
+    app.command("add")(add_command)
+    app.command("template")(template_command)
+
+
+def validate_command(
+    ctx: typer.Context,
+    files: FilesArgument,
+    fmt: FormatOption = None,
+    report: ReportOption = ReportFormat.text,
+    lang: LangOption = None,
+    max_size: MaxSizeOption = MAX_INPUT_BYTES // (1024 * 1024),
+) -> None:
+    """Check records against the shapes, together with what they refer to in the graph.
+
+    Exit code 0: the records conform (warnings allowed); 1: violations; 2: unreadable input.
+    """
+    result = _validate(ctx, files, fmt, max_size)
+    _print(result, report, _lang(ctx, lang))
+    if not result.conforms:
+        raise typer.Exit(EXIT_NONCONFORMANT)
+
+
+def add_command(
+    ctx: typer.Context,
+    files: FilesArgument,
+    fmt: FormatOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and check duplicates; write nothing.")
+    ] = False,
+    report: ReportOption = ReportFormat.text,
+    lang: LangOption = None,
+    max_size: MaxSizeOption = MAX_INPUT_BYTES // (1024 * 1024),
+) -> None:
+    """Validate the whole batch, then add all of it to the records store, or none of it.
+
+    The batch becomes one named graph with its provenance (when, from which files, against
+    which shapes). Exit code 1 when a record does not conform or duplicates an enterprise.
+    """
+    from ..records import RecordsStore, find_duplicates
+    from ..store import EmbeddedStore
+
+    options = settings(ctx)
+    shown = _lang(ctx, lang)
+    kg = options.kg()
+    batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
+    result = validate(batch, kg)
+    if not result.conforms or result.records:
+        _print(result, report, shown)
+    if not result.conforms:
+        raise typer.Exit(EXIT_NONCONFORMANT)
+    reference = kg.store.oxigraph if isinstance(kg.store, EmbeddedStore) else None
+    store = RecordsStore(options.records_dir)
+    records = batch.record_count
+    if dry_run:
+        from ..errors import DuplicateRecord
+
+        problems = find_duplicates(batch.graph, [s for s in (reference, store.dataset()) if s])
+        if problems:
+            raise DuplicateRecord("; ".join(problems))
+        say = (
+            f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
+            if shown == "id"
+            else f"{records} records conform; nothing written (--dry-run)"
+        )
+        typer.echo(say, err=True)
+        return
+    graph = store.add(batch.graph, batch.sources, shapes_version(), reference=reference)
+    say = (
+        f"{records} rekaman ditambahkan ke {store.path} sebagai graf <{graph}>"
+        if shown == "id"
+        else f"added {records} records to {store.path} as graph <{graph}>"
+    )
+    typer.echo(say, err=True)
+
+
+def template_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="What to make a template of: enterprise.")],
+    fmt: Annotated[
+        TemplateFormat, typer.Option("--format", "-f", help="csv, ttl or jsonld.")
+    ] = TemplateFormat.csv,
+    lang: LangOption = None,
+) -> None:
+    """Print a blank record with comments; fill it in, then validate or add it."""
+    from ..templates import template
+
+    kg = settings(ctx).kg() if fmt is not TemplateFormat.csv else None
+    typer.echo(template(kind, fmt.value, kg, _lang(ctx, lang)), nl=False)
+
+
+def _validate(
+    ctx: typer.Context, files: list[str], fmt: str | None, max_size: int
+) -> ValidationReport:
+    kg = settings(ctx).kg()
+    batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
+    return validate(batch, kg)
+
+
+def _lang(ctx: typer.Context, lang: Lang | None) -> str:
+    return (lang or settings(ctx).lang).value
+
+
+def _print(result: ValidationReport, report: ReportFormat, lang: str) -> None:
+    # Plain echo, not rich: a report quotes user data ("rdfs:label:" would become an emoji).
+    if report is ReportFormat.json:
+        typer.echo(json.dumps(result.as_dict(lang), indent=2, ensure_ascii=False))
+    elif report is ReportFormat.ttl:
+        typer.echo(result.turtle(), nl=False)
+    else:
+        typer.echo(result.text(lang), nl=False)
