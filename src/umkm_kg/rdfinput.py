@@ -189,7 +189,10 @@ def parse_rdf(raw: RawInput) -> ParsedRdf:
 def _parse_ox(name: str, text: str, fmt: ox.RdfFormat, prefixes: dict[str, str]) -> list[ox.Quad]:
     # No base IRI: a relative IRI is an error, not something resolved against a guess.
     try:
-        parser = ox.parse(text.encode("utf-8"), fmt, without_named_graphs=True)
+        # Fresh blank-node labels: "_:b1" in two files must stay two nodes.
+        parser = ox.parse(
+            text.encode("utf-8"), fmt, without_named_graphs=True, rename_blank_nodes=True
+        )
         quads = list(parser)
         prefixes.update(parser.prefixes)
     except SyntaxError as exc:
@@ -307,7 +310,9 @@ def _parse_jsonld(name: str, text: str) -> list[ox.Quad]:
     except jsonld.JsonLdError as exc:
         raise BadInput(f"{name}: not valid JSON-LD: {_jsonld_cause(exc)}") from exc
     try:
-        quads = list(ox.parse(str(nquads).encode("utf-8"), ox.RdfFormat.N_QUADS))
+        quads = list(
+            ox.parse(str(nquads).encode("utf-8"), ox.RdfFormat.N_QUADS, rename_blank_nodes=True)
+        )
     except SyntaxError as exc:
         raise BadInput(f"{name}: JSON-LD gives invalid RDF: {exc.msg}") from exc
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
@@ -319,7 +324,10 @@ def _jsonld_options() -> dict[str, Any]:
     # A fresh resolver with its own cache: pyld's shared cache must not leak between inputs.
     from pyld import jsonld  # type: ignore[import-untyped]
 
+    # base None: relative IRIs stay relative (and are refused) instead of being resolved
+    # against pyld's made-up default base, http://example.org/base/.
     return {
+        "base": None,
         "documentLoader": _refuse_loader,
         "contextResolver": jsonld.ContextResolver(jsonld.LRUCache(maxsize=8), _refuse_loader),
     }
@@ -424,7 +432,7 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
                 seen.add(datatype)
     depth = blank_node_depth(graph)
     if depth > MAX_DEPTH:
-        raise BadInput(f"{name}: blank nodes nested {depth} levels deep (at most {MAX_DEPTH})")
+        raise BadInput(f"{name}: blank nodes nested more than {MAX_DEPTH} levels deep")
 
 
 def _check_term_iri(iri: str, where: str) -> None:

@@ -733,6 +733,9 @@ def _shacl_problem(shacl: Graph, result: Node, data: Graph, batch: RecordBatch) 
     expected = expectation(shapes_graph(), ontology_graph(), shape, component)
     found = found_text(data, focus, path, component, value)
     named = path if path is not None else _first_path(shape)
+    if named is None and value is not None and focus is not None:
+        # a SPARQL constraint on the node: name the property that links it to the value
+        named = next((p for p in _predicates(data, focus, value)), None)
     column = batch.field_name(focus, named)
     fallback = Text(
         f"expected {expected.en}, found {found.en}",
@@ -749,6 +752,12 @@ def _shacl_problem(shacl: Graph, result: Node, data: Graph, batch: RecordBatch) 
         component=str(component) if component is not None else None,
         shape=str(shape) if isinstance(shape, URIRef) else None,
     )
+
+
+def _predicates(data: Any, focus: Node, value: Node) -> list[Node]:
+    if isinstance(data, _Index):
+        return [p for p, objects in data.out.get(focus, {}).items() if value in objects]
+    return list(data.predicates(focus, value))
 
 
 def _node_text(node: Node | None) -> str | None:
@@ -980,10 +989,15 @@ def expectation(shapes: Graph, ontology: Graph, shape: Node | None, component: N
             for m in shapes.objects(sparql, SH.message)
             if isinstance(m, Literal)
         }
-    return Text(
-        messages.get("en", f"what {short(str(shape))} asks for"),
-        messages.get("id", f"yang diminta {short(str(shape))}"),
-    )
+    en = messages.get("en", f"what {short(str(shape))} asks for")
+    id_ = messages.get("id", f"yang diminta {short(str(shape))}")
+    return Text(_unfilled(en), _unfilled(id_))
+
+
+def _unfilled(message: str) -> str:
+    import re
+
+    return re.sub(r"\{[?$]\w+\}", "…", message)
 
 
 def _option(shapes: Graph, option: Node) -> str:
@@ -1006,10 +1020,15 @@ def found_text(
         text = short(str(value)) if isinstance(value, URIRef) else _literal(value)
         return Text(text, text)
     if isinstance(path, URIRef) and focus is not None:
-        count = sum(1 for _ in data.objects(focus, path))  # type: ignore[arg-type]
-        if count == 0:
+        values = list(data.objects(focus, path))  # type: ignore[arg-type]
+        if not values:
             return Text("nothing", "tidak ada")
-        return Text(f"{count} value(s)", f"{count} nilai")
+        if str(component).endswith("QualifiedMinCountConstraintComponent"):
+            shown = ", ".join(
+                _literal(v) if isinstance(v, Literal) else short(str(v)) for v in values[:3]
+            )
+            return Text(shown, shown)
+        return Text(f"{len(values)} value(s)", f"{len(values)} nilai")
     return Text("a record that does not conform", "rekaman yang tidak sesuai")
 
 
