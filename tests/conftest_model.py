@@ -1,18 +1,22 @@
 """Shared helpers for the modelling tests (tests/test_model_*.py).
 
 Not a pytest conftest: the test modules import what they need from here. Run as a script
-(``python tests/conftest_model.py``) to rewrite the bundled Turtle files in canonical form.
+(``python tests/conftest_model.py``) to rewrite the bundled Turtle files in canonical form
+with :func:`umkm_kg.turtle.canonical_turtle`.
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import Graph
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal
+from rdflib.namespace import SH
 
-from umkm_kg.namespaces import PREFIXES
+from umkm_kg.turtle import canonical_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "umkm.ttl"
@@ -20,22 +24,6 @@ SHAPES = ROOT / "ontology" / "shapes.ttl"
 DATA = ROOT / "data" / "umkm.ttl"
 TURTLE_FILES = (ONTOLOGY, SHAPES, DATA)
 INVALID_DIR = Path(__file__).resolve().parent / "data" / "invalid"
-
-try:  # the project module, once another engineer has moved the function there
-    from umkm_kg.turtle import canonical_turtle  # type: ignore[import-not-found]
-except ImportError:
-
-    def canonical_turtle(graph: Graph) -> str:
-        """Serialise ``graph`` as longturtle with exactly the project prefixes.
-
-        ``canon=True`` relabels blank nodes from their content, so that nested blank nodes
-        (SHACL property shapes, OWL lists) come out in the same order on every run.
-        """
-        out = Graph(bind_namespaces="none")
-        for prefix, namespace in PREFIXES.items():
-            out.bind(prefix, namespace, override=True, replace=True)
-        out += graph
-        return out.serialize(format="longturtle", canon=True)
 
 
 @cache
@@ -50,6 +38,49 @@ def merged(*paths: Path) -> Graph:
     for path in paths:
         graph += parse(path)
     return graph
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, reduced to what the tests look at."""
+
+    severity: str
+    """``Violation``, ``Warning`` or ``Info``."""
+    focus: str
+    shape: str
+    messages: tuple[tuple[str, str], ...]
+    """(language tag, text) pairs. pyshacl 0.40 drops the tag of SPARQL-constraint messages
+    when it substitutes ``{?value}``, so those come back with tag ``""``."""
+
+    def mentions(self, text: str) -> bool:
+        return any(text in message for _, message in self.messages)
+
+
+def validate(data_graph: Graph, ont_graph: Graph | None = None) -> tuple[bool, list[Result]]:
+    """Validate with the bundled shapes, no inference; return (conforms, results)."""
+    shapes = Graph()
+    shapes += parse(SHAPES)  # a copy: pyshacl adds triples to the shapes graph it is given
+    conforms, report, _ = pyshacl_validate(
+        data_graph, shacl_graph=shapes, ont_graph=ont_graph, inference="none"
+    )
+    results = []
+    for node in report.subjects(SH.resultSeverity, None):
+        messages = tuple(
+            sorted(
+                (m.language or "", str(m))
+                for m in report.objects(node, SH.resultMessage)
+                if isinstance(m, Literal)
+            )
+        )
+        results.append(
+            Result(
+                severity=str(report.value(node, SH.resultSeverity)).removeprefix(str(SH)),
+                focus=str(report.value(node, SH.focusNode)),
+                shape=str(report.value(node, SH.sourceShape)),
+                messages=messages,
+            )
+        )
+    return bool(conforms), results
 
 
 def normalise(path: Path) -> bool:
