@@ -1,0 +1,122 @@
+"""Reading a batch of records from files: RDF parsed strictly, CSV rows mapped to the model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.term import IdentifiedNode, Node
+
+from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, Resolver, map_csv
+from ..rdfinput import MAX_INPUT_BYTES, RecordFormat, parse_rdf, read_input
+from .report import RecordRef
+
+
+@dataclass
+class RecordBatch:
+    """Records read from one or more inputs, with where each node of the graph came from."""
+
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    records: dict[IdentifiedNode, RecordRef] = field(default_factory=dict)
+    fields: dict[tuple[IdentifiedNode, URIRef], str] = field(default_factory=dict)
+    """The CSV column each (node, property) of a CSV record came from."""
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    """For each CSV source: the header each column key was written with."""
+    problems: list[MappingProblem] = field(default_factory=list)
+    record_count: int = 0
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, graph: Graph, source: str = "<graph>") -> RecordBatch:
+        """A batch of the triples of ``graph``, one record per subject."""
+        batch = cls(triples=list(graph), sources=[source])
+        for s in set(graph.subjects()):
+            if isinstance(s, IdentifiedNode):
+                batch.records[s] = RecordRef(source, subject=str(s))
+        batch.record_count = len(batch.records)
+        return batch
+
+    def field_name(self, node: Node | None, predicate: Node | None) -> str | None:
+        """The CSV column (as its header was written) of a property of a CSV record."""
+        ref = self.records.get(node) if isinstance(node, IdentifiedNode) else None
+        if ref is None or ref.row is None or predicate is None:
+            return None
+        key = self.fields.get((node, predicate)) or PREDICATE_COLUMNS.get(str(predicate))  # type: ignore[arg-type]
+        return self.column(ref.source, key) if key else None
+
+    def column(self, source: str, key: str) -> str:
+        return self.titles.get(source, {}).get(key, key)
+
+    @property
+    def graph(self) -> Graph:
+        """The records as an rdflib graph (built on first use)."""
+        if self._graph is None:
+            self._graph = Graph(bind_namespaces="none")
+            for triple in self.triples:
+                self._graph.add(triple)  # type: ignore[arg-type]
+        return self._graph
+
+
+# --- reading a batch ---------------------------------------------------------------------------
+
+
+def read_batch(
+    paths: Sequence[str],
+    kg: Any,
+    *,
+    fmt: str | None = None,
+    max_bytes: int = MAX_INPUT_BYTES,
+) -> RecordBatch:
+    """Read records from files (``-`` for standard input); CSV names are resolved against ``kg``.
+
+    :raises BadInput: a file that cannot be read, parsed or accepted (exit code 2).
+    """
+    batch = RecordBatch()
+    resolver: Resolver | None = None
+    for path in paths:
+        raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
+        batch.sources.append(raw.name)
+        if raw.format is RecordFormat.CSV:
+            resolver = resolver or Resolver.from_kg(kg)
+            rows, batch.titles[raw.name] = map_csv(raw, resolver, batch.triples)
+            for row in rows:
+                ref = RecordRef(raw.name, row=row.row, subject=str(row.enterprise))
+                for node in row.nodes:
+                    batch.records.setdefault(node, ref)
+                batch.fields.update(row.fields)  # type: ignore[arg-type]
+                batch.problems.extend(row.problems)
+                batch.record_count += 1
+            continue
+        parsed = parse_rdf(raw)
+        batch.triples.extend(parsed.graph)
+        for subject in set(parsed.graph.subjects()):
+            if isinstance(subject, URIRef):
+                batch.records.setdefault(
+                    subject,
+                    RecordRef(raw.name, line=parsed.lines.get(subject), subject=str(subject)),
+                )
+        batch.record_count += sum(1 for s in set(parsed.graph.subjects()) if isinstance(s, URIRef))
+        _attach_blank_nodes(parsed.graph, batch.records)
+    batch.triples = list(dict.fromkeys(batch.triples))
+    return batch
+
+
+def _attach_blank_nodes(graph: Graph, records: dict[IdentifiedNode, RecordRef]) -> None:
+    # A blank node belongs to the record of the named subject that points at it.
+    pending = [s for s in set(graph.subjects()) if isinstance(s, BNode)]
+    for _ in range(len(pending) + 1):
+        left = []
+        for node in pending:
+            parent = next((s for s in graph.subjects(None, node) if s in records), None)
+            if isinstance(parent, IdentifiedNode):
+                records[node] = records[parent]
+            else:
+                left.append(node)
+        if len(left) == len(pending):
+            break
+        pending = left
+    for node in pending:
+        records[node] = RecordRef("?", subject=None)
