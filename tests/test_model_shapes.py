@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest_model import DATA, INVALID_DIR, ONTOLOGY, SHAPES, merged, parse, validate
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from conftest_model import DATA, INVALID_DIR, ONTOLOGY, SHAPES, merged, parse, validate
 from umkm_kg.namespaces import KG, SHAPES_NS, UMKM
 
 INVALID_FILES = sorted(INVALID_DIR.glob("*.ttl"))
@@ -93,8 +93,9 @@ def test_data_alone_does_not_conform() -> None:
     """The code lists live in the ontology: validating without it must fail, not pass."""
     conforms, results = validate(parse(DATA))
     assert not conforms
-    assert any(r.shape == str(SHAPES_NS["observation-size-class"]) or r.mentions("scheme")
-               for r in results)
+    assert any(
+        r.shape == str(SHAPES_NS["observation-size-class"]) or r.mentions("scheme") for r in results
+    )
 
 
 def test_new_agency_record_conforms() -> None:
@@ -147,10 +148,11 @@ def test_every_class_used_in_the_data_has_a_node_shape() -> None:
 CONSTRAINT_PARAMETERS = {
     SH[name]
     for name in (
-        "class datatype nodeKind minCount maxCount minInclusive maxInclusive minExclusive "
-        "maxExclusive minLength maxLength pattern languageIn uniqueLang in hasValue node not "
-        "and or xone qualifiedValueShape equals disjoint lessThan closed select"
-    ).split()
+        *("class", "datatype", "nodeKind", "minCount", "maxCount", "pattern", "languageIn"),
+        *("minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "minLength"),
+        *("maxLength", "uniqueLang", "in", "hasValue", "node", "not", "and", "or", "xone"),
+        *("qualifiedValueShape", "equals", "disjoint", "lessThan", "closed", "select"),
+    )
 }
 
 
@@ -158,12 +160,12 @@ def test_every_constraint_has_a_message_in_id_and_en() -> None:
     """Shapes used only as operands (inside sh:or, sh:not, sh:qualifiedValueShape) report
     through the shape that uses them, so only the others need messages."""
     shapes = parse(SHAPES)
-    operands = {
-        o for s, p, o in shapes if p in (RDF.first, SH["not"], SH.qualifiedValueShape)
-    }
+    operands = {o for s, p, o in shapes if p in (RDF.first, SH["not"], SH.qualifiedValueShape)}
     missing = []
     for shape in set(shapes.subjects()):
-        if shape in operands or not any(p in CONSTRAINT_PARAMETERS for p in shapes.predicates(shape)):
+        if shape in operands or not any(
+            p in CONSTRAINT_PARAMETERS for p in shapes.predicates(shape)
+        ):
             continue
         languages = {m.language for m in shapes.objects(shape, SH.message)}
         if not {"id", "en"} <= languages:
@@ -180,17 +182,18 @@ def test_severities_are_chosen_on_purpose() -> None:
         )
     assert by_severity == {
         "Warning": {"country-geonames", "ProvenanceShape", "product-has-category"},
-        "Info": {"enterprise-has-product", "export-destination-as-written-present",
-                 "export-attributed"},
+        "Info": {
+            "enterprise-has-product",
+            "export-destination-as-written-present",
+            "export-attributed",
+        },
     }
 
 
 def test_sparql_constraints_use_the_declared_prefixes() -> None:
     shapes = parse(SHAPES)
     shapes_graph = URIRef(str(SHAPES_NS).rstrip("#"))
-    declared = {
-        str(shapes.value(d, SH.prefix)) for d in shapes.objects(shapes_graph, SH.declare)
-    }
+    declared = {str(shapes.value(d, SH.prefix)) for d in shapes.objects(shapes_graph, SH.declare)}
     constraints = list(shapes.subjects(RDF.type, SH.SPARQLConstraint))
     assert len(constraints) == 3  # counts sum, destination resolves, owner is a person
     for constraint in constraints:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest_model import TURTLE_FILES, parse
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
+from conftest_model import TURTLE_FILES, parse
+from umkm_kg.namespaces import PREFIXES
 from umkm_kg.turtle import canonical_turtle
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -64,7 +65,9 @@ def test_blank_nodes_cannot_reorder(path: Path) -> None:
     no two blank nodes compete for a position: no two unreferenced (top-level) blank nodes, and
     no subject with two blank-node objects for the same predicate."""
     graph = parse(path)
-    top_level = [s for s in set(graph.subjects()) if isinstance(s, BNode) and (None, None, s) not in graph]
+    top_level = [
+        s for s in set(graph.subjects()) if isinstance(s, BNode) and (None, None, s) not in graph
+    ]
     assert len(top_level) <= 1
     siblings = Counter((s, p) for s, p, o in graph if isinstance(o, BNode))
     assert [key for key, count in siblings.items() if count > 1] == []
@@ -72,8 +75,6 @@ def test_blank_nodes_cannot_reorder(path: Path) -> None:
 
 @pytest.mark.parametrize("path", TURTLE_FILES, ids=FILE_IDS)
 def test_only_project_prefixes_are_declared(path: Path) -> None:
-    from umkm_kg.namespaces import PREFIXES
-
     declared = {
         line.split()[1].rstrip(":"): line.split()[2].strip("<>")
         for line in path.read_text(encoding="utf-8").splitlines()
