@@ -414,6 +414,27 @@ def test_source_sentences_are_verbatim_excerpts() -> None:
         assert any(str(text) in p for p in paragraphs), node
 
 
+def test_excerpts_stay_short() -> None:
+    """Facts and short attributed quotations only: no excerpt longer than a sentence, and
+    together they cover well under half of the copyrighted article."""
+    source = ROOT.parent / "shared" / "source" / "antara-banten-2016-umkm-tangerang.txt"
+    if not source.exists():
+        pytest.skip("the shared source article is not available in this checkout")
+    article = source.read_text(encoding="utf-8")
+    data = parse(DATA)
+    excerpts = {
+        str(o)
+        for p in (PREFIXES["umkm"] + "sourceSentence", "https://schema.org/text")
+        for o in data.objects(None, URIRef(p))
+    }
+    assert max(len(e) for e in excerpts) <= 140
+    covered = set()
+    for excerpt in excerpts:
+        start = article.find(excerpt)
+        covered.update(range(start, start + len(excerpt)))
+    assert len(covered) / len(article) < 0.4
+
+
 def test_dewi_sambi_batik_location(store: pyoxigraph.Store) -> None:
     rows = select(
         store,
