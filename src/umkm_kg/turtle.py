@@ -11,14 +11,16 @@ def canonical_turtle(graph: Graph) -> str:
     """Serialise ``graph`` as sorted Turtle with the project's prefixes.
 
     Uses rdflib's ``longturtle`` writer (subjects, predicates and objects sorted; blank nodes
-    nested), with a fresh graph so that no stray prefix bindings leak into the output.
+    nested) with ``canon=True``: blank nodes are relabelled canonically first, otherwise sibling
+    blank nodes (two ``owl:AllDifferent`` nodes, say) come out in a hash-seed dependent order.
+    A fresh graph keeps stray prefix bindings out of the output.
     """
     fresh = Graph(bind_namespaces="none")
     for prefix, iri in PREFIXES.items():
         fresh.bind(prefix, iri, override=True, replace=True)
     for triple in graph:
         fresh.add(triple)
-    return fresh.serialize(format="longturtle")
+    return fresh.serialize(format="longturtle", canon=True)
 
 
 def _main(paths: list[str]) -> int:
