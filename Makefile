@@ -41,9 +41,9 @@ fmt: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_batch.py
 
-## diagram: regenerate the model diagram docs/model.mmd from the ontology
+## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)
-	$(BIN)/python -m umkm_kg.diagram > docs/model.mmd
+	$(BIN)/python -m umkm_kg.diagram --readme README.md
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -20,10 +20,46 @@ def _short(iri: URIRef) -> str:
     return re.sub(r"\W", "_", str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
-def mermaid(ontology: Path = resources.ONTOLOGY) -> str:
-    """Classes (with their superclasses) and object properties (domain to range) as Mermaid."""
+#: Relations from reused vocabularies worth drawing: (subject class, property, object class).
+#: An edge is drawn only where the data has an instance of it, so the picture cannot go stale.
+REUSED_EDGES: tuple[tuple[str, str, str], ...] = (
+    ("org:Post", "org:postIn", "schema:GovernmentOrganization"),
+    ("org:Post", "org:heldBy", "schema:Person"),
+    ("org:OrganizationalUnit", "org:subOrganizationOf", "schema:GovernmentOrganization"),
+    ("umkm:PostHolding", "org:member", "schema:Person"),
+    ("schema:Quotation", "schema:spokenByCharacter", "schema:Person"),
+    ("schema:NewsArticle", "schema:author", "schema:Person"),
+    ("schema:NewsArticle", "schema:publisher", "schema:NewsMediaOrganization"),
+    ("qb:Observation", "qb:dataSet", "qb:DataSet"),
+    ("schema:Product", "schema:brand", "schema:Brand"),
+    ("umkm:Enterprise", "schema:location", "umkm:Neighbourhood"),
+    ("umkm:Neighbourhood", "schema:containedInPlace", "schema:City"),
+    ("schema:City", "schema:containedInPlace", "schema:AdministrativeArea"),
+    ("schema:AdministrativeArea", "schema:containedInPlace", "schema:Country"),
+)
+
+
+def _iri(curie: str) -> URIRef:
+    prefix, local = curie.split(":", 1)
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def _instantiated(data: Graph, subject_class: str, prop: str, object_class: str) -> bool:
+    s_cls, p, o_cls = _iri(subject_class), _iri(prop), _iri(object_class)
+    return any(
+        (o, RDF.type, o_cls) in data
+        for s in data.subjects(RDF.type, s_cls)
+        for o in data.objects(s, p)
+    )
+
+
+def mermaid(ontology: Path = resources.ONTOLOGY, data: Path = resources.DATA) -> str:
+    """The ontology's classes (with superclasses) and object properties (domain to range),
+    plus the reused-vocabulary relations the data instantiates, as a Mermaid class diagram."""
     g = Graph()
     g.parse(ontology, format="turtle")
+    instances = Graph()
+    instances.parse(data, format="turtle")
     lines = ["classDiagram"]
     own = str(PREFIXES["umkm"])
     classes = sorted(c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
@@ -50,8 +86,30 @@ def mermaid(ontology: Path = resources.ONTOLOGY) -> str:
                 if isinstance(domain, URIRef) and isinstance(rng, URIRef):
                     label = str(prop)[len(own) :]
                     lines.append(f"    {_short(domain)} --> {_short(rng)} : {label}")
+    for subject_class, relation, object_class in REUSED_EDGES:
+        if _instantiated(instances, subject_class, relation, object_class):
+            s_name, o_name = _short(_iri(subject_class)), _short(_iri(object_class))
+            lines.append(f"    {s_name} --> {o_name} : {relation}")
     return "\n".join(lines) + "\n"
 
 
+def update_readme(readme: Path) -> bool:
+    """Replace the first ``mermaid`` code block of ``readme`` with the current diagram.
+
+    :returns: whether the file changed.
+    """
+    text = readme.read_text(encoding="utf-8")
+    fresh = re.sub(
+        r"```mermaid\n.*?```", lambda _: f"```mermaid\n{mermaid()}```", text, count=1, flags=re.S
+    )
+    if fresh == text:
+        return False
+    readme.write_text(fresh, encoding="utf-8")
+    return True
+
+
 if __name__ == "__main__":
-    sys.stdout.write(mermaid())
+    if len(sys.argv) == 3 and sys.argv[1] == "--readme":
+        print("updated" if update_readme(Path(sys.argv[2])) else "unchanged", sys.argv[2])
+    else:
+        sys.stdout.write(mermaid())
