@@ -270,7 +270,7 @@ def _walk(
 @dataclass(frozen=True)
 class Token:
     kind: str
-    """``word``, ``var``, ``iri``, ``string``, ``number`` or ``punct``."""
+    """``word`` (keywords, prefixed names, numbers), ``var``, ``iri``, ``string`` or ``punct``."""
     text: str
     start: int
 
@@ -287,7 +287,6 @@ _TOKEN = re.compile(
   | (?P<var>[?$][\w\u00b7\u00c0-\U000effff]+)
   | (?P<word>(?:[A-Za-z_\u00c0-\U000effff][\w\-.\u00b7\u00c0-\U000effff]*)?
              :?(?:[\w\-.:%\u00b7\u00c0-\U000effff]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
-  | (?P<number>[0-9.]+)
   | (?P<punct>.)
     """,
     re.VERBOSE | re.DOTALL,
