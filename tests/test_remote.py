@@ -230,3 +230,23 @@ def test_cli_push_keep_graphs_by_update(
     assert isinstance(kg.store, EmbeddedStore)
     for graph in kg.store.named_graphs():
         assert f"loaded      <{graph}>: all" in result.stdout
+
+
+def test_repeated_graph_option_queries_the_union_of_kept_graphs(
+    runner, oxigraph_server: SparqlServer, monkeypatch: pytest.MonkeyPatch, kg: KnowledgeGraph
+) -> None:
+    """After push --keep-graphs, --graph given once per named graph answers like the embedded."""
+    monkeypatch.delenv("UMKM_KG_USER", raising=False)
+    monkeypatch.delenv("UMKM_KG_PASSWORD", raising=False)
+    pushed = runner("push", "--endpoint", oxigraph_server.gsp_url, "--keep-graphs")
+    assert pushed.exit_code == 0, pushed.output
+    assert isinstance(kg.store, EmbeddedStore)
+    graph_options = [arg for g in kg.store.named_graphs() for arg in ("--graph", g)]
+    remote = runner(
+        "--endpoint", oxigraph_server.query_url, *graph_options,
+        "query", "run", "countries-ranked", "--format", "csv",
+    )  # fmt: skip
+    local = runner("query", "run", "countries-ranked", "--format", "csv")
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    assert "country-my" in local.stdout

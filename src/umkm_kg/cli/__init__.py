@@ -59,8 +59,12 @@ def main_options(
         ),
     ] = None,
     graph: Annotated[
-        str | None,
-        typer.Option("--graph", help="On a remote endpoint: the graph IRI holding the data."),
+        list[str] | None,
+        typer.Option(
+            "--graph",
+            help="On a remote endpoint: the graph IRI holding the data; repeat it to query "
+            "the union of several (as after push --keep-graphs).",
+        ),
     ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds a query may run.")
@@ -80,7 +84,7 @@ def main_options(
     ctx.obj = Settings(
         data_dir=data_dir,
         endpoint=endpoint,
-        graph=graph,
+        graphs=tuple(graph or ()),
         timeout=timeout,
         max_rows=max_rows,
         lang=lang,

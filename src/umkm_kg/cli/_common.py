@@ -34,7 +34,7 @@ class Settings:
 
     data_dir: Path | None = None
     endpoint: str | None = None
-    graph: str | None = None
+    graphs: tuple[str, ...] = ()
     timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     lang: Lang = Lang.en
@@ -52,7 +52,7 @@ class Settings:
 
                 store = RemoteStore(
                     self.endpoint,
-                    graph=self.graph,
+                    graph=self.graphs,
                     user=os.environ.get(USER_ENV),
                     password=os.environ.get(PASSWORD_ENV),
                 )

@@ -98,7 +98,7 @@ def push_command(
         report = push(
             kg,
             endpoint,
-            graph or options.graph,
+            graph or (options.graphs[0] if options.graphs else None),
             protocol=protocol.value,
             user=os.environ.get(USER_ENV),
             password=os.environ.get(PASSWORD_ENV),
