@@ -364,7 +364,7 @@ class Resolver:
         classes = " ".join(f"<{c}>" for kinds in _KINDS.values() for c in kinds)
         keys = " ".join(f"<{p}>" for p in _KEY_PREDICATES)
         result = store.query(
-            f"""SELECT ?r ?class ?key ?label ?lang WHERE {{
+            f"""SELECT DISTINCT ?r ?class ?key ?label ?lang WHERE {{
                 VALUES ?class {{ {classes} }}
                 ?r a ?class .
                 {{ VALUES ?p {{ {keys} }} ?r ?p ?key }}
@@ -461,6 +461,36 @@ _WHAT = {
 }
 
 
+class _T:
+    """The terms rows are mapped to, made once (rdflib makes a new term on every attribute use)."""
+
+    SOURCE = DCTERMS.source
+    WAS_ATTRIBUTED_TO = PROV.wasAttributedTo
+    WAS_DERIVED_FROM = PROV.wasDerivedFrom
+    TYPE = RDF.type
+    LABEL = RDFS.label
+    PERSON = SCHEMA.Person
+    PRODUCT = SCHEMA.Product
+    HONORIFIC_PREFIX = SCHEMA.honorificPrefix
+    IDENTIFIER = SCHEMA.identifier
+    LOCATION = SCHEMA.location
+    NAME = SCHEMA.name
+    ENTERPRISE = UMKM.Enterprise
+    EXPORT_CLAIM = UMKM.ExportClaim
+    OWNERSHIP = UMKM.Ownership
+    DESTINATION = UMKM.destination
+    DESTINATION_AS_WRITTEN = UMKM.destinationAsWritten
+    EXPORTED_PRODUCT = UMKM.exportedProduct
+    EXPORTER = UMKM.exporter
+    HAS_PRODUCT = UMKM.hasProduct
+    LOCATION_AS_WRITTEN = UMKM.locationAsWritten
+    OWNER = UMKM.owner
+    OWNERSHIP_HOLDER = UMKM.ownershipHolder
+    PRODUCT_CATEGORY = UMKM.productCategory
+    QUALIFIED_OWNERSHIP = UMKM.qualifiedOwnership
+    SIZE_CLASS = UMKM.sizeClass
+
+
 class _RowMapping:
     """The triples and problems of one row (state for one call of :func:`map_row`)."""
 
@@ -500,9 +530,9 @@ class _RowMapping:
         self.out.fields.setdefault((s, p), column)
 
     def node(self, node: URIRef, cls: URIRef, column: str, label_id: str, label_en: str) -> None:
-        self.add(node, RDF.type, cls, column)
-        self.add(node, RDFS.label, Literal(label_id, lang="id"), column)
-        self.add(node, RDFS.label, Literal(label_en or label_id, lang="en"), column)
+        self.add(node, _T.TYPE, cls, column)
+        self.add(node, _T.LABEL, Literal(label_id, lang="id"), column)
+        self.add(node, _T.LABEL, Literal(label_en or label_id, lang="en"), column)
         self.provenance(node)
 
     def problem(
@@ -528,11 +558,11 @@ class _RowMapping:
             for value in split_cell(self.cells.get("source", "")):
                 iri = expand_iri(value)
                 if iri is None:
-                    self.sources.append((DCTERMS.source, Literal(value), "source"))
+                    self.sources.append((_T.SOURCE, Literal(value), "source"))
                 elif self.iri_ok(iri, "source", value):
-                    self.sources.append((PROV.wasDerivedFrom, URIRef(iri), "source"))
+                    self.sources.append((_T.WAS_DERIVED_FROM, URIRef(iri), "source"))
             for agency in self.refs("agency", "reported_by"):
-                self.sources.append((PROV.wasAttributedTo, URIRef(agency), "reported_by"))
+                self.sources.append((_T.WAS_ATTRIBUTED_TO, URIRef(agency), "reported_by"))
         for predicate, term, column in self.sources:
             self.add(node, predicate, term, column)
 
@@ -574,9 +604,9 @@ class _RowMapping:
 
     def enterprise(self) -> MappedRow:
         enterprise = self.out.enterprise
-        self.node(enterprise, UMKM.Enterprise, "name", self.name, self.cell("name_en"))
+        self.node(enterprise, _T.ENTERPRISE, "name", self.name, self.cell("name_en"))
         if self.name:
-            self.add(enterprise, SCHEMA.name, Literal(self.name), "name")
+            self.add(enterprise, _T.NAME, Literal(self.name), "name")
         else:
             self.problem(
                 "name",
@@ -593,11 +623,11 @@ class _RowMapping:
                     ("13 digits", "13 angka"),
                     ("a NIB has 13 digits", "NIB terdiri dari 13 angka"),
                 )
-            self.add(enterprise, SCHEMA.identifier, Literal(nib), "identifier")
+            self.add(enterprise, _T.IDENTIFIER, Literal(nib), "identifier")
         for place in self.refs("place", "location"):
-            self.add(enterprise, SCHEMA.location, URIRef(place), "location")
+            self.add(enterprise, _T.LOCATION, URIRef(place), "location")
         if self.cell("location"):
-            self.add(enterprise, UMKM.locationAsWritten, Literal(self.cell("location")), "location")
+            self.add(enterprise, _T.LOCATION_AS_WRITTEN, Literal(self.cell("location")), "location")
         self.size_class()
         self.owners()
         self.exports(self.products())
@@ -644,33 +674,33 @@ class _RowMapping:
                 )
                 return
             iri = str(KG[f"size-{year.group(1)}-{word}"])
-        self.iri(iri, "size_class", value, self.out.enterprise, UMKM.sizeClass)
+        self.iri(iri, "size_class", value, self.out.enterprise, _T.SIZE_CLASS)
 
     def owners(self) -> None:
         enterprise = self.out.enterprise
         for value in split_cell(self.cells.get("owner", "")):
             iri = expand_iri(value)
             if iri is not None:
-                self.iri(iri, "owner", value, enterprise, UMKM.owner)
+                self.iri(iri, "owner", value, enterprise, _T.OWNER)
                 continue
             honorific, person_name = _honorific(value)
             person = KG[f"person-{slug(person_name)}-{self.key}"]
             shown = f"{honorific} {person_name}" if honorific else person_name
-            self.node(person, SCHEMA.Person, "owner", shown, shown[:1].upper() + shown[1:])
-            self.add(person, SCHEMA.name, Literal(person_name), "owner")
+            self.node(person, _T.PERSON, "owner", shown, shown[:1].upper() + shown[1:])
+            self.add(person, _T.NAME, Literal(person_name), "owner")
             if honorific:
-                self.add(person, SCHEMA.honorificPrefix, Literal(honorific), "owner")
+                self.add(person, _T.HONORIFIC_PREFIX, Literal(honorific), "owner")
             ownership = KG[f"ownership-{self.key}-{slug(person_name)}"]
             self.node(
                 ownership,
-                UMKM.Ownership,
+                _T.OWNERSHIP,
                 "owner",
                 f"Kepemilikan {self.name} oleh {shown}",
                 f"Ownership of {self.name} by {shown}",
             )
-            self.add(ownership, UMKM.ownershipHolder, person, "owner")
-            self.add(enterprise, UMKM.owner, person, "owner")
-            self.add(enterprise, UMKM.qualifiedOwnership, ownership, "owner")
+            self.add(ownership, _T.OWNERSHIP_HOLDER, person, "owner")
+            self.add(enterprise, _T.OWNER, person, "owner")
+            self.add(enterprise, _T.QUALIFIED_OWNERSHIP, ownership, "owner")
 
     def products(self) -> list[URIRef]:
         names_id = split_cell(self.cells.get("products", ""))
@@ -698,12 +728,10 @@ class _RowMapping:
             if len(names_id) > 1:
                 local += f"-{slug(label)}"
             product = KG[local]
-            self.node(
-                product, SCHEMA.Product, "products", label, names_en[i] if names_en else label
-            )
+            self.node(product, _T.PRODUCT, "products", label, names_en[i] if names_en else label)
             for category in categories:
-                self.add(product, UMKM.productCategory, URIRef(category), "categories")
-            self.add(self.out.enterprise, UMKM.hasProduct, product, "products")
+                self.add(product, _T.PRODUCT_CATEGORY, URIRef(category), "categories")
+            self.add(self.out.enterprise, _T.HAS_PRODUCT, product, "products")
             products.append(product)
         return products
 
@@ -729,16 +757,16 @@ class _RowMapping:
                 claim = KG[f"export-{self.key}{part}-{_local(iri)}"]
                 self.node(
                     claim,
-                    UMKM.ExportClaim,
+                    _T.EXPORT_CLAIM,
                     "destinations",
                     f"Klaim ekspor: {self.name} ke {self.resolver.label(iri, 'id')}",
                     f"Export claim: {self.name} to {self.resolver.label(iri, 'en')}",
                 )
-                self.add(claim, UMKM.exporter, enterprise, "name")
-                self.add(claim, UMKM.destination, URIRef(iri), "destinations")
-                self.add(claim, UMKM.destinationAsWritten, Literal(value), "destinations")
+                self.add(claim, _T.EXPORTER, enterprise, "name")
+                self.add(claim, _T.DESTINATION, URIRef(iri), "destinations")
+                self.add(claim, _T.DESTINATION_AS_WRITTEN, Literal(value), "destinations")
                 if product is not None:
-                    self.add(claim, UMKM.exportedProduct, product, "products")
+                    self.add(claim, _T.EXPORTED_PRODUCT, product, "products")
 
 
 def _is_formula(value: str) -> bool:

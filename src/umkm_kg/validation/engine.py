@@ -189,6 +189,8 @@ def copy_result(source: Graph, result: Node, target: Graph, *, link: bool = True
 
 
 ALLOWED_SEVERITIES = frozenset({SH.Warning, SH.Info})
+_QUALIFIED_MIN = SH.QualifiedMinCountConstraintComponent
+_QUALIFIED_MAX = SH.QualifiedMaxCountConstraintComponent
 """Severities that do not make a shape fail (pySHACL's ``allow_warnings``)."""
 
 _NOT_CONSTRAINTS = frozenset(
@@ -330,7 +332,7 @@ class Index:
         return found
 
     def is_instance(self, node: Node, cls: Node) -> bool:
-        return any(cls in self.supers(t) for t in self.objects(node, RDF.type))
+        return any(cls in self.supers(t) for t in self.objects(node, _TYPE))
 
     def instances(self, cls: Node) -> list[Node]:
         classes = [cls]
@@ -340,7 +342,7 @@ class Index:
                 if sub not in seen:
                     seen.add(sub)
                     classes.append(sub)
-        return list(dict.fromkeys(s for c in seen for s in self.subjects(RDF.type, c)))
+        return list(dict.fromkeys(s for c in seen for s in self.subjects(_TYPE, c)))
 
     def values(self, node: Node, path: Any) -> list[Node]:
         kind, arg = path
@@ -366,6 +368,12 @@ class Index:
 
 
 RDFS_SUBCLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+# rdflib's namespace attributes cost a lookup each time: the hot paths use these constants.
+_TYPE = RDF.type
+_LANG_STRING = RDF.langString
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+_RDFS_LITERAL = URIRef("http://www.w3.org/2000/01/rdf-schema#Literal")
+_RDFS_DATATYPE = URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype")
 
 
 class CompiledShapes:
@@ -570,9 +578,9 @@ class CompiledShapes:
                 inner, low, high = self.shape(arg[0]), arg[1], arg[2]
                 count = sum(1 for v in values if self.conforms(inner, v, index, sparql))
                 if high is not None and count > high:
-                    fail(SH.QualifiedMaxCountConstraintComponent, None)
+                    fail(_QUALIFIED_MAX, None)
                 if low is not None and count < low:
-                    fail(SH.QualifiedMinCountConstraintComponent, None)
+                    fail(_QUALIFIED_MIN, None)
             else:
                 for value in values:
                     if not self._value_ok(kind, arg, value, index, sparql):
@@ -674,17 +682,15 @@ def _datatype_ok(v: Node, rule: Node) -> bool:
     # pySHACL's reading of sh:datatype (value_constraints.DatatypeConstraintComponent).
     if not isinstance(v, Literal):
         return False
-    from rdflib.namespace import RDFS, XSD
-
     if v.datatype == rule:
         return not getattr(v, "ill_typed", False)
-    if rule == RDFS.Literal:
+    if rule == _RDFS_LITERAL:
         return True
-    if rule == RDFS.Datatype and v.datatype:
+    if rule == _RDFS_DATATYPE and v.datatype:
         return True
-    if v.datatype is None and v.language is None and rule == XSD.string:
+    if v.datatype is None and v.language is None and rule == _XSD_STRING:
         return True
-    return rule == RDF.langString and bool(v.language)
+    return rule == _LANG_STRING and bool(v.language)
 
 
 def _compare_ok(parameter: URIRef, v: Node, arg: Any) -> bool:
