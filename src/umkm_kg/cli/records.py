@@ -32,7 +32,10 @@ class TemplateFormat(StrEnum):
 
 FilesArgument = Annotated[
     list[str],
-    typer.Argument(help="Record files (ttl, nt, jsonld, rdf/xml, csv), or - for standard input."),
+    typer.Argument(
+        metavar="FILE",
+        help="Record files (ttl, nt, jsonld, rdf/xml, csv), or - for standard input.",
+    ),
 ]
 FormatOption = Annotated[
     str | None,
@@ -134,7 +137,9 @@ def add_command(
 
 def template_command(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="What to make a template of: enterprise.")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="What to make a template of: enterprise.")
+    ],
     fmt: Annotated[
         TemplateFormat, typer.Option("--format", "-f", help="csv, ttl or jsonld.")
     ] = TemplateFormat.csv,
