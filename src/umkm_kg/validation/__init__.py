@@ -55,6 +55,7 @@ __all__ = [
     "Text",
     "Unsupported",
     "ValidationReport",
+    "compiled_shapes",
     "context_graph",
     "data_graph",
     "ontology_graph",
