@@ -45,7 +45,13 @@ def finish(
             tuple(
                 sorted(
                     set(found),
-                    key=lambda p: (p.severity.rank, p.field, p.message.en, p.found.en),
+                    key=lambda p: (
+                        p.severity.rank,
+                        p.field,
+                        p.focus or "",
+                        p.message.en,
+                        p.found.en,
+                    ),
                 )
             ),
         )

@@ -1,0 +1,5 @@
+"""``python -m umkm_kg.cli``."""
+
+from . import run
+
+run()
