@@ -220,3 +220,13 @@ def test_a_payload_in_a_string_is_a_value_not_code(
     catalogue = load_catalogue(write_catalogue(tmp_path))
     result = test_kg.run(catalogue.get("shops-by-motto"), {"motto": 'buat "baik" {selalu}'})
     assert [str(r["shop"]).rsplit("/", 1)[-1] for r in result.rows] == ["test-shop-one"]
+
+
+@pytest.mark.parametrize("spelling", ["France", "Prancis", "Perancis", "FR", "fr", "kg:country-fr"])
+def test_country_parameter_takes_names_iso_codes_and_the_articles_spelling(
+    kg: KnowledgeGraph, spelling: str
+) -> None:
+    """Staff type "MY" or the article's "Perancis" as readily as an IRI."""
+    parameter = kg.catalogue.get("exporters-by-country").parameter("country")
+    france = URIRef("https://w3id.org/umkm-kg/id/country-fr")
+    assert parameter.convert(spelling, kg.choices(parameter)) == france
