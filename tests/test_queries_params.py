@@ -9,8 +9,9 @@ from rdflib import Literal, URIRef
 
 from queries_fixtures import EVERY_TYPE, store_digest, test_catalogue, test_kg  # noqa: F401
 from umkm_kg.errors import BadParameter, UnknownQuery
+from umkm_kg.i18n import Text
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.queries import Catalogue, Parameter, ParamType, Text
+from umkm_kg.queries import Catalogue, Parameter, ParamType
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -44,6 +44,7 @@ from rdflib.namespace import XSD
 
 from . import resources
 from .errors import BadInput, BadParameter, ForbiddenQuery, QueryFileError, UnknownQuery
+from .i18n import Text
 from .iri import iri_problem
 from .namespaces import PREFIXES
 from .results import QueryForm, QueryResult, Term
@@ -102,17 +103,6 @@ class ParamType(StrEnum):
             ParamType.BOOLEAN: "true",
             ParamType.ENUM: "",
         }[self]
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in Indonesian and English."""
-
-    id: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.id if lang == "id" else self.en
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from .engine import (
     result_keys,
 )
 from .findings import add_result, finish, new_report, own_checks, shacl_problem, unknown_references
-from .report import Problem, RecordProblems, RecordRef, Severity, Text, ValidationReport, short
+from .report import Problem, RecordProblems, RecordRef, Severity, ValidationReport, short
 
 __all__ = [
     "CompiledShapes",
@@ -52,7 +52,6 @@ __all__ = [
     "RecordProblems",
     "RecordRef",
     "Severity",
-    "Text",
     "Unsupported",
     "ValidationReport",
     "compiled_shapes",

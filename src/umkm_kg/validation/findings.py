@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode, Node
 
 from ..csvrecords import MappingProblem
+from ..i18n import Text
 from ..namespaces import KG, UMKM
 from .batch import RecordBatch
 from .data import ontology_graph, shapes_graph
@@ -23,7 +24,6 @@ from .report import (
     RecordProblems,
     RecordRef,
     Severity,
-    Text,
     ValidationReport,
     expectation,
     found_text,

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from ..i18n import Text
 from ..namespaces import PREFIXES, SHAPES_NS
 
 MAPPING_COMPONENT = SHAPES_NS["RecordMappingConstraintComponent"]
@@ -43,17 +44,6 @@ class Severity(StrEnum):
     def label(self, lang: str) -> str:
         names = {"Violation": "pelanggaran", "Warning": "peringatan", "Info": "info"}
         return names[self.value] if lang == "id" else self.value.lower()
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in English and Indonesian."""
-
-    en: str
-    id: str
-
-    def __call__(self, lang: str) -> str:
-        return self.id if lang == "id" else self.en
 
 
 @dataclass(frozen=True, order=True)
@@ -93,9 +83,9 @@ class Problem:
         return {
             "severity": self.severity.value,
             "field": self.field,
-            "expected": self.expected(lang),
-            "found": self.found(lang),
-            "message": self.message(lang),
+            "expected": self.expected.get(lang),
+            "found": self.found.get(lang),
+            "message": self.message.get(lang),
             "focus": self.focus,
             "path": self.path,
             "component": self.component,
@@ -159,10 +149,12 @@ class ValidationReport:
             lines.append(group.record.describe(lang) + ":")
             for p in group.problems:
                 node = f" ({short(p.focus)})" if p.focus and p.focus != group.record.subject else ""
-                lines.append(f"  {marks[p.severity]} {p.field}{node}: {p.message(lang)}")
+                lines.append(f"  {marks[p.severity]} {p.field}{node}: {p.message.get(lang)}")
                 expected = "diharapkan" if id_ else "expected"
                 found = "ditemukan" if id_ else "found"
-                lines.append(f"      {expected}: {p.expected(lang)}; {found}: {p.found(lang)}")
+                lines.append(
+                    f"      {expected}: {p.expected.get(lang)}; {found}: {p.found.get(lang)}"
+                )
         total = (
             f"{self.record_count} rekaman diperiksa: {self.violation_count} pelanggaran, "
             f"{self.warning_count} peringatan, {self.count(Severity.INFO)} info."
