@@ -7,31 +7,15 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
-from rdflib.term import Node
 
 from conftest_model import TURTLE_FILES, parse
 from umkm_kg.namespaces import PREFIXES
+from umkm_kg.results import term_from_oxigraph
 from umkm_kg.turtle import canonical_turtle
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FILE_IDS = [f"{path.parent.name}/{path.name}" for path in TURTLE_FILES]
-
-
-def _to_rdflib(term: object) -> Node:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:
-            # RDF 1.1: a simple literal *is* an xsd:string; rdflib keeps it without datatype.
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unexpected term {term!r}")
 
 
 def oxigraph_graph(path: Path) -> Graph:
@@ -39,7 +23,13 @@ def oxigraph_graph(path: Path) -> Graph:
     graph = Graph()
     for quad in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
         assert isinstance(quad.graph_name, pyoxigraph.DefaultGraph), "Turtle has no named graphs"
-        graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+        graph.add(
+            (
+                term_from_oxigraph(quad.subject),
+                term_from_oxigraph(quad.predicate),
+                term_from_oxigraph(quad.object),
+            )
+        )
     return graph
 
 
