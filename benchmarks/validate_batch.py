@@ -38,10 +38,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import generate
 
-from umkm_kg.csvrecords import Resolver, Triple, map_csv
+from umkm_kg.csvrecords import Triple, map_csv
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import RECORDS_GRAPH_PREFIX
 from umkm_kg.rdfinput import RawInput, RecordFormat
+from umkm_kg.resolver import Resolver
 from umkm_kg.results import QueryForm
 from umkm_kg.validation import (
     PreparedQueryGraph,

@@ -4,16 +4,14 @@ One row is one enterprise. Headers may be English or Indonesian (``name`` or ``n
 may hold several values separated by ``;``; countries, places, categories, size classes and
 agencies are given by name (Indonesian or English), code or IRI and resolved against the
 knowledge graph. Rows whose first cell starts with ``#`` are comments. The columns are listed
-in :data:`COLUMNS` (and in ``umkm-kg template enterprise --format csv``).
+in :data:`umkm_kg.csvcolumns.COLUMNS` (and in ``umkm-kg template enterprise --format csv``);
+:mod:`umkm_kg.csvcolumns` reads the rows and :mod:`umkm_kg.resolver` resolves the names.
 """
 
 from __future__ import annotations
 
-import csv
-import difflib
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -21,137 +19,17 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from .errors import BadInput
+from .csvcolumns import CsvRow, read_rows, split_cell
 from .iri import iri_problem
-from .namespaces import KG, PREFIXES, SCHEMA, UMKM
+from .namespaces import KG, SCHEMA, UMKM
 from .rdfinput import RawInput
+from .resolver import Resolver, expand_iri, normal, short_name
 
 Triple = tuple[Node, Node, Node]
-
-SEPARATOR = ";"
-"""Separates several values in one cell."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One documented CSV column."""
-
-    key: str
-    indonesian: str
-    en: str
-    id: str
-    example: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return (self.key, self.indonesian, *self.aliases)
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column(
-        "name",
-        "nama",
-        "name of the enterprise as registered (required)",
-        "nama usaha sesuai pendaftaran (wajib)",
-        "Batik Sekar Jagad",
-        required=True,
-        aliases=("nama_usaha",),
-    ),
-    Column(
-        "name_en",
-        "nama_en",
-        "English label, if different from the name",
-        "label bahasa Inggris, bila berbeda dari nama",
-        "",
-    ),
-    Column(
-        "identifier",
-        "nib",
-        "NIB (Nomor Induk Berusaha), 13 digits",
-        "NIB (Nomor Induk Berusaha), 13 angka",
-        "9120001234567",
-        aliases=("id_usaha",),
-    ),
-    Column(
-        "owner",
-        "pemilik",
-        "owner(s): name with an optional honorific (ibu, bapak), or IRI",
-        "pemilik: nama dengan sapaan (ibu, bapak) bila ada, atau IRI",
-        "ibu Sekar",
-    ),
-    Column(
-        "products",
-        "produk",
-        "products, in Indonesian",
-        "produk, dalam bahasa Indonesia",
-        "Batik tulis; Kain batik cap",
-    ),
-    Column(
-        "products_en",
-        "produk_en",
-        "the same products in English, in the same order",
-        "produk yang sama dalam bahasa Inggris, urutan sama",
-        "Hand-drawn batik; Stamped batik cloth",
-    ),
-    Column(
-        "categories",
-        "kategori",
-        "product categories: name, code or IRI (for all products)",
-        "kategori produk: nama, kode atau IRI (untuk semua produk)",
-        "batik",
-    ),
-    Column(
-        "destinations",
-        "tujuan_ekspor",
-        "export destinations: country name (id or en), ISO 3166-1 alpha-2 code, or IRI",
-        "tujuan ekspor: nama negara (id atau en), kode ISO 3166-1 alpha-2, atau IRI",
-        "Malaysia; SG; Belanda",
-        aliases=("tujuan",),
-    ),
-    Column(
-        "location",
-        "lokasi",
-        "place of the enterprise: name or IRI of a place in the graph",
-        "tempat usaha: nama atau IRI tempat dalam graf",
-        "Kota Tangerang",
-    ),
-    Column(
-        "size_class",
-        "kelas_usaha",
-        "size class: mikro, kecil, menengah (or IRI)",
-        "kelas usaha: mikro, kecil, menengah (atau IRI)",
-        "mikro",
-    ),
-    Column(
-        "size_scheme",
-        "dasar_kelas",
-        "which criteria: 2008 (UU 20/2008) or 2021 (PP 7/2021)",
-        "dasar kriteria: 2008 (UU 20/2008) atau 2021 (PP 7/2021)",
-        "2021",
-    ),
-    Column(
-        "source",
-        "sumber",
-        "where the record comes from: text, or the IRI of a document",
-        "asal data: teks, atau IRI dokumen",
-        "Formulir pendaftaran Disperindagkop 2024",
-    ),
-    Column(
-        "reported_by",
-        "dilaporkan_oleh",
-        "agency reporting the record: name or IRI",
-        "instansi pelapor: nama atau IRI",
-        "kg:org-disperindagkop-tangerang",
-    ),
-)
-_BY_HEADER: dict[str, Column] = {h: c for c in COLUMNS for h in c.headers}
 
 _HONORIFICS = ("ibu", "bu", "bapak", "pak", "bpk", "mbak", "mas", "hj", "h", "haji", "hajjah")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NIB = re.compile(r"^[0-9]{13}$")
-_CURIE = re.compile(r"^([a-z][a-z0-9]*):([^\s/][^\s]*)$")
 
 
 @dataclass(frozen=True)
@@ -167,22 +45,6 @@ class MappingProblem:
     message_id: str
     focus: str | None = None
     severity: str = "Violation"
-
-
-@dataclass
-class CsvRow:
-    """One data row: its line in the file and its cells by column key."""
-
-    row: int
-    cells: dict[str, str]
-
-
-@dataclass
-class CsvTable:
-    """The rows of a CSV input, and the header each column key was written with."""
-
-    rows: list[CsvRow]
-    titles: dict[str, str]
 
 
 PREDICATE_COLUMNS: dict[str, str] = {
@@ -218,217 +80,10 @@ class MappedRow:
     problems: list[MappingProblem] = field(default_factory=list)
 
 
-# --- reading -----------------------------------------------------------------------------------
-
-
-def header_key(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").casefold())
-
-
-def read_rows(raw: RawInput) -> CsvTable:
-    """Parse the CSV text: comment rows skipped, headers mapped to column keys.
-
-    :raises BadInput: not UTF-8, not CSV, an unknown or repeated column, no ``name`` column.
-    """
-    text = raw.text()
-    lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() and not _comment(line)), None)
-    if start is None:
-        raise BadInput(f"{raw.name}: no header row", hint="see: umkm-kg template enterprise")
-    delimiter = max(",;\t", key=lines[start].count)
-    reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-        columns = _columns(raw.name, header, start + 1)
-        titles = {c.key: t.strip() for c, t in zip(columns, header, strict=False) if c}
-        rows: list[CsvRow] = []
-        line = start + 1
-        for cells in reader:
-            first, line = line + 1, start + reader.line_num
-            if not any(c.strip() for c in cells) or _comment(cells[0]):
-                continue
-            values = {col.key: "" for col in columns if col is not None}
-            extra = [c for c in cells[len(columns) :] if c.strip()]
-            for column, cell in zip(columns, cells, strict=False):
-                if column is not None:
-                    values[column.key] = cell
-            row = CsvRow(first, values)
-            if extra:
-                row.cells["#extra"] = extra[0]
-            rows.append(row)
-    except csv.Error as exc:
-        raise BadInput(f"{raw.name}, line {start + reader.line_num}: not valid CSV: {exc}") from exc
-    return CsvTable(rows, titles)
-
-
-def _comment(text: str) -> bool:
-    return text.lstrip().startswith("#")
-
-
-def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
-    columns: list[Column | None] = []
-    seen: set[str] = set()
-    for title in header:
-        key = header_key(title)
-        if not key:
-            columns.append(None)
-            continue
-        column = _BY_HEADER.get(key)
-        if column is None:
-            close = difflib.get_close_matches(key, list(_BY_HEADER), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise BadInput(
-                f"{name}, line {line}: unknown column {title!r}",
-                hint=f"{hint}columns: {', '.join(c.key for c in COLUMNS)} "
-                f"(or in Indonesian: {', '.join(c.indonesian for c in COLUMNS)})",
-            )
-        if column.key in seen:
-            raise BadInput(f"{name}, line {line}: column {column.key!r} is given twice")
-        seen.add(column.key)
-        columns.append(column)
-    if "name" not in seen:
-        raise BadInput(f"{name}, line {line}: no 'name' (nama) column")
-    return columns
-
-
-def split_cell(cell: str) -> list[str]:
-    """The values of a cell: split on ``;``, trimmed, empty ones dropped."""
-    return [v.strip() for v in cell.split(SEPARATOR) if v.strip()]
-
-
-# --- resolving names against the graph ------------------------------------------------------------
-
-
-def normal(text: str) -> str:
-    """Lower case, no accents, single spaces: how names are compared."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain).split())
-
-
 def slug(text: str) -> str:
     """A readable IRI segment: ``Batik Sekar Jagad`` gives ``batik-sekar-jagad``."""
     words = re.sub(r"[^a-z0-9]+", "-", normal(text)).strip("-")
     return words or "x" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-_KINDS: dict[str, tuple[str, ...]] = {
-    "place": (
-        "https://schema.org/Country",
-        "https://schema.org/City",
-        "https://schema.org/AdministrativeArea",
-        "https://schema.org/Place",
-        str(UMKM.Neighbourhood),
-    ),
-    "category": (str(UMKM.ProductCategory),),
-    "size": (str(UMKM.SizeClass),),
-    "agency": (
-        "http://www.w3.org/ns/org#FormalOrganization",
-        "http://www.w3.org/ns/org#OrganizationalUnit",
-        "https://schema.org/GovernmentOrganization",
-        "https://schema.org/Organization",
-    ),
-}
-_KEY_PREDICATES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
-    "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel",
-    "https://schema.org/name",
-    str(UMKM.iso3166Alpha2),
-)
-
-
-class Resolver:
-    """Names, codes and labels of the graph's places, categories, size classes and agencies."""
-
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
-        """``rows`` are (resource IRI, class IRI, key text) triples."""
-        self.names: dict[str, dict[str, set[str]]] = {kind: {} for kind in _KINDS}
-        self.labels: dict[str, dict[str, str]] = {}
-        self.known: set[str] = set()
-        for iri, cls, key in rows:
-            self.known.add(iri)
-            for kind, classes in _KINDS.items():
-                if cls in classes:
-                    self.names[kind].setdefault(normal(key), set()).add(iri)
-                    self.names[kind].setdefault(normal(_local(iri)), set()).add(iri)
-
-    @classmethod
-    def from_kg(cls, kg: object) -> Resolver:
-        """Read the keys from a :class:`~umkm_kg.kg.KnowledgeGraph`."""
-        from .results import QueryForm
-        from .store import Store
-
-        store = getattr(kg, "store", None)
-        assert isinstance(store, Store)
-        classes = " ".join(f"<{c}>" for kinds in _KINDS.values() for c in kinds)
-        keys = " ".join(f"<{p}>" for p in _KEY_PREDICATES)
-        result = store.query(
-            f"""SELECT DISTINCT ?r ?class ?key ?label ?lang WHERE {{
-                VALUES ?class {{ {classes} }}
-                ?r a ?class .
-                {{ VALUES ?p {{ {keys} }} ?r ?p ?key }}
-                UNION {{ ?claim <{UMKM.destination}> ?r ; <{UMKM.destinationAsWritten}> ?key }}
-                UNION {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> ?label
-                         BIND(LANG(?label) AS ?lang) }}
-            }}""",
-            form=QueryForm.SELECT,
-            max_rows=None,
-        )
-        rows: list[tuple[str, str, str]] = []
-        labels: dict[str, dict[str, str]] = {}
-        for row in result.rows:
-            iri, klass = str(row["r"]), str(row["class"])
-            if "key" in row:
-                rows.append((iri, klass, str(row["key"])))
-            elif "label" in row:
-                labels.setdefault(iri, {}).setdefault(str(row.get("lang", "")), str(row["label"]))
-        resolver = cls(rows)
-        resolver.labels = labels
-        return resolver
-
-    def label(self, iri: str, lang: str) -> str:
-        found = self.labels.get(iri, {})
-        return found.get(lang) or found.get("en") or _local(iri)
-
-    def resolve(self, kind: str, value: str) -> tuple[str | None, str | None]:
-        """``(iri, None)`` when ``value`` names one resource, else ``(None, why)``."""
-        iri = expand_iri(value)
-        if iri is not None:
-            problem = iri_problem(iri)
-            return (iri, None) if problem is None else (None, problem)
-        found = self.names[kind].get(normal(value), set())
-        if len(found) == 1:
-            return next(iter(found)), None
-        if len(found) > 1:
-            return None, "ambiguous: " + ", ".join(sorted(_curie(f) for f in found))
-        close = difflib.get_close_matches(normal(value), list(self.names[kind]), n=1, cutoff=0.75)
-        return None, (f"did you mean {close[0]!r}?" if close else None)
-
-
-def expand_iri(value: str) -> str | None:
-    """``value`` as an IRI if it is written as one (``<...>``, ``https://...``, ``kg:...``)."""
-    text = value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.\-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
-        return text
-    match = _CURIE.match(text)
-    if match and match.group(1) in PREFIXES:
-        return PREFIXES[match.group(1)] + match.group(2)
-    return None
-
-
-def _local(iri: str) -> str:
-    local = re.split(r"[/#]", iri)[-1]
-    return local.split("-", 1)[1] if "-" in local else local
-
-
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return f"<{iri}>"
 
 
 # --- mapping rows to RDF -----------------------------------------------------------------------
@@ -754,7 +409,7 @@ class _RowMapping:
             targets: list[URIRef | None] = [*products] or [None]
             for product in targets:
                 part = _product_part(product, self.key)
-                claim = KG[f"export-{self.key}{part}-{_local(iri)}"]
+                claim = KG[f"export-{self.key}{part}-{short_name(iri)}"]
                 self.node(
                     claim,
                     _T.EXPORT_CLAIM,

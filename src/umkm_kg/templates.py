@@ -15,9 +15,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .csvrecords import COLUMNS, SEPARATOR, CsvRow, Resolver, Triple, map_row
+from .csvcolumns import COLUMNS, SEPARATOR, CsvRow
+from .csvrecords import Triple, map_row
 from .errors import UnknownName
 from .namespaces import PREFIXES
+from .resolver import Resolver
 
 KINDS = ("enterprise",)
 FORMATS = ("csv", "ttl", "jsonld")

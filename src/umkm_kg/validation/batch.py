@@ -9,8 +9,9 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import IdentifiedNode, Node
 
-from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, Resolver, map_csv
+from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, map_csv
 from ..rdfinput import MAX_INPUT_BYTES, RecordFormat, parse_rdf, read_input
+from ..resolver import Resolver
 from .report import RecordRef
 
 
