@@ -301,3 +301,27 @@ def test_kills_at_any_moment_leave_old_or_new_never_a_mix(data_dir: Path, tmp_pa
         if (data_dir / RECORDS_FILE).read_bytes() != before:
             expected += 200  # the add finished before the kill: all of it is there
         assert len(_enterprises(data_dir)) == expected  # readable, never half a batch
+
+
+def test_restated_article_triples_do_not_duplicate_answers(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """Regression: Oxigraph's union of named graphs keeps one copy of a triple per graph, so a
+    record restating a country's label listed Australia twice on the embedded store (once on a
+    remote store loaded with the merge). ``add`` now leaves out triples already asserted."""
+    restating = tmp_path / "restating.ttl"
+    restating.write_text(
+        (RECORDS / "valid-enterprise.ttl").read_text(encoding="utf-8")
+        + '\nkg:country-au rdfs:label "Australia"@en .\n',
+        encoding="utf-8",
+    )
+    assert runner("add", str(restating)).exit_code == 0
+    kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    labels = kg.query(
+        'SELECT ?l WHERE { <https://w3id.org/umkm-kg/id/country-au> ?p ?l FILTER(lang(?l) = "en") }'
+    )
+    assert len(labels.rows) == len({r["l"] for r in labels.rows}) >= 1
+    stored = RecordsStore(data_dir).read_text()
+    assert "country-au> <http://www.w3.org/2000/01/rdf-schema#label>" not in stored
+    # the record's own facts are all there
+    assert "enterprise-sepatu-kulit-gaga-9120001000003" in stored

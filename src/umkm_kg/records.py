@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from . import resources
 from .errors import BadInput, DuplicateRecord, StoreError
 from .namespaces import PREFIXES, RECORDS_GRAPH_PREFIX
+from .results import term_to_oxigraph
 from .store import EmbeddedStore
 
 RECORDS_FILE = "records.trig"
@@ -164,8 +165,9 @@ class RecordsStore:
                         "; ".join(problems),
                         hint="change the identifier or name, or leave the record out",
                     )
+                fresh = without_known_triples(graph, [s for s in (reference, existing) if s])
                 block = _graph_block(
-                    batch, _with_provenance(graph, batch, now, source_name, shapes_version)
+                    batch, _with_provenance(fresh, batch, now, source_name, shapes_version)
                 )
                 new = _merge(old, block)
                 _check_trig(new)
@@ -257,6 +259,26 @@ def enterprise_keys(store: ox.Store) -> _Keys:
         places = tuple(sorted(str(row["places"].value).split())) if row["places"] else ()
         names.setdefault((_normal(row["name"].value), places), row["e"].value)
     return _Keys(enterprises, identifiers, names)
+
+
+def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
+    """``graph`` less the triples ``known`` already asserts, in any of its graphs.
+
+    Queries see the union of the named graphs, and Oxigraph's union keeps one copy of a triple
+    per graph: a record restating, say, a country's label would otherwise turn up twice in
+    answers on the embedded store and once on a remote store loaded with the merge.
+    Triples with blank nodes are kept (they are skolemised per batch, so never shared).
+    """
+    stores = list(known)
+    kept = Graph(bind_namespaces="none")
+    for triple in graph:
+        if not any(isinstance(t, BNode) for t in triple):
+            s, p, o = (term_to_oxigraph(t) for t in triple)  # type: ignore[arg-type]
+            assert isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)
+            if any(next(store.quads_for_pattern(s, p, o, None), None) for store in stores):
+                continue
+        kept.add(triple)
+    return kept
 
 
 def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:

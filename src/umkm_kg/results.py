@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
@@ -65,8 +66,6 @@ def plain_literal(value: str, lang: str | None, datatype: str | None) -> Literal
 
 def term_from_oxigraph(term: object) -> Term:
     """Convert a pyoxigraph term to its rdflib equivalent."""
-    import pyoxigraph as ox
-
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -76,10 +75,8 @@ def term_from_oxigraph(term: object) -> Term:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def term_to_oxigraph(term: Term) -> object:
+def term_to_oxigraph(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib term to its pyoxigraph equivalent."""
-    import pyoxigraph as ox
-
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

@@ -88,9 +88,11 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
     """What the batch refers to in ``kg``: each resource's triples, the types of their values,
     and the places containing them (to tell that a destination lies in a country)."""
     triples = list(batch)
-    subjects = {s for s, _, _ in triples}
+    # The batch's own subjects are looked up too: a record may add to a resource the graph
+    # already has (a country's label, say), and its existing facts are part of the picture.
     referenced = sorted(
-        {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type} - subjects
+        {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type}
+        | {s for s, _, _ in triples if isinstance(s, URIRef)}
     )
     out = Graph(bind_namespaces="none")
     for start in range(0, len(referenced), 400):
