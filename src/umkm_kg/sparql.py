@@ -101,7 +101,7 @@ _UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
-# rdflib expands \uXXXX escapes in the whole text before parsing (SPARQL 1.1, 19.2); Oxigraph
+# rdflib expands \uHHHH escapes in the whole text before parsing (SPARQL 1.1, 19.2); Oxigraph
 # expands them only inside strings and IRIs. A query read differently by the checker and the
 # engine could hide anything, so such escapes are refused outright.
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
