@@ -24,9 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
+from umkm_kg.namespaces import GENID
 from umkm_kg.results import QueryForm, QueryResult, Term
 
-GENID = "https://w3id.org/umkm-kg/.well-known/genid/"
 BLANK = BNode("blank")
 """What every blank node (and skolem IRI) reads as in a SELECT row."""
 

@@ -17,7 +17,8 @@ from remote_compare import difference
 from servers import SparqlServer
 from umkm_kg.errors import UmkmError
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.push import DEFAULT_CHUNK_TRIPLES, GENID, UPDATE_CHUNK_MAX, PushReport, push
+from umkm_kg.namespaces import GENID
+from umkm_kg.push import DEFAULT_CHUNK_TRIPLES, UPDATE_CHUNK_MAX, PushReport, push
 from umkm_kg.queries import SavedQuery, load_catalogue
 from umkm_kg.remote import RemoteStore
 from umkm_kg.results import QueryForm

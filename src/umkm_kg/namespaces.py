@@ -14,6 +14,9 @@ SHAPES_NS = Namespace(BASE + "shapes#")
 GRAPH = Namespace(BASE + "graph/")
 """Named graphs: ``graph/ontology``, ``graph/article``, ``graph/records/<batch>``."""
 
+GENID = BASE + ".well-known/genid/"
+"""Skolem IRIs standing for blank nodes when data leaves the embedded store (RDF 1.1, 3.5)."""
+
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ARTICLE_GRAPH = GRAPH["article"]
 RECORDS_GRAPH_PREFIX = BASE + "graph/records/"

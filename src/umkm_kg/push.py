@@ -22,7 +22,6 @@ not, and carries the :class:`PushReport`.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -39,12 +38,12 @@ from .errors import (
     RemoteAuthError,
     RemoteError,
 )
+from .iri import check_iri
 from .kg import KnowledgeGraph
-from .namespaces import BASE
+from .namespaces import GENID
 from .remote import AuthScheme, HttpClient
 from .store import EmbeddedStore
 
-GENID = BASE + ".well-known/genid/"
 """Namespace of the IRIs that stand for blank nodes on the server (skolem IRIs)."""
 DEFAULT_CHUNK_TRIPLES = 50_000
 UPDATE_CHUNK_MAX = 250
@@ -58,7 +57,6 @@ ProtocolChoice = Literal["auto", "gsp", "update"]
 _NTRIPLES = "application/n-triples"
 _GSP_NAMES = ("store", "data", "rdf-graphs", "service")
 _UPDATE_NAMES = ("update", "sparql-auth", "sparql", "statements")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
 @dataclass(frozen=True)
@@ -190,8 +188,8 @@ def push(
         raise BadInput("push reads the embedded graph; this knowledge graph is remote")
     if chunk_triples < 1:
         raise BadInput(f"--chunk-triples must be at least 1, not {chunk_triples}")
-    if graph is not None and not _IRI.match(graph):
-        raise BadInput(f"the graph name {graph!r} is not an absolute IRI")
+    if graph is not None:
+        check_iri(graph, where="the graph name")
     sources = _sources(store.oxigraph, graph, keep_graphs)
     client = HttpClient(endpoint, user=user, password=password, auth=auth)
     client.prime(endpoint, timeout=min(timeout, 30.0))

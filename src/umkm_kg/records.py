@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from . import resources
 from .errors import BadInput, DuplicateRecord, StoreError
-from .namespaces import PREFIXES, RECORDS_GRAPH_PREFIX
+from .namespaces import GENID, PREFIXES, RECORDS_GRAPH_PREFIX
 from .results import term_to_oxigraph
 from .store import EmbeddedStore
 
@@ -41,7 +41,6 @@ PAUSE_ENV = "UMKM_KG_TEST_PAUSE_BEFORE_RENAME"
 """Test hook: seconds to sleep after the new file is written and before it replaces the old one
 (lets the tests kill a writer at the worst moment)."""
 
-GENID = "https://w3id.org/umkm-kg/.well-known/genid/"
 """Blank nodes of added records are skolemised under this prefix (RDF 1.1, section 3.5)."""
 
 _HEADER = "# umkm-kg records store: one named graph per added batch. Written by umkm-kg.\n"
