@@ -1,19 +1,20 @@
 """The records store: enterprise records added by staff, kept apart from the article's data.
 
-One TriG file, ``records.trig`` in the data directory, holds one named graph per added batch
-(``graph/records/<time>-<id>``) with its provenance inside it. Every write takes a file lock,
-keeps the previous version as ``records.trig.bak``, and replaces the file atomically (temporary
-file, fsync, rename, directory fsync): a reader, or a writer killed half-way, sees the old
-file or the new one, never a mix. The output is deterministic: graphs sorted by name, one
-triple per line, lines sorted.
+Records live in the persistent store of the data directory (:class:`~umkm_kg.store.DiskStore`,
+``DATA/store``), beside the bundled ontology and article: one named graph per added batch
+(``graph/records/<time>-<id>``) with its provenance inside it. Every add is one transaction:
+validated and checked for duplicates against the store as it is under the write lock, then
+published as a new generation of the store, or not at all. A reader, or a writer killed
+half-way, sees the old state or the new one, never a mix; the last generations stay as backups.
+
+The human-reviewable form is a sorted TriG text (:meth:`RecordsStore.trig`): graphs sorted by
+name, one triple per line, lines sorted. A ``records.trig`` left by an earlier version is
+imported into the store once, then kept as ``records.trig.imported``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,30 +22,30 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from filelock import FileLock, Timeout
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from . import resources
-from .errors import BadInput, DuplicateRecord, StoreError
-from .namespaces import GENID, PREFIXES, RECORDS_GRAPH_PREFIX
-from .results import term_to_oxigraph
-from .store import EmbeddedStore
+from .errors import DuplicateRecord, StoreError
+from .namespaces import ARTICLE_GRAPH, GENID, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from .results import term_from_oxigraph, term_to_oxigraph
+from .store import DiskStore
+from .store.disk import PAUSE_ENV, write_transaction
 
-RECORDS_FILE = "records.trig"
-BACKUP_FILE = RECORDS_FILE + ".bak"
-LOCK_FILE = RECORDS_FILE + ".lock"
-LOCK_TIMEOUT = 60.0
-"""Seconds an ``add`` waits for another writer before giving up."""
+__all__ = ["PAUSE_ENV", "BatchInfo", "RecordsStore", "bundled_graphs", "check_data_dir"]
 
-PAUSE_ENV = "UMKM_KG_TEST_PAUSE_BEFORE_RENAME"
-"""Test hook: seconds to sleep after the new file is written and before it replaces the old one
-(lets the tests kill a writer at the worst moment)."""
+STORE_FOLDER = "store"
+LEGACY_FILE = "records.trig"
+"""The records file of earlier versions, imported into the store on first use."""
+LEGACY_BACKUP = LEGACY_FILE + ".bak"
+IMPORTED_SUFFIX = ".imported"
 
-"""Blank nodes of added records are skolemised under this prefix (RDF 1.1, section 3.5)."""
+_HEADER = "# umkm-kg records: one named graph per added batch. Written by umkm-kg.\n"
 
-_HEADER = "# umkm-kg records store: one named graph per added batch. Written by umkm-kg.\n"
-_GRAPH_LINE = re.compile(r"^GRAPH <([^>]+)> \{$")
+
+def bundled_graphs() -> dict[str, Path]:
+    """The graphs every store holds, from the files shipped with the package."""
+    return {str(ONTOLOGY_GRAPH): resources.ONTOLOGY, str(ARTICLE_GRAPH): resources.DATA}
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class BatchInfo:
 
 
 class RecordsStore:
-    """The TriG file of added records in ``data_dir``.
+    """The added records of the store in ``data_dir``.
 
     :raises StoreError: ``data_dir`` is inside the installed package or the source tree.
     """
@@ -67,52 +68,37 @@ class RecordsStore:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir).expanduser()
         check_data_dir(self.data_dir)
-        self.path = self.data_dir / RECORDS_FILE
-        self.backup_path = self.data_dir / BACKUP_FILE
-        self.lock_path = self.data_dir / LOCK_FILE
+        self.folder = self.data_dir / STORE_FOLDER
+        self.legacy_path = self.data_dir / LEGACY_FILE
 
     # --- reading -----------------------------------------------------------------------------
 
-    def exists(self) -> bool:
-        return self.path.is_file()
+    def open(self) -> DiskStore:
+        """The store, created on first use with the bundled graphs (and an earlier version's
+        ``records.trig``), refreshed when the bundled files changed.
 
-    def read_text(self) -> str:
-        """The store's current text ('' when nothing was added yet)."""
-        try:
-            return self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return ""
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"cannot read the records store {self.path}: {exc}") from exc
-
-    def load_into(self, store: EmbeddedStore) -> None:
-        """Add every batch to ``store``, each in its own named graph.
-
-        :raises StoreError: the file is not valid TriG (it was edited by hand?).
+        :raises StoreError: the store cannot be created, or the old records file is damaged.
         """
-        text = self.read_text()
-        if not text:
-            return
-        try:
-            store.oxigraph.load(text.encode("utf-8"), ox.RdfFormat.TRIG)
-        except SyntaxError as exc:
-            raise StoreError(
-                f"the records store {self.path} is damaged: {exc}",
-                hint=f"restore the previous version from {self.backup_path}",
-            ) from exc
+        store = DiskStore.open(self.folder, bundled=bundled_graphs())
+        if self.legacy_path.is_file():
+            self._import_legacy()
+            store.refresh()
+        return store
 
     def dataset(self) -> ox.Store:
-        """The added records in a fresh in-memory store."""
-        store = EmbeddedStore()
-        self.load_into(store)
-        return store.oxigraph
+        """The whole store as it is now (read-only): bundled graphs and records."""
+        if not (self.folder / "CURRENT").is_file():
+            return ox.Store()
+        return DiskStore(self.folder).oxigraph
 
     def batches(self) -> list[BatchInfo]:
         """The added batches, oldest first."""
         store = self.dataset()
         found = []
         for graph in sorted(store.named_graphs(), key=lambda g: str(g)):
-            if not isinstance(graph, ox.NamedNode):
+            if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(
+                RECORDS_GRAPH_PREFIX
+            ):
                 continue
             values: dict[str, str] = {}
             for quad in store.quads_for_pattern(graph, None, None, graph):
@@ -130,6 +116,27 @@ class RecordsStore:
             )
         return found
 
+    def trig(self) -> str:
+        """The records as sorted, deterministic TriG ('' when nothing was added yet)."""
+        store = self.dataset()
+        blocks = []
+        for batch in self.batches():
+            node = ox.NamedNode(batch.iri)
+            graph = Graph(bind_namespaces="none")
+            for quad in store.quads_for_pattern(None, None, None, node):
+                graph.add(
+                    (
+                        term_from_oxigraph(quad.subject),
+                        term_from_oxigraph(quad.predicate),
+                        term_from_oxigraph(quad.object),
+                    )
+                )
+            blocks.append(_graph_block(URIRef(batch.iri), graph))
+        if not blocks:
+            return ""
+        prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        return _HEADER + prefixes + "".join("\n" + block for block in blocks)
+
     # --- writing -----------------------------------------------------------------------------
 
     def add(
@@ -137,55 +144,54 @@ class RecordsStore:
         graph: Graph,
         source_name: str | Sequence[str],
         shapes_version: str | None,
-        *,
-        reference: ox.Store | None = None,
     ) -> str:
-        """Append ``graph`` as one new named graph; return the graph's IRI.
+        """Add ``graph`` as one new named graph, in one transaction; return the graph's IRI.
 
-        ``source_name`` names the file (or files) the records were read from.
-
-        Duplicates are looked for, under the lock, in ``reference`` (the article's data), in the
-        records already stored and within ``graph`` itself.
+        ``source_name`` names the file (or files) the records were read from. Duplicates are
+        looked for, under the write lock, in the whole store and within ``graph`` itself.
 
         :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
-        :raises StoreError: the lock is held too long, or the file cannot be written.
+        :raises StoreError: the lock is held too long, or the store cannot be written.
         """
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        store = self.open()
         now = datetime.now(UTC)
         batch = URIRef(f"{RECORDS_GRAPH_PREFIX}{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}")
-        try:
-            with FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT):
-                self._remove_leftovers()
-                old = self.read_text()
-                existing = self.dataset()
-                problems = find_duplicates(graph, [s for s in (reference, existing) if s])
-                if problems:
-                    raise DuplicateRecord(
-                        "; ".join(problems),
-                        hint="change the identifier or name, or leave the record out",
-                    )
-                fresh = without_known_triples(graph, [s for s in (reference, existing) if s])
-                block = _graph_block(
-                    batch, _with_provenance(fresh, batch, now, source_name, shapes_version)
-                )
-                new = _merge(old, block)
-                _check_trig(new)
-                if old:
-                    _atomic_write(self.backup_path, old)
-                _atomic_write(self.path, new)
-        except Timeout as exc:
-            raise StoreError(
-                f"another process has held the records store lock for {LOCK_TIMEOUT:g} s",
-                hint=f"try again; if no other umkm-kg runs, delete {self.lock_path}",
-            ) from exc
-        except OSError as exc:
-            raise StoreError(f"cannot write the records store {self.path}: {exc}") from exc
+        with store.transaction(f"add {batch}") as tx:
+            check_duplicates(graph, tx.store)
+            fresh = without_known_triples(graph, [tx.store])
+            records = _with_provenance(fresh, batch, now, source_name, shapes_version)
+            tx.extend(_quads(records, str(batch)))
+        store.close()
         return str(batch)
 
-    def _remove_leftovers(self) -> None:
-        # Temporary files of a writer that was killed; only called with the lock held.
-        for leftover in self.data_dir.glob(".records.trig*.tmp"):
-            leftover.unlink(missing_ok=True)
+    def _import_legacy(self) -> None:
+        text = self.legacy_path.read_bytes()
+        try:
+            quads = list(ox.parse(text, ox.RdfFormat.TRIG))
+        except SyntaxError as exc:
+            raise StoreError(
+                f"the records file {self.legacy_path} is damaged: {exc}",
+                hint=f"restore the previous version from {self.data_dir / LEGACY_BACKUP}",
+            ) from exc
+        outside = sorted(
+            {
+                str(q.graph_name)
+                for q in quads
+                if not (
+                    isinstance(q.graph_name, ox.NamedNode)
+                    and q.graph_name.value.startswith(RECORDS_GRAPH_PREFIX)
+                )
+            }
+        )
+        if outside:
+            raise StoreError(
+                f"the records file {self.legacy_path} has data outside the records graphs: "
+                + ", ".join(outside[:3]),
+                hint="move those statements into a graph under " + RECORDS_GRAPH_PREFIX,
+            )
+        with write_transaction(self.folder, f"import {self.legacy_path}") as tx:
+            tx.extend(quads)
+        self.legacy_path.rename(self.legacy_path.with_name(LEGACY_FILE + IMPORTED_SUFFIX))
 
 
 def check_data_dir(data_dir: Path) -> None:
@@ -278,6 +284,18 @@ def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
                 continue
         kept.add(triple)
     return kept
+
+
+def check_duplicates(graph: Graph, *known: ox.Store) -> None:
+    """Refuse ``graph`` if an enterprise in it repeats one in ``known`` or in ``graph``.
+
+    :raises DuplicateRecord: naming each repeated enterprise and what it repeats.
+    """
+    problems = find_duplicates(graph, known)
+    if problems:
+        raise DuplicateRecord(
+            "; ".join(problems), hint="change the identifier or name, or leave the record out"
+        )
 
 
 def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
@@ -419,70 +437,7 @@ def _graph_block(name: URIRef, graph: Graph) -> str:
     return f"GRAPH <{name}> {{\n{body}}}\n"
 
 
-def _blocks(text: str) -> dict[str, str]:
-    blocks: dict[str, str] = {}
-    current: str | None = None
-    lines: list[str] = []
-    for line in text.splitlines(keepends=True):
-        match = _GRAPH_LINE.match(line.rstrip("\n"))
-        if current is None and match:
-            current, lines = match.group(1), [line]
-        elif current is not None:
-            lines.append(line)
-            if line.rstrip("\n") == "}":
-                blocks[current] = "".join(lines)
-                current = None
-    return blocks
-
-
-def _merge(old: str, block: str) -> str:
-    blocks = _blocks(old)
-    name = _GRAPH_LINE.match(block.split("\n", 1)[0])
-    assert name is not None
-    blocks[name.group(1)] = block
-    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-    return _HEADER + prefixes + "".join("\n" + blocks[key] for key in sorted(blocks))
-
-
-def _check_trig(text: str) -> None:
-    try:
-        ox.Store().load(text.encode("utf-8"), ox.RdfFormat.TRIG)
-    except SyntaxError as exc:  # a bug of ours: never write it
-        raise BadInput(f"refusing to write records that do not parse back: {exc}") from exc
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a mix."""
-    directory = path.parent
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, mode)
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        pause = os.environ.get(PAUSE_ENV)
-        if pause and path.name == RECORDS_FILE:
-            time.sleep(float(pause))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # some platforms cannot open a directory; the rename is still atomic
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def _quads(graph: Graph, name: str) -> Iterator[ox.Quad]:
+    node = ox.NamedNode(name)
+    for s, p, o in graph:
+        yield ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o), node)  # type: ignore[arg-type]

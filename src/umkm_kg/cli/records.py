@@ -98,8 +98,7 @@ def add_command(
     The batch becomes one named graph with its provenance (when, from which files, against
     which shapes). Exit code 1 when a record does not conform or duplicates an enterprise.
     """
-    from ..records import RecordsStore, find_duplicates
-    from ..store import EmbeddedStore
+    from ..records import RecordsStore, check_duplicates
 
     options = settings(ctx)
     shown = _lang(ctx, lang)
@@ -110,15 +109,10 @@ def add_command(
         _print(result, report, shown)
     if not result.conforms:
         raise typer.Exit(EXIT_NONCONFORMANT)
-    reference = kg.store.oxigraph if isinstance(kg.store, EmbeddedStore) else None
     store = RecordsStore(options.records_dir)
     records = batch.record_count
     if dry_run:
-        from ..errors import DuplicateRecord
-
-        problems = find_duplicates(batch.graph, [s for s in (reference, store.dataset()) if s])
-        if problems:
-            raise DuplicateRecord("; ".join(problems))
+        check_duplicates(batch.graph, store.dataset())
         say = (
             f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
             if shown == "id"
@@ -126,11 +120,11 @@ def add_command(
         )
         typer.echo(say, err=True)
         return
-    graph = store.add(batch.graph, batch.sources, shapes_version(), reference=reference)
+    graph = store.add(batch.graph, batch.sources, shapes_version())
     say = (
-        f"{records} rekaman ditambahkan ke {store.path} sebagai graf <{graph}>"
+        f"{records} rekaman ditambahkan ke {store.folder} sebagai graf <{graph}>"
         if shown == "id"
-        else f"added {records} records to {store.path} as graph <{graph}>"
+        else f"added {records} records to {store.folder} as graph <{graph}>"
     )
     typer.echo(say, err=True)
 
