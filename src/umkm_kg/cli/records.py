@@ -10,7 +10,7 @@ import typer
 
 from ..errors import EXIT_NONCONFORMANT
 from ..rdfinput import MAX_INPUT_BYTES, RecordFormat
-from ..validation import ValidationReport, read_batch, shapes_version, validate
+from ..validation import ValidationReport, read_batch, validate
 from ._common import Lang, settings
 
 
@@ -98,34 +98,35 @@ def add_command(
     The batch becomes one named graph with its provenance (when, from which files, against
     which shapes). Exit code 1 when a record does not conform or duplicates an enterprise.
     """
-    from ..records import RecordsStore, check_duplicates
+    from ..records.add import add_records
 
     options = settings(ctx)
     shown = _lang(ctx, lang)
-    kg = options.kg()
-    batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
-    result = validate(batch, kg)
-    if not result.conforms or result.records:
-        _print(result, report, shown)
-    if not result.conforms:
+    added = add_records(
+        options.kg(),
+        files,
+        options.records_dir,
+        fmt=fmt,
+        max_bytes=max_size * 1024 * 1024,
+        dry_run=dry_run,
+    )
+    if not added.conforms or added.report.records:
+        _print(added.report, report, shown)
+    if not added.conforms:
         raise typer.Exit(EXIT_NONCONFORMANT)
-    store = RecordsStore(options.records_dir)
-    records = batch.record_count
-    if dry_run:
-        check_duplicates(batch.graph, store.dataset())
+    records = added.records
+    if added.graph is None:
         say = (
             f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
             if shown == "id"
             else f"{records} records conform; nothing written (--dry-run)"
         )
-        typer.echo(say, err=True)
-        return
-    graph = store.add(batch.graph, batch.sources, shapes_version())
-    say = (
-        f"{records} rekaman ditambahkan ke {store.folder} sebagai graf <{graph}>"
-        if shown == "id"
-        else f"added {records} records to {store.folder} as graph <{graph}>"
-    )
+    else:
+        say = (
+            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>"
+            if shown == "id"
+            else f"added {records} records to {added.store} as graph <{added.graph}>"
+        )
     typer.echo(say, err=True)
 
 

@@ -24,41 +24,87 @@ class _Keys:
     enterprises: set[str]
     identifiers: dict[str, str]
     names: dict[tuple[str, tuple[str, ...]], str]
+    repeats: list[str]
+    """Enterprises sharing a key with another one of the same scope."""
 
 
 def _normal(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def enterprise_keys(store: ox.Store) -> _Keys:
-    """IRI, identifier and (name, places) of every enterprise in ``store`` (all graphs)."""
+def enterprise_keys(
+    store: ox.Store, *, within: str | None = None, outside: str | None = None
+) -> _Keys:
+    """IRI, identifier and (name, places) of every enterprise in ``store`` (all graphs, or only
+    the named graph ``within``, or every graph but ``outside``)."""
+    if within is not None:
+        scope = f"GRAPH <{within}>"
+        where = ""
+    elif outside is not None:
+        scope = "GRAPH ?g"
+        where = f"FILTER(?g != <{outside}>)"
+    else:
+        scope, where = "", ""
     enterprises = {
-        q.subject.value
-        for q in store.quads_for_pattern(
-            None, ox.NamedNode(str(RDF.type)), ox.NamedNode(_ENTERPRISE)
+        row["e"].value
+        for row in store.query(  # type: ignore[union-attr]
+            f"SELECT DISTINCT ?e WHERE {{ {scope} {{ ?e a <{_ENTERPRISE}> }} {where} }}",
+            use_default_graph_as_union=True,
         )
-        if isinstance(q.subject, ox.NamedNode)
     }
     identifiers: dict[str, str] = {}
     names: dict[tuple[str, tuple[str, ...]], str] = {}
     values = " ".join(f"<{p}>" for p in IDENTIFIER_PREDICATES)
     rows = store.query(
-        f"""SELECT ?e ?id WHERE {{ ?e a <{_ENTERPRISE}> . VALUES ?p {{ {values} }} ?e ?p ?id }}""",
+        f"""SELECT ?e ?id WHERE {{ {scope} {{ ?e a <{_ENTERPRISE}> . VALUES ?p {{ {values} }}
+            ?e ?p ?id }} {where} }}""",
         use_default_graph_as_union=True,
     )
+    repeats: list[str] = []
     for row in rows:  # type: ignore[union-attr]
-        identifiers.setdefault(str(row["id"].value).strip(), row["e"].value)
+        value, enterprise = str(row["id"].value).strip(), row["e"].value
+        first = identifiers.setdefault(value, enterprise)
+        if first != enterprise:
+            repeats.append(
+                f"identifier {value!r} is given to several records: <{first}>, <{enterprise}>"
+            )
     rows = store.query(
         f"""SELECT ?e ?name (GROUP_CONCAT(STR(?place); separator=" ") AS ?places) WHERE {{
-              ?e a <{_ENTERPRISE}> ; <{NAME_PREDICATE}> ?name .
-              OPTIONAL {{ ?e <{PLACE_PREDICATE}> ?place }}
+              {scope} {{ ?e a <{_ENTERPRISE}> ; <{NAME_PREDICATE}> ?name .
+              OPTIONAL {{ ?e <{PLACE_PREDICATE}> ?place }} }} {where}
             }} GROUP BY ?e ?name""",
         use_default_graph_as_union=True,
     )
     for row in rows:  # type: ignore[union-attr]
         places = tuple(sorted(str(row["places"].value).split())) if row["places"] else ()
-        names.setdefault((_normal(row["name"].value), places), row["e"].value)
-    return _Keys(enterprises, identifiers, names)
+        key, enterprise = (_normal(row["name"].value), places), row["e"].value
+        first = names.setdefault(key, enterprise)
+        if first != enterprise:
+            repeats.append(
+                f"several records have the name {key[0]!r} and the same place: "
+                f"<{first}>, <{enterprise}>"
+            )
+    return _Keys(enterprises, identifiers, names, repeats)
+
+
+def graph_duplicates(store: ox.Store, graph: str) -> list[str]:
+    """Messages for each enterprise of the named graph ``graph`` of ``store`` that repeats one
+    in another graph, or another one in ``graph`` (a bulk load, checked after loading)."""
+    new = enterprise_keys(store, within=graph)
+    old = enterprise_keys(store, outside=graph)
+    problems = [
+        f"the enterprise <{e}> already exists" for e in sorted(new.enterprises & old.enterprises)
+    ]
+    for value, enterprise in sorted(new.identifiers.items()):
+        other = old.identifiers.get(value)
+        if other is not None and other != enterprise:
+            problems.append(f"<{enterprise}> has identifier {value!r}, already used by <{other}>")
+    for (name, places), enterprise in sorted(new.names.items()):
+        other = old.names.get((name, places))
+        if other is not None and other != enterprise:
+            problems.append(f"<{enterprise}> ({name!r}) repeats the enterprise <{other}>")
+    problems.extend(new.repeats)
+    return problems
 
 
 def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:

@@ -154,11 +154,12 @@ class RecordsStore:
         """
         store = self.open()
         now = datetime.now(UTC)
-        batch = URIRef(f"{RECORDS_GRAPH_PREFIX}{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}")
+        batch = new_batch(now)
         with store.transaction(f"add {batch}") as tx:
             check_duplicates(graph, tx.store)
             fresh = without_known_triples(graph, [tx.store])
-            records = _with_provenance(fresh, batch, now, source_name, shapes_version)
+            records = skolemise(fresh, str(batch).rsplit("/", 1)[-1])
+            records += provenance(batch, now, source_name, shapes_version)
             tx.extend(quads(records, str(batch)))
         store.close()
         return str(batch)
@@ -214,14 +215,16 @@ def check_data_dir(data_dir: Path) -> None:
             )
 
 
-def _with_provenance(
-    graph: Graph,
-    batch: URIRef,
-    now: datetime,
-    source_name: str | Sequence[str],
-    shapes_version: str | None,
+def new_batch(now: datetime) -> URIRef:
+    """A fresh name for a batch's graph: its time, then a random part."""
+    return URIRef(f"{RECORDS_GRAPH_PREFIX}{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}")
+
+
+def provenance(
+    batch: URIRef, now: datetime, source_name: str | Sequence[str], shapes_version: str | None
 ) -> Graph:
-    out = skolemise(graph, str(batch).rsplit("/", 1)[-1])
+    """What a batch's graph says of itself: a PROV bundle, when, from which files, which shapes."""
+    out = Graph(bind_namespaces="none")
     out.add((batch, RDF.type, PROV.Bundle))
     stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     out.add((batch, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False)))
