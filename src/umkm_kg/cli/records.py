@@ -61,6 +61,7 @@ MaxSizeOption = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("validate")(validate_command)
     app.command("add")(add_command)
+    app.command("load")(load_command)
     app.command("template")(template_command)
 
 
@@ -128,6 +129,79 @@ def add_command(
             else f"added {records} records to {added.store} as graph <{added.graph}>"
         )
     typer.echo(say, err=True)
+
+
+def load_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml or csv."
+        ),
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Input format (default: by extension).")
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="Validate in context and refuse duplicates (--no-validate: a trusted dump).",
+        ),
+    ] = True,
+    chunk: Annotated[
+        int, typer.Option("--chunk", min=1, help="Records validated together.")
+    ] = 2000,
+    report: ReportOption = ReportFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """Bulk-load a registry as one batch: all of it, or nothing.
+
+    Exit code 1 when a record does not conform or duplicates an enterprise.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..records.load import load_records
+    from ._common import err
+
+    options = settings(ctx)
+    shown = _lang(ctx, lang)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("opening the store", total=None)
+
+        def note(stage: str, done: int) -> None:
+            bar.update(task, description=stage, completed=done)
+
+        loaded = load_records(
+            options.kg(),
+            files,
+            options.records_dir,
+            fmt=fmt,
+            validate=check,
+            chunk=chunk,
+            progress=note,
+        )
+    if not loaded.conforms:
+        _print(loaded.report(), report, shown)
+        if loaded.stopped_early:
+            typer.echo(
+                f"stopped after {loaded.violations} records with violations; nothing written",
+                err=True,
+            )
+        raise typer.Exit(EXIT_NONCONFORMANT)
+    checked = "validated" if loaded.validated else "not validated (--no-validate)"
+    typer.echo(
+        f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
+        f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+        err=True,
+    )
 
 
 def template_command(
