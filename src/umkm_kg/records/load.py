@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.term import Node
 
 from ..errors import BadInput, DuplicateRecord, UmkmError
 from ..formats import RdfFormat
@@ -235,24 +236,26 @@ def _validate_graph(
     chunk: int,
     note: Progress,
 ) -> None:
-    from ..validation import RecordBatch, validate
+    from ..validation import RecordBatch, RecordRef, validate
 
     source = ", ".join(Path(p).name for p in paths)
     target = ox.NamedNode(graph)
     answer = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     subjects = [row[0] for row in answer]  # type: ignore[union-attr]
     for start in range(0, len(subjects), chunk):
-        part = Graph(bind_namespaces="none")
+        # A chunk's records, and what points at them from elsewhere in the load: a shape may
+        # look at a record from the other side (an ownership is referenced by one enterprise).
+        part = RecordBatch(sources=[source])
         for subject in subjects[start : start + chunk]:
             for quad in store.quads_for_pattern(subject, None, None, target):
-                part.add(
-                    (
-                        term_from_oxigraph(quad.subject),
-                        term_from_oxigraph(quad.predicate),
-                        term_from_oxigraph(quad.object),
-                    )  # type: ignore[arg-type]
-                )
-        report = validate(RecordBatch.of(part, source), context)
+                part.triples.append(_triple(quad))
+            for quad in store.quads_for_pattern(None, None, subject, target):
+                part.triples.append(_triple(quad))
+            node = term_from_oxigraph(subject)
+            part.records[node] = RecordRef(source, subject=str(node))  # type: ignore[index]
+        part.triples = list(dict.fromkeys(part.triples))
+        part.record_count = len(part.records)
+        report = validate(part, context)
         _note_report(loaded, report)
         note("validating", loaded.records)
         if loaded.stopped_early:
@@ -302,6 +305,14 @@ def _load_csv(
             check_duplicates(batch.graph, tx.store)
         fresh = without_known_triples(batch.graph, [tx.store]) if validate_rows else batch.graph
         tx.extend(quads(skolemise(fresh, f"{scope}/r{start}"), graph))
+
+
+def _triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
+    return (
+        term_from_oxigraph(quad.subject),
+        term_from_oxigraph(quad.predicate),
+        term_from_oxigraph(quad.object),
+    )
 
 
 def _count_enterprises(store: ox.Store, graph: str) -> int:
