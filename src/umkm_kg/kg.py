@@ -116,7 +116,11 @@ class KnowledgeGraph:
         return parameter.choices_from(self.query(query)) if query else ()
 
     def info(self, *, validate: bool = False) -> Info:
-        """Count triples, graphs and entities per class; with ``validate``, check the shapes."""
+        """Count triples, graphs and entities per class; with ``validate``, check the shapes.
+
+        On the disk store the check answers from what was validated as records were added
+        (:mod:`umkm_kg.records.check`).
+        """
         graphs: dict[str, int] = {}
         if isinstance(self.store, DiskStore):
             graphs = self.store.generation.graphs
@@ -146,6 +150,11 @@ class KnowledgeGraph:
         )
         if not validate:
             return summary
+        if isinstance(self.store, DiskStore):
+            from .records.check import check_stored
+
+            verdict = check_stored(self.store)
+            return replace(summary, conforms=verdict.conforms, violations=verdict.violations)
         from .validation import validate_graph
 
         report = validate_graph(self)

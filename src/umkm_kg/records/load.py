@@ -160,7 +160,8 @@ def _fill(
             _load_rdf(tx, path, kind, batch, f"{batch.rsplit('/', 1)[-1]}/f{index}", note)
             rdf_files += 1
     if validate and rdf_files:
-        _validate_graph(context, tx.store, batch, paths, loaded, chunk, note)
+        source = ", ".join(Path(p).name for p in paths)
+        validate_stored_graph(context, tx.store, batch, source, loaded, chunk, note)
         problems = graph_duplicates(tx.store, batch)
         if problems:
             more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
@@ -227,18 +228,19 @@ def _load_rdf(
     note(shown, count)
 
 
-def _validate_graph(
+def validate_stored_graph(
     context: KnowledgeGraph,
     store: ox.Store,
     graph: str,
-    paths: Sequence[str],
+    source: str,
     loaded: Loaded,
-    chunk: int,
-    note: Progress,
+    chunk: int = CHUNK,
+    note: Progress | None = None,
 ) -> None:
+    """Validate the subjects of the named graph ``graph`` of ``store``, ``chunk`` at a time,
+    in the context of ``context``; count them and their problems in ``loaded``."""
     from ..validation import RecordBatch, RecordRef, validate
 
-    source = ", ".join(Path(p).name for p in paths)
     target = ox.NamedNode(graph)
     answer = store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
     subjects = [row[0] for row in answer]  # type: ignore[union-attr]
@@ -257,7 +259,8 @@ def _validate_graph(
         part.record_count = len(part.records)
         report = validate(part, context)
         _note_report(loaded, report)
-        note("validating", loaded.records)
+        if note is not None:
+            note("validating", loaded.records)
         if loaded.stopped_early:
             return
 

@@ -433,6 +433,7 @@ def _collect(folder: Path) -> None:
             continue
         try:
             (folder / f"{name}.json").unlink(missing_ok=True)
+            (folder / f"{name}.check.json").unlink(missing_ok=True)  # records.check's answer
             shutil.rmtree(folder / name, ignore_errors=True)
             lock.unlink(missing_ok=True)
         finally:
