@@ -180,3 +180,28 @@ def test_the_library_reports_progress_and_the_callers_graph_sees_the_load(
     assert loaded.graph is not None and loaded.conforms
     assert [done for _, done in seen] == [5, 10, 12]
     assert loaded.graph in kg.info().graphs  # the same KnowledgeGraph, refreshed
+
+
+def test_info_validates_only_what_was_loaded_unvalidated(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    assert runner("load", str(_csv(tmp_path, "good.csv", 3))).exit_code == 0
+    result = runner("info", "--json")
+    assert result.exit_code == 0 and '"conforms": true' in result.stdout
+    store = data_dir / "store"
+    [verdict] = store.glob("*.check.json")
+    assert '"rechecked": []' in verdict.read_text(encoding="utf-8")
+    # a trusted dump that is not valid: info finds it, exit code 1
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        (Path(__file__).parent / "data" / "invalid" / "bad-iso-code.ttl").read_text(
+            encoding="utf-8"
+        ),
+        encoding="utf-8",
+    )
+    assert runner("load", "--no-validate", str(bad)).exit_code == 0
+    result = runner("info")
+    assert result.exit_code == 1
+    assert "NO (1 violations)" in result.stdout
+    checked = sorted(store.glob("*.check.json"))[-1].read_text(encoding="utf-8")
+    assert RECORDS_GRAPH_PREFIX in checked

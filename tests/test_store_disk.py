@@ -158,7 +158,7 @@ def test_an_unwritable_folder_is_reported(tmp_path: Path) -> None:
     else:
         tmp_path.chmod(0o500)
         target = tmp_path / "store"
-    with pytest.raises(StoreError, match="cannot (read|write)"):
+    with pytest.raises(StoreError, match=r"cannot (read|write)"):
         DiskStore.open(target, bundled={})
 
 

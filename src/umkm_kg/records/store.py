@@ -25,15 +25,19 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from .. import resources
-from ..errors import StoreError
-from ..namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from ..errors import StoreError, UnknownName
+from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
 from ..results import term_from_oxigraph
 from ..store import DiskStore
-from ..store.disk import write_transaction
+from ..store.disk import atomic_write, write_transaction
 from .duplicates import check_duplicates, without_known_triples
 from .trig import graph_block, quads, skolemise
 
 STORE_FOLDER = "store"
+RETRACTED_FOLDER = "retracted"
+"""Where removed batches are kept, as sorted TriG, one file each."""
+HISTORY_GRAPH = GRAPH["history"]
+"""What happened to batches that left the store (retractions, with PROV)."""
 LEGACY_FILE = "records.trig"
 """The records file of earlier versions, imported into the store on first use."""
 LEGACY_BACKUP = LEGACY_FILE + ".bak"
@@ -56,6 +60,13 @@ class BatchInfo:
     source: str | None
     shapes_version: str | None
     triples: int
+    sources: tuple[str, ...] = ()
+    enterprises: int = 0
+
+    @property
+    def id(self) -> str:
+        """The last part of the graph's IRI, as the commands take it."""
+        return self.iri.rsplit("/", 1)[-1]
 
 
 class RecordsStore:
@@ -92,35 +103,58 @@ class RecordsStore:
 
     def batches(self) -> list[BatchInfo]:
         """The added batches, oldest first."""
-        store = self.dataset()
+        if not (self.folder / "CURRENT").is_file():
+            return []
+        disk = DiskStore(self.folder)
+        store = disk.oxigraph
         found = []
-        for graph in sorted(store.named_graphs(), key=lambda g: str(g)):
-            if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(
-                RECORDS_GRAPH_PREFIX
-            ):
+        for graph, count in sorted(disk.generation.graphs.items()):
+            if not graph.startswith(RECORDS_GRAPH_PREFIX):
                 continue
-            values: dict[str, str] = {}
-            for quad in store.quads_for_pattern(graph, None, None, graph):
+            node = ox.NamedNode(graph)
+            values: dict[str, list[str]] = {}
+            for quad in store.quads_for_pattern(node, None, None, node):
                 if not isinstance(quad.object, ox.Triple):
-                    values[quad.predicate.value] = quad.object.value
-            count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+                    values.setdefault(quad.predicate.value, []).append(quad.object.value)
+            sources = tuple(sorted(values.get(str(DCTERMS.source), [])))
             found.append(
                 BatchInfo(
-                    iri=graph.value,
-                    generated_at=values.get(str(PROV.generatedAtTime)),
-                    source=values.get(str(DCTERMS.source)),
-                    shapes_version=values.get(str(DCTERMS.conformsTo)),
+                    iri=graph,
+                    generated_at=_first(values.get(str(PROV.generatedAtTime))),
+                    source=sources[0] if sources else None,
+                    shapes_version=_first(values.get(str(DCTERMS.conformsTo))),
                     triples=count,
+                    sources=sources,
+                    enterprises=_count(store, graph),
                 )
             )
         return found
 
-    def trig(self) -> str:
-        """The records as sorted, deterministic TriG ('' when nothing was added yet)."""
+    def batch(self, name: str) -> BatchInfo:
+        """The batch named by its graph IRI, its id (the IRI's last part) or a unique start of it.
+
+        :raises UnknownName: no batch, or several, match.
+        """
+        batches = self.batches()
+        found = [b for b in batches if name in (b.iri, b.id)] or [
+            b for b in batches if b.id.startswith(name)
+        ]
+        if len(found) == 1:
+            return found[0]
+        listed = ", ".join(b.id for b in (found or batches)[-5:]) or "none yet"
+        raise UnknownName(
+            f"{'several batches match' if found else 'no batch is named'} {name!r}",
+            hint=f"batches: {listed} (see umkm-kg records list)",
+        )
+
+    def trig(self, batch: str | None = None) -> str:
+        """The records (of one batch, or all) as sorted, deterministic TriG ('' if none)."""
         store = self.dataset()
         blocks = []
-        for batch in self.batches():
-            node = ox.NamedNode(batch.iri)
+        for info in self.batches():
+            if batch is not None and info.iri != batch:
+                continue
+            node = ox.NamedNode(info.iri)
             graph = Graph(bind_namespaces="none")
             for quad in store.quads_for_pattern(None, None, None, node):
                 graph.add(
@@ -130,7 +164,7 @@ class RecordsStore:
                         term_from_oxigraph(quad.object),
                     )
                 )
-            blocks.append(graph_block(URIRef(batch.iri), graph))
+            blocks.append(graph_block(URIRef(info.iri), graph))
         if not blocks:
             return ""
         prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -163,6 +197,34 @@ class RecordsStore:
             tx.extend(quads(records, str(batch)))
         store.close()
         return str(batch)
+
+    def remove(self, name: str) -> tuple[BatchInfo, Path]:
+        """Retract a batch: its graph leaves the store, in one transaction; its records are kept
+        as sorted TriG in ``retracted/`` and the store's history graph says when it was removed
+        (``prov:invalidatedAtTime``). Returns the batch and the file its records went to.
+
+        :raises UnknownName: no such batch.
+        :raises StoreError: the store cannot be written.
+        """
+        info = self.batch(name)
+        store = self.open()
+        kept = self.data_dir / RETRACTED_FOLDER / f"{info.id}.trig"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(kept, self.trig(info.iri))
+        now = datetime.now(UTC)
+        node = URIRef(info.iri)
+        history = Graph(bind_namespaces="none")
+        history.add((node, RDF.type, PROV.Bundle))
+        history.add((node, PROV.invalidatedAtTime, _stamp(now)))
+        if info.generated_at:
+            history.add((node, PROV.generatedAtTime, _stamp(info.generated_at)))
+        for source in info.sources:
+            history.add((node, DCTERMS.source, Literal(source)))
+        with store.transaction(f"remove {info.iri}") as tx:
+            tx.drop(info.iri)
+            tx.extend(quads(history, HISTORY_GRAPH))
+        store.close()
+        return info, kept
 
     def _import_legacy(self) -> None:
         text = self.legacy_path.read_bytes()
@@ -215,6 +277,24 @@ def check_data_dir(data_dir: Path) -> None:
             )
 
 
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    enterprise = "https://w3id.org/umkm-kg/ontology#Enterprise"
+    answer = store.query(
+        f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?e a <{enterprise}> }} }}"
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    return int(next(iter(answer))[0].value)  # type: ignore[index]
+
+
+def _stamp(when: datetime | str) -> Literal:
+    text = when if isinstance(when, str) else when.isoformat(timespec="seconds")
+    return Literal(text.replace("+00:00", "Z"), datatype=XSD.dateTime, normalize=False)
+
+
 def new_batch(now: datetime) -> URIRef:
     """A fresh name for a batch's graph: its time, then a random part."""
     return URIRef(f"{RECORDS_GRAPH_PREFIX}{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}")
@@ -226,8 +306,7 @@ def provenance(
     """What a batch's graph says of itself: a PROV bundle, when, from which files, which shapes."""
     out = Graph(bind_namespaces="none")
     out.add((batch, RDF.type, PROV.Bundle))
-    stamp = now.isoformat(timespec="seconds").replace("+00:00", "Z")
-    out.add((batch, PROV.generatedAtTime, Literal(stamp, datatype=XSD.dateTime, normalize=False)))
+    out.add((batch, PROV.generatedAtTime, _stamp(now)))
     for name in [source_name] if isinstance(source_name, str) else source_name:
         out.add((batch, DCTERMS.source, Literal(Path(name).name or name)))
     if shapes_version:

@@ -325,9 +325,14 @@ def write_transaction(
         raise StoreError(f"cannot write to the store in {folder}: {exc}") from exc
     try:
         _collect(folder)
-        base = _read_meta(folder, start) if start else _current(folder)
+        base = _read_meta(folder, start) if start and _NAME.match(start) else None
         if start and base is None:
-            raise StoreError(f"no generation {start!r} in {folder}")
+            raise StoreError(
+                f"no generation {start[:40]!r} in {folder}",
+                hint="see the kept ones with: umkm-kg records history",
+            )
+        if not start:
+            base = _current(folder)
         numbers = [int(n[1:]) for n in _generation_dirs(folder)]
         name = f"g{max(numbers, default=0) + 1:08d}"
         path = folder / name
@@ -402,11 +407,11 @@ def _closed(path: Path) -> None:
 
 
 def _publish(folder: Path, name: str, meta: Mapping[str, Any]) -> None:
-    _atomic_write(folder / f"{name}.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    atomic_write(folder / f"{name}.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
     pause = os.environ.get(PAUSE_ENV)
     if pause:
         time.sleep(float(pause))
-    _atomic_write(folder / CURRENT, name + "\n")
+    atomic_write(folder / CURRENT, name + "\n")
 
 
 def _collect(folder: Path) -> None:
@@ -495,7 +500,8 @@ class _SharedLock:
             self._fd = None
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``path`` so that readers see the old file or the new one, never a mix."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
