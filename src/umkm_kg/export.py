@@ -2,8 +2,9 @@
 
 Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
 its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
-same bytes whichever process writes it. Quads formats keep each named graph and say in the
-default graph where each one comes from.
+same bytes whichever process writes it. N-Triples, N-Quads, Turtle and TriG stream from the
+store in bounded memory (:mod:`umkm_kg.dump`); JSON-LD and RDF/XML are built in memory.
+Quads formats keep each named graph and say in the default graph where each one comes from.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -353,33 +354,8 @@ def _rd(term: object) -> Any:
             return Literal(term.value, lang=term.language, normalize=False)
         if term.datatype.value == _XSD_STRING:
             return Literal(term.value, normalize=False)
-        return _ExactLiteral(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     return term_from_oxigraph(term)
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TURTLE_SHORTHAND = {
-    _XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
-    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
-    _XSD + "boolean": re.compile(r"(?:true|false)\Z"),
-}
-
-
-class _ExactLiteral(Literal):
-    """A typed literal that rdflib's Turtle writer abbreviates only if that keeps its lexical form.
-
-    rdflib writes ``"0.8"^^xsd:double`` as ``8e-01`` and ``"1"^^xsd:decimal`` as ``1.0``: the
-    same value, but not the same RDF term.
-    """
-
-    __slots__ = ()
-
-    def _literal_n3(
-        self, use_plain: bool = False, qname_callback: Callable[[URIRef], str | None] | None = None
-    ) -> str:
-        pattern = _TURTLE_SHORTHAND.get(str(self.datatype))
-        exact = pattern is not None and pattern.match(str(self)) is not None
-        return str(super()._literal_n3(use_plain and exact, qname_callback))
 
 
 def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
