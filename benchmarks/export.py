@@ -100,7 +100,7 @@ def _peak_mib() -> float:
 
 def run_one(fmt: str, store_path: str, out: str, run_mib: float) -> dict[str, Any]:
     """Time one dump in this process; the figures the parent prints."""
-    store = EmbeddedStore(Path(store_path))
+    store = EmbeddedStore(ox.Store.read_only(store_path))
     base = _peak_mib()
     started = time.perf_counter()
     if fmt == "raw":
