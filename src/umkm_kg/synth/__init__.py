@@ -30,7 +30,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -323,16 +322,15 @@ def _output(path: str | None) -> Iterator[TextIO | None]:
         sys.stdout.flush()
         return
     target = Path(path)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
+        out = open(temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
         raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
-        with open(handle, "w", encoding="utf-8", newline="") as out:
+        with out:
             yield out
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

@@ -35,7 +35,7 @@ CSV_HEADER: tuple[str, ...] = (
     "dilaporkan_oleh",
 )
 """The Indonesian headers of the columns written (see :data:`umkm_kg.csvcolumns.COLUMNS`)."""
-_CSV_KEYS = (
+CSV_KEYS: tuple[str, ...] = (
     "name",
     "identifier",
     "owner",
@@ -80,7 +80,7 @@ def csv_cells(record: Enterprise) -> list[str]:
         "reported_by": curie(AGENCY),
         **record.cells,
     }
-    return [cells[k] for k in _CSV_KEYS]
+    return [cells[k] for k in CSV_KEYS]
 
 
 @dataclass(frozen=True)
