@@ -50,6 +50,7 @@ __all__ = [
     "Enterprise",
     "SynthFormat",
     "SynthSummary",
+    "ntriples_chunks",
     "records_graph",
     "synthesize",
     "write_registry",
@@ -177,6 +178,25 @@ def synthesize(
             chunk.clear()
     out.write("".join(chunk))
     return SynthSummary(enterprises, broken, triples, sum(1 for p in ref.places if p.new))
+
+
+def ntriples_chunks(
+    enterprises: int, seed: int, *, chunk: int = 1000, reference: Reference | None = None
+) -> Iterator[str]:
+    """The records of a registry as N-Triples text, ``chunk`` whole enterprises at a time (the
+    places not included: see :meth:`Reference.place_triples`), e.g. to validate a big registry
+    in parts of bounded size."""
+    ref = reference or bundled_reference()
+    emitter = Emitter(ref, Syntax(turtle=False))
+    lines: list[str] = []
+    for i, record in enumerate(_records(ref, seed, enterprises, 0.0, True), 1):
+        blocks, _ = emitter.blocks(record)
+        lines.extend(f"{s} {p} {o} .\n" for s, pairs in blocks for p, o in pairs)
+        if i % chunk == 0:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
 
 
 def _records(
