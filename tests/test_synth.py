@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from conftest import Runner
 from umkm_kg.csvcolumns import COLUMNS, CsvRow
-from umkm_kg.csvrecords import Triple, map_row
+from umkm_kg.csvrecords import Triple, map_row, slug
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, SCHEMA
 from umkm_kg.records import find_duplicates
@@ -186,6 +186,7 @@ def test_names_and_nibs_are_unique_and_no_country_is_named_twice(reference: Refe
     nibs = [r.nib for r in records]
     assert len(set(nibs)) == len(nibs) and all(len(n) == 13 and n.isdigit() for n in nibs)
     assert len({r.name for r in records}) == len(records)
+    assert all(r.name_slug == slug(r.name) for r in records)
     for record in records:
         countries = [country_of[iri] for _, iri in record.destinations]
         assert len(countries) == len(set(countries)), record
@@ -193,7 +194,7 @@ def test_names_and_nibs_are_unique_and_no_country_is_named_twice(reference: Refe
     with_honorific = sum(1 for r in records for h, _ in r.owners if h)
     assert with_honorific > 0.7 * sum(len(r.owners) for r in records)
     # past the words' combinations, a number keeps names apart
-    name, _ = generator._name(generator.names + 7)
+    name, _, _ = generator._name(generator.names + 7)
     assert name.endswith(" 2")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from math import gcd
 from typing import TypeVar
 
+from ..csvrecords import slug
 from ..namespaces import KG
 from .reference import Category, Reference
 from .vocabulary import (
@@ -93,11 +94,14 @@ class Enterprise:
     """CSV cells that differ from what the fields say (only planted mapping problems)."""
     broken: Breakage | None = None
 
+    name_slug: str = ""
+    """``slug(name)``, made from the words' slugs (a tenth of the time of the whole)."""
+
     @property
     def key(self) -> str:
-        from ..csvrecords import slug
-
-        return f"{slug(self.name)}-{slug(self.cells.get('identifier', self.nib))}"
+        """The key :mod:`umkm_kg.csvrecords` gives the record: the slugs of name and NIB."""
+        nib = self.cells.get("identifier", self.nib)
+        return f"{self.name_slug or slug(self.name)}-{nib if nib.isdigit() else slug(nib)}"
 
     @property
     def iri(self) -> str:
@@ -122,6 +126,7 @@ class Generator:
         self.name_start = int(setup.random() * self.names)
         self.nib_step = _coprime(_NIB_SPACE, setup.random())
         self.nib_start = int(setup.random() * _NIB_SPACE)
+        self._slugs: dict[str, str] = {}
 
     def enterprises(self, count: int) -> Iterator[Enterprise]:
         rng = random.Random(f"umkm-kg synth {self.seed}")
@@ -129,7 +134,7 @@ class Generator:
         places = self.reference.places
         countries = self.reference.countries
         for i in range(count):
-            name, category = self._name(i)
+            name, name_slug, category = self._name(i)
             owners = [_person(r, r() < 0.65)]
             if r() < 0.1:
                 owners.append(_person(r, owners[0][1] in MEN))
@@ -157,9 +162,10 @@ class Generator:
                 location=(where.name, where.iri),
                 size=size,
                 source=self.source,
+                name_slug=name_slug,
             )
 
-    def _name(self, i: int) -> tuple[str, Category]:
+    def _name(self, i: int) -> tuple[str, str, Category]:
         number = (i * self.name_step + self.name_start) % self.names
         digits = []
         for base in self.radix:
@@ -171,7 +177,14 @@ class Generator:
         words = [FORMS[form], trade_word, FIRST_WORDS[first], SECOND_WORDS[second]]
         if i >= self.names:
             words.append(str(i // self.names + 1))
-        return " ".join(w for w in words if w), category
+        words = [w for w in words if w]
+        return " ".join(words), "-".join(self._slug(w) for w in words), category
+
+    def _slug(self, word: str) -> str:
+        found = self._slugs.get(word)
+        if found is None:
+            found = self._slugs[word] = slug(word)
+        return found
 
 
 def _coprime(modulus: int, fraction: float) -> int:
