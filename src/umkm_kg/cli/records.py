@@ -34,7 +34,7 @@ FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="Record files (ttl, nt, jsonld, rdf/xml, csv), or - for standard input.",
+        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv), or - for standard input.",
     ),
 ]
 FormatOption = Annotated[

@@ -86,19 +86,19 @@ def read_batch(
     fmt: str | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> RecordBatch:
-    """Read records from files (``-`` for standard input); CSV names are resolved against ``kg``.
+    """Read records from files (``-`` for standard input); CSV names are resolved against ``kg``
+    and against the places, categories and agencies the batch's RDF files describe (so that
+    ``places.ttl registry.csv`` can name places the graph does not have yet).
 
     :raises BadInput: a file that cannot be read, parsed or accepted (exit code 2).
     """
     batch = RecordBatch()
-    resolver: Resolver | None = None
+    tables = []
     for path in paths:
         raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
         batch.sources.append(raw.name)
         if raw.format is RecordFormat.CSV:
-            resolver = resolver or Resolver.from_kg(kg)
-            table = read_rows(raw)
-            batch.add_csv_rows(raw.name, table.rows, table.titles, resolver)
+            tables.append(raw)
             continue
         parsed = parse_rdf(raw)
         batch.triples.extend(parsed.graph)
@@ -110,6 +110,12 @@ def read_batch(
                 )
         batch.record_count += sum(1 for s in set(parsed.graph.subjects()) if isinstance(s, URIRef))
         _attach_blank_nodes(parsed.graph, batch.records)
+    if tables:
+        resolver = Resolver.from_kg(kg)
+        resolver.add_triples(batch.triples)
+    for raw in tables:
+        table = read_rows(raw)
+        batch.add_csv_rows(raw.name, table.rows, table.titles, resolver)
     batch.triples = list(dict.fromkeys(batch.triples))
     return batch
 
