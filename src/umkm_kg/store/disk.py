@@ -118,8 +118,10 @@ class Transaction:
         else:
             self.touched.update(_graph_names(self.store))
 
-    def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads (each in its named graph)."""
+    def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """Add quads (each in its named graph); ``bulk`` for many (millions): pyoxigraph's bulk
+        loader writes them in parallel without holding them in memory, but costs about 0.15 s
+        to set up."""
 
         def noted() -> Iterator[ox.Quad]:
             for quad in quads:
@@ -127,7 +129,10 @@ class Transaction:
                     self.touched.add(quad.graph_name.value)
                 yield quad
 
-        self.store.extend(noted())
+        if bulk:
+            self.store.bulk_extend(noted())
+        else:
+            self.store.extend(noted())
 
     def drop(self, graph: str) -> None:
         """Remove a named graph and everything in it."""
@@ -379,7 +384,10 @@ def _checkpoint(folder: Path, base: Generation | None, path: Path) -> ox.Store:
 def _describe(tx: Transaction, change: str) -> dict[str, Any]:
     graphs = dict(tx.base.graphs) if tx.base is not None else {}
     for graph in tx.touched:
-        count = sum(1 for _ in tx.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        answer = tx.store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
+        count = int(next(iter(answer))[0].value)  # type: ignore[arg-type, index]
         if count:
             graphs[graph] = count
         else:
