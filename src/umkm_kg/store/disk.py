@@ -40,6 +40,7 @@ from filelock import FileLock, Timeout
 from ..errors import BadInput, StoreError
 from ..results import QueryForm, QueryResult
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from .cache import ResultCache
 from .embedded import EmbeddedStore
 
 CURRENT = "CURRENT"
@@ -54,6 +55,10 @@ PAUSE_ENV = "UMKM_KG_TEST_PAUSE_BEFORE_RENAME"
 
 BULK_BYTES = 16 * 1024 * 1024
 """Files larger than this are loaded with pyoxigraph's bulk loader."""
+
+CACHE_FOLDER = "cache"
+"""Beside the store folder: answers kept per generation (:mod:`.cache`)."""
+_VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 _NAME = re.compile(r"^g(\d{8})$")
 
@@ -160,6 +165,7 @@ class DiskStore(EmbeddedStore):
         self._lock: _SharedLock | None = None
         generation, store, lock = _open_current(self.folder)
         super().__init__(store, label=f"embedded ({self.folder})")
+        self.cache = ResultCache(self.folder.parent / CACHE_FOLDER)
         self.generation = generation
         self._lock = lock
 
@@ -207,6 +213,26 @@ class DiskStore(EmbeddedStore):
     ) -> QueryResult:
         self.refresh()
         return super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+
+    def query_cached(
+        self,
+        sparql: str,
+        *,
+        form: QueryForm,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """:meth:`query`, answered from the cache of this data version when it was asked before
+        (queries whose answer may change without the data, e.g. with ``NOW()``, always run)."""
+        self.refresh()
+        if _VOLATILE.search(sparql):
+            return super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+        version = self.version
+        found = self.cache.get(version, sparql, form, max_rows)
+        if found is None:
+            found = super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+            self.cache.put(version, sparql, form, max_rows, found)
+        return found
 
     @contextlib.contextmanager
     def transaction(
