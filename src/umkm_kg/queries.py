@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -48,7 +49,9 @@ from .i18n import Text
 from .iri import iri_problem
 from .namespaces import PREFIXES
 from .results import QueryForm, QueryResult, Term
-from .sparql import CheckedQuery, bind_values
+
+if TYPE_CHECKING:
+    from .querycache import QueryCache
 
 PARAMETER_SCHEMES = ("http", "https", "urn")
 """IRI schemes a query parameter may use."""
@@ -345,7 +348,18 @@ class SavedQuery:
         return bindings
 
     def sparql(self, bindings: Mapping[str, Term]) -> str:
-        """The query text with ``bindings`` in a VALUES block (:func:`.sparql.bind_values`)."""
+        """The query text with ``bindings`` in a VALUES block (:func:`.sparql.bind_values`).
+
+        The text itself passed the read-only guard when the record was made (in this process,
+        or in an earlier one by the same checker code on the same text: :mod:`.querycache`);
+        a text with values bound is parsed and checked again.
+
+        :raises BadParameter: a value cannot be written safely.
+        """
+        if not bindings:
+            return self.text
+        from .sparql import CheckedQuery, bind_values
+
         checked = CheckedQuery(self.form, self.variables, frozenset())
         return bind_values(self.text, bindings, checked=checked)
 
@@ -373,50 +387,82 @@ class SavedQuery:
         }
 
 
-@dataclass(frozen=True)
 class Catalogue:
-    """The saved queries by name."""
+    """The saved queries by name; each file is read and checked when it is first asked for.
 
-    queries: Mapping[str, SavedQuery] = field(default_factory=dict)
+    A command that runs one query reads only that file (through :mod:`.querycache`); listing
+    or iterating reads them all.
+    """
+
+    def __init__(self, files: Mapping[str, Path], *, cache: QueryCache | None = None) -> None:
+        self.files = dict(files)
+        self._cache = cache
+        self._loaded: dict[str, SavedQuery] = {}
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> SavedQuery:
-        """:raises UnknownQuery: no such query (with a "did you mean" hint)."""
-        try:
-            return self.queries[name]
-        except KeyError:
-            close = difflib.get_close_matches(name, list(self.queries), n=1, cutoff=0.5)
+        """:raises UnknownQuery: no such query (with a "did you mean" hint).
+        :raises QueryFileError: its file is malformed (path and line in the message).
+        """
+        path = self.files.get(name)
+        if path is None:
+            close = difflib.get_close_matches(name, list(self.files), n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else "see: umkm-kg query list"
             raise UnknownQuery(f"no saved query is called {name!r}", hint=hint) from None
+        with self._lock:
+            saved = self._loaded.get(name)
+            if saved is None:
+                if self._cache is None:
+                    saved = _parse_file(path)
+                else:
+                    saved = self._cache.load(path, _parse_file)
+                self._loaded[name] = saved
+        return saved
 
     def __getitem__(self, name: str) -> SavedQuery:
         return self.get(name)
 
     def __iter__(self) -> Iterator[SavedQuery]:
-        return iter(self.queries[name] for name in sorted(self.queries))
+        """Every query, by name.
+
+        :raises QueryFileError: a file is malformed.
+        """
+        return iter([self.get(name) for name in self.names()])
 
     def __len__(self) -> int:
-        return len(self.queries)
+        return len(self.files)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.queries
+        return name in self.files
 
     def names(self) -> list[str]:
-        return sorted(self.queries)
+        return sorted(self.files)
 
 
-def load_catalogue(folder: Path | None = None) -> Catalogue:
-    """Read every ``*.rq`` file of ``folder`` (default: the bundled ``queries/``), once.
+def _parse_file(path: Path) -> SavedQuery:
+    from .queryfile import load_query_file  # the parser builds this module's records
 
-    :raises QueryFileError: a file is malformed (its path and line are in the message).
+    return load_query_file(path)
+
+
+def load_catalogue(folder: Path | None = None, *, cache: bool = True) -> Catalogue:
+    """The saved queries of ``folder`` (default: the bundled ``queries/``): every ``*.rq`` file.
+
+    Files are checked when first used; ``cache`` keeps checked records between processes
+    (:mod:`.querycache`).
+
+    :raises QueryFileError: the folder does not exist.
     """
-    return _load_catalogue((folder or resources.QUERIES).resolve())
+    return _load_catalogue((folder or resources.QUERIES).resolve(), cache)
 
 
 @lru_cache(maxsize=8)
-def _load_catalogue(folder: Path) -> Catalogue:
-    from .queryfile import load_query_file  # the parser builds this module's records
-
+def _load_catalogue(folder: Path, cache: bool) -> Catalogue:
     if not folder.is_dir():
         raise QueryFileError(f"{folder}: the saved-query folder does not exist")
-    queries = {q.name: q for q in map(load_query_file, sorted(folder.glob("*.rq")))}
-    return Catalogue(queries)
+    files = {path.stem: path for path in sorted(folder.glob("*.rq"))}
+    if not cache:
+        return Catalogue(files)
+    from .querycache import QueryCache
+
+    return Catalogue(files, cache=QueryCache(folder))
