@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -433,13 +433,34 @@ def bind_values(
     """
     if not bindings:
         return text
+    return bind_rows(text, list(bindings), [list(bindings.values())], checked=checked)
+
+
+def bind_rows(
+    text: str,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Term]],
+    *,
+    checked: CheckedQuery | None = None,
+) -> str:
+    """Like :func:`bind_values`, with several rows of values for the variables ``names``.
+
+    :raises BadParameter: a value cannot be written safely, or a row has the wrong length.
+    :raises ForbiddenQuery: the bound query no longer checks out (never expected).
+    """
     before = checked or inspect_query(text)
-    names = list(bindings)
+    names = list(names)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise BadParameter(f"{name!r} is not a valid variable name")
-    cells = " ".join(safe_term(bindings[n], name=n) for n in names)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({cells}) }}\n"
+    written = []
+    for row in rows:
+        if len(row) != len(names):
+            raise BadParameter(f"a row of {len(row)} values for {len(names)} variables")
+        written.append(
+            "(" + " ".join(safe_term(t, name=n) for n, t in zip(names, row, strict=True)) + ")"
+        )
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {' '.join(written)} }}\n"
     brace = where_brace(text)
     bound = f"{text[: brace + 1]} {block}{text[brace + 1 :]}"
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -451,8 +472,8 @@ def bind_values(
             isinstance(first, CompValue)
             and first.name == "InlineData"
             and [str(v) for v in first["var"]] == names
-            and len(first["value"]) == 1
-            and list(first["value"][0]) == [bindings[n] for n in names]
+            and len(first["value"]) == len(rows)
+            and all(list(got) == list(row) for got, row in zip(first["value"], rows, strict=True))
         )
     except (BadInput, KeyError, IndexError, TypeError) as exc:
         raise ForbiddenQuery(f"the values could not be bound safely: {exc}") from exc
