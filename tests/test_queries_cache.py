@@ -111,7 +111,9 @@ import contextlib, io, sys
 from umkm_kg.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
-heavy = ("rdflib.plugins.sparql.parser", "umkm_kg.queryfile", "yaml", "pyshacl", "umkm_kg.validation")
+heavy = (
+    "rdflib.plugins.sparql.parser", "umkm_kg.queryfile", "yaml", "pyshacl", "umkm_kg.validation"
+)
 print(code, *[name for name in heavy if name in sys.modules])
 """
 
