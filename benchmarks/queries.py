@@ -108,7 +108,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         dump = Path(folder) / "registry.nq"
         if not args.no_cold:
-            store.oxigraph.dump(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            store.oxigraph.dump(str(dump), format=ox.RdfFormat.N_QUADS)
         print(f"{'query':<28}{'cold s':>9}{'warm s':>9}{'raw s':>9}{'ratio':>7}{'rows':>8}")
         for name in names:
             saved = kg.catalogue.get(name)
