@@ -9,12 +9,14 @@ value reaches a query only through :func:`umkm_kg.sparql.bind_values`' safe ``VA
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Literal
 
 from .errors import BadParameter
 from .queries import Choice, Parameter
 from .results import QueryForm, QueryResult, Term
-from .sparql import CheckedQuery, bind_rows, bind_values, check_read_only, tokens
+from .sparql import CheckedQuery, bind_rows, bind_values, check_read_only, inspect_query, tokens
 from .store import DEFAULT_TIMEOUT, Store
 
 MAX_PAGE = 1_000
@@ -49,7 +51,7 @@ class GraphValues:
         """Whether the parameter's query finds ``value`` (bound as ``?value``)."""
         query = _query_of(parameter)
         try:
-            sparql = bind_values(query, {"value": value})
+            sparql = bind_values(query, {"value": value}, checked=_inspected(query))
         except BadParameter:  # a value the strict writer refuses is not in the graph either
             return False
         return bool(self._select(sparql, max_rows=1).rows)
@@ -102,7 +104,7 @@ class GraphValues:
         ]
         if not values:
             return ()
-        labelled = bind_rows(query, ["value"], [[v] for v in values])
+        labelled = bind_rows(query, ["value"], [[v] for v in values], checked=_inspected(query))
         found = {c.value: c for c in parameter.choices_from(self._select(labelled, max_rows=None))}
         return tuple(found.get(v, Choice(v)) for v in values)
 
@@ -111,6 +113,12 @@ class GraphValues:
         return self.store.query(
             sparql, form=QueryForm.SELECT, timeout=self.timeout, max_rows=max_rows
         )
+
+
+@lru_cache(maxsize=64)
+def _inspected(query: str) -> CheckedQuery:
+    """What the guard says of a parameter's own query, once per process (it does not change)."""
+    return inspect_query(query)
 
 
 def _query_of(parameter: Parameter) -> str:
