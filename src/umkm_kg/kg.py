@@ -106,14 +106,33 @@ class KnowledgeGraph:
         :raises UnknownQuery: no saved query has that name.
         :raises BadParameter: a parameter is unknown, missing or not of its type.
         """
+        from .graphvalues import GraphValues
+
         saved = self.catalogue.get(query) if isinstance(query, str) else query
-        sparql = saved.sparql(saved.bind(params or {}, self.choices))
+        values = GraphValues(self.store, timeout=timeout)
+        sparql = saved.sparql(saved.bind(params or {}, values))
         return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
 
-    def choices(self, parameter: Parameter) -> tuple[Choice, ...]:
-        """The values found in the graph for a ``values_from_graph`` parameter."""
-        query = parameter.choices_query
-        return parameter.choices_from(self.query(query)) if query else ()
+    def choices(
+        self,
+        parameter: Parameter,
+        *,
+        search: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> tuple[Choice, ...]:
+        """A page of the values found in the graph for a ``values_from_graph`` parameter, in
+        term order; ``search`` keeps those whose label or IRI segment contains it.
+
+        :raises BadParameter: ``limit`` is not 1 to 1,000, or ``offset`` is negative.
+        """
+        if parameter.values_from_graph is None:
+            return ()
+        from .graphvalues import GraphValues
+
+        values = GraphValues(self.store, timeout=timeout)
+        return values.choices(parameter, search=search, limit=limit, offset=offset)
 
     def info(self, *, validate: bool = False) -> Info:
         """Count triples, graphs and entities per class; with ``validate``, check the shapes.
