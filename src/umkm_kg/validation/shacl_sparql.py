@@ -182,7 +182,7 @@ def substitute(text: str, term: str) -> str:
         elif projection == "sub":
             out.append(f"({term} AS ?this)")
         else:
-            out.append("true" if match.group(2) else term)
+            out.append("(true)" if match.group(2) else term)
     out.append(text[position:])
     return "".join(out) + f"\nVALUES ?this {{ {term} }}"
 
