@@ -103,6 +103,9 @@ class KnowledgeGraph:
     ) -> QueryResult:
         """Run a saved query (by name) with parameters given as text, checked and bound safely.
 
+        On the disk store the answer is kept for the data version it was computed on, so the
+        same query with the same parameters is read back until the data changes.
+
         :raises UnknownQuery: no saved query has that name.
         :raises BadParameter: a parameter is unknown, missing or not of its type.
         """
@@ -111,6 +114,10 @@ class KnowledgeGraph:
         saved = self.catalogue.get(query) if isinstance(query, str) else query
         values = GraphValues(self.store, timeout=timeout)
         sparql = saved.sparql(saved.bind(params or {}, values))
+        if isinstance(self.store, DiskStore):  # answered once per data version
+            return self.store.query_cached(
+                sparql, form=saved.form, timeout=timeout, max_rows=max_rows
+            )
         return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
 
     def choices(
