@@ -19,6 +19,7 @@ generation, and the :data:`HISTORY` generations before the current one stay as b
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gc
 import hashlib
@@ -303,7 +304,9 @@ def read_small_file(path: Path, limit: int) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StoreError(f"refusing to read {path}: {exc.strerror or exc} (a link?)") from exc
+        if exc.errno == errno.ELOOP:
+            raise StoreError(f"refusing to read {path}: it is a symbolic link") from exc
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise StoreError(f"refusing to read {path}: not a regular file")
