@@ -92,7 +92,7 @@ class RecordsStore:
         :raises StoreError: the store cannot be created, or the old records file is damaged.
         """
         store = DiskStore.open(self.folder, bundled=bundled_graphs())
-        if self.legacy_path.is_file():
+        if self.legacy_path.exists() or self.legacy_path.is_symlink():
             self._import_legacy()
             store.refresh()
         return store
