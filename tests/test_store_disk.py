@@ -193,7 +193,7 @@ def test_current_must_be_a_small_regular_file(folder: Path, tmp_path: Path, kind
         current.symlink_to("/dev/zero")
     else:
         current.write_text("g00000001" + " " * 100_000, encoding="ascii")
-    with pytest.raises(StoreError, match="refusing to read|larger than"):
+    with pytest.raises(StoreError, match=r"refusing to read|larger than"):
         DiskStore(folder)  # and returns at once: a FIFO is not waited on, /dev/zero not read
 
 
