@@ -13,7 +13,7 @@ from platformdirs import user_data_path
 
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
-from .results import QueryResult
+from .results import QueryForm, QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
 if TYPE_CHECKING:
@@ -141,6 +141,12 @@ class KnowledgeGraph:
         values = GraphValues(self.store, timeout=timeout)
         return values.choices(parameter, search=search, limit=limit, offset=offset)
 
+    def _counted(self, sparql: str) -> QueryResult:
+        # A count over the whole registry: on the disk store, computed once per data version.
+        if isinstance(self.store, DiskStore):
+            return self.store.query_cached(sparql, form=QueryForm.SELECT, max_rows=None)
+        return self.query(sparql, max_rows=None)
+
     def info(self, *, validate: bool = False) -> Info:
         """Count triples, graphs and entities per class; with ``validate``, check the shapes.
 
@@ -159,7 +165,7 @@ class KnowledgeGraph:
         else:
             count = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
             triples = int(count.rows[0]["n"])  # type: ignore[call-overload]
-        per_class = self.query(
+        per_class = self._counted(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
         )
         classes = Counter({str(r["c"]): int(r["n"]) for r in per_class.rows})  # type: ignore[call-overload]
