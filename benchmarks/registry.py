@@ -84,10 +84,12 @@ def child(step: str, args: list[str]) -> None:
 
 def _bound_queries(kg: Any, names: list[str]) -> dict[str, tuple[str, Any]]:
     """Each saved query's SPARQL with its default parameters bound, as ``run`` would send it."""
+    from umkm_kg.graphvalues import GraphValues
+
     found = {}
     for name in names:
         saved = kg.catalogue.get(name)
-        found[name] = (saved.sparql(saved.bind({}, kg.choices)), saved.form)
+        found[name] = (saved.sparql(saved.bind({}, GraphValues(kg.store))), saved.form)
     return found
 
 
@@ -96,7 +98,7 @@ def _warm(data_dir: Path, names: list[str]) -> None:
 
     from umkm_kg.kg import KnowledgeGraph
 
-    kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
     raw = kg.store.oxigraph
     figures = {}
     for name, (sparql, form) in _bound_queries(kg, names).items():

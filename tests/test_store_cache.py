@@ -47,6 +47,7 @@ def store(tmp_path: Path) -> DiskStore:
 
 def test_a_repeated_query_is_read_back_equal(store: DiskStore) -> None:
     first = store.query_cached(SELECT, form=QueryForm.SELECT)
+    assert store.cache.get(store.version, SELECT, QueryForm.SELECT, 10_000) is not None
     kept = list((store.folder.parent / "cache" / store.version).glob("*.json"))
     assert len(kept) == 1
     second = store.query_cached(SELECT, form=QueryForm.SELECT)
@@ -80,6 +81,8 @@ def test_graph_and_boolean_answers_and_row_caps_are_kept_apart(store: DiskStore)
     again = store.query_cached(construct, form=QueryForm.CONSTRUCT)
     assert graph.graph is not None and again.graph is not None
     assert set(again.graph) == set(graph.graph) and len(graph.graph) == 4
+    kept = store.cache.get(store.version, construct, QueryForm.CONSTRUCT, 10_000)
+    assert kept is not None and kept.graph is not None and set(kept.graph) == set(graph.graph)
     ask = store.query_cached(f"ASK {{ ?s <{EX}p> ?o }}", form=QueryForm.ASK)
     assert (
         store.query_cached(f"ASK {{ ?s <{EX}p> ?o }}", form=QueryForm.ASK).boolean

@@ -126,6 +126,14 @@ class QueryTimeout(RemoteError):
     code = "timeout"
 
 
+class ResourceLimit(UmkmError):
+    """A query needed more memory than it may use, and was stopped."""
+
+    exit_code = EXIT_REMOTE
+    http_status = 503
+    code = "resource-limit"
+
+
 class ResultTruncated(RemoteError):
     """A server cut the result (row cap or partial timeout) and we refuse to show it as complete."""
 

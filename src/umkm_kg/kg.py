@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,39 @@ class Info:
         return asdict(self)
 
 
+def _left(timeout: float | None, started: float) -> float | None:
+    """What is left of ``timeout`` seconds since ``started`` (a monotonic time).
+
+    :raises QueryTimeout: nothing is left.
+    """
+    if timeout is None:
+        return None
+    left = timeout - (time.monotonic() - started)
+    if left <= 0:
+        from .errors import QueryTimeout
+
+        raise QueryTimeout(
+            f"checking the query took longer than {timeout:g} s; it was not run",
+            hint="shorten the query, or allow more time with --timeout",
+        )
+    return left
+
+
+@contextlib.contextmanager
+def _limit(timeout: float | None) -> Iterator[None]:
+    """Say a stopped query ran past ``timeout``, the limit asked for (not what was left of it)."""
+    from .errors import QueryTimeout
+
+    try:
+        yield
+    except QueryTimeout as exc:
+        if timeout is None or "was stopped" not in exc.message:
+            raise
+        raise QueryTimeout(
+            f"the query ran longer than {timeout:g} s and was stopped", hint=exc.hint
+        ) from None
+
+
 class KnowledgeGraph:
     """The UMKM graph behind one store, with the saved-query catalogue and the records store."""
 
@@ -54,16 +89,23 @@ class KnowledgeGraph:
         self.data_dir = data_dir
 
     @classmethod
-    def embedded(cls, *, data_dir: Path | None = None, with_records: bool = True) -> KnowledgeGraph:
+    def embedded(
+        cls, *, data_dir: Path | None = None, with_records: bool = True, isolated: bool = True
+    ) -> KnowledgeGraph:
         """The persistent store of ``data_dir`` (made on first use), or, without a data folder
         or ``with_records=False``, the bundled ontology and article in memory.
+
+        On the persistent store, ``isolated`` (the default) runs each query in a child process
+        that the time limit (and a memory limit) really stops; a one-shot command may pass
+        False to save starting it (its thread ends with the process anyway). The in-memory
+        graph always answers in a thread: pyoxigraph cannot stop a query there.
 
         :raises StoreError: the data folder is not allowed, or its store cannot be opened.
         """
         if data_dir is not None and with_records:
             from .records import RecordsStore
 
-            return cls(RecordsStore(data_dir).open(), data_dir=data_dir)
+            return cls(RecordsStore(data_dir).open(isolated=isolated), data_dir=data_dir)
         store = EmbeddedStore()
         store.load_file(resources.ONTOLOGY, str(ONTOLOGY_GRAPH))
         store.load_file(resources.DATA, str(ARTICLE_GRAPH))
@@ -83,8 +125,12 @@ class KnowledgeGraph:
         """
         from .sparql import check_read_only
 
+        started = time.monotonic()
         form = check_read_only(sparql)
-        return self.store.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+        with _limit(timeout):
+            return self.store.query(
+                sparql, form=form, timeout=_left(timeout, started), max_rows=max_rows
+            )
 
     @property
     def catalogue(self) -> Catalogue:
@@ -111,14 +157,17 @@ class KnowledgeGraph:
         """
         from .graphvalues import GraphValues
 
+        started = time.monotonic()
         saved = self.catalogue.get(query) if isinstance(query, str) else query
         values = GraphValues(self.store, timeout=timeout)
         sparql = saved.sparql(saved.bind(params or {}, values))
-        if isinstance(self.store, DiskStore):  # answered once per data version
-            return self.store.query_cached(
-                sparql, form=saved.form, timeout=timeout, max_rows=max_rows
-            )
-        return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
+        left = _left(timeout, started)  # checking and binding count against the limit too
+        with _limit(timeout):
+            if isinstance(self.store, DiskStore):  # answered once per data version
+                return self.store.query_cached(
+                    sparql, form=saved.form, timeout=left, max_rows=max_rows
+                )
+            return self.store.query(sparql, form=saved.form, timeout=left, max_rows=max_rows)
 
     def choices(
         self,

@@ -58,7 +58,7 @@ class Settings:
                 )
                 self._kg = KnowledgeGraph(store, data_dir=self.records_dir)
             else:
-                self._kg = KnowledgeGraph.embedded(data_dir=self.records_dir)
+                self._kg = KnowledgeGraph.embedded(data_dir=self.records_dir, isolated=False)
         return self._kg
 
 

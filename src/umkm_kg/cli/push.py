@@ -84,7 +84,7 @@ def push_command(
     from ..remote import AUTH_ENV, auth_scheme
 
     options = settings(ctx)
-    kg = KnowledgeGraph.embedded(data_dir=options.records_dir)
+    kg = KnowledgeGraph.embedded(data_dir=options.records_dir, isolated=False)
     scheme = auth_scheme(auth.value if auth else os.environ.get(AUTH_ENV))
     with Progress(
         TextColumn("{task.description}"),

@@ -85,13 +85,14 @@ class RecordsStore:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def open(self) -> DiskStore:
+    def open(self, *, isolated: bool = False) -> DiskStore:
         """The store, created on first use with the bundled graphs (and an earlier version's
-        ``records.trig``), refreshed when the bundled files changed.
+        ``records.trig``), refreshed when the bundled files changed; ``isolated``: queries
+        run in a child process that limits stop (see :meth:`DiskStore.open`).
 
         :raises StoreError: the store cannot be created, or the old records file is damaged.
         """
-        store = DiskStore.open(self.folder, bundled=bundled_graphs())
+        store = DiskStore.open(self.folder, bundled=bundled_graphs(), isolated=isolated)
         if self.legacy_path.exists() or self.legacy_path.is_symlink():
             self._import_legacy()
             store.refresh()

@@ -48,7 +48,7 @@ class ResultCache:
             data = json.loads((self.folder / version / f"{key}.json").read_text(encoding="utf-8"))
             if data.get("key") != key:
                 return None
-            return _decode(data)
+            return decode_result(data)
         except (OSError, ValueError, KeyError, TypeError, SyntaxError):
             return None
 
@@ -57,7 +57,7 @@ class ResultCache:
     ) -> None:
         """Keep ``result`` (silently not, where the folder cannot be written)."""
         key = self.key(version, sparql, form, max_rows)
-        text = json.dumps({"key": key, **_encode(result)}, ensure_ascii=False)
+        text = json.dumps({"key": key, **encode_result(result)}, ensure_ascii=False)
         if len(text) > MAX_ENTRY_BYTES:
             return
         folder = self.folder / version
@@ -105,7 +105,8 @@ def _from(found: dict[str, str]) -> Term:
     return plain_literal(value, found.get("lang"), found.get("datatype"))
 
 
-def _encode(result: QueryResult) -> dict[str, Any]:
+def encode_result(result: QueryResult) -> dict[str, Any]:
+    """``result`` as JSON-ready data (terms as in SPARQL JSON results; graphs as N-Triples)."""
     encoded: dict[str, Any] = {
         "form": result.form.value,
         "truncated": result.truncated,
@@ -121,15 +122,25 @@ def _encode(result: QueryResult) -> dict[str, Any]:
     return encoded
 
 
-def _decode(data: dict[str, Any]) -> QueryResult:
+def decode_result(data: dict[str, Any]) -> QueryResult:
+    """The :class:`QueryResult` :func:`encode_result` made ``data`` of.
+
+    :raises ValueError, KeyError, TypeError, SyntaxError: ``data`` is not such an encoding.
+    """
     form = QueryForm(data["form"])
     result = QueryResult(form=form, truncated=bool(data["truncated"]), note=data.get("note"))
     if "boolean" in data:
         result.boolean = bool(data["boolean"])
     if "ntriples" in data:
         graph = Graph(bind_namespaces="none")
-        for triple in ox.parse(data["ntriples"].encode("utf-8"), ox.RdfFormat.N_TRIPLES):
-            graph.add(tuple(term_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+        for quad in ox.parse(data["ntriples"].encode("utf-8"), ox.RdfFormat.N_TRIPLES):
+            graph.add(
+                (
+                    term_from_oxigraph(quad.subject),
+                    term_from_oxigraph(quad.predicate),
+                    term_from_oxigraph(quad.object),
+                )  # type: ignore[arg-type]
+            )
         result.graph = graph
     elif form is not QueryForm.ASK:
         result.variables = tuple(data["variables"])

@@ -44,6 +44,7 @@ from ..results import QueryForm, QueryResult
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from .cache import ResultCache
 from .embedded import EmbeddedStore
+from .worker import QueryWorker
 
 CURRENT = "CURRENT"
 WRITE_LOCK = "write.lock"
@@ -166,8 +167,9 @@ class DiskStore(EmbeddedStore):
     :raises StoreError: the folder holds no store, or it cannot be opened.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, isolated: bool = False) -> None:
         self.folder = Path(folder)
+        self.worker = QueryWorker() if isolated else None
         self._lock: _SharedLock | None = None
         generation, store, lock = _open_current(self.folder)
         super().__init__(store, label=f"embedded ({self.folder})")
@@ -176,9 +178,15 @@ class DiskStore(EmbeddedStore):
         self._lock = lock
 
     @classmethod
-    def open(cls, folder: Path, *, bundled: Mapping[str, Path] | None = None) -> DiskStore:
+    def open(
+        cls, folder: Path, *, bundled: Mapping[str, Path] | None = None, isolated: bool = False
+    ) -> DiskStore:
         """Open the store in ``folder``, creating it, and loading the ``bundled`` files (graph IRI
         -> Turtle file) into their graphs whenever they differ from what the store holds.
+
+        ``isolated`` runs each query in a child process (:mod:`.worker`) that a time or memory
+        limit really stops: for long-running processes. Without it a query runs in a thread of
+        this process, which goes on after its deadline until it ends (fine for a command).
 
         :raises StoreError: the folder cannot be created or written to.
         """
@@ -187,7 +195,7 @@ class DiskStore(EmbeddedStore):
         current = _current(folder)
         if current is None or current.meta.get("bundled") != fingerprint:
             _write_bundled(folder, bundled or {}, fingerprint)
-        return cls(folder)
+        return cls(folder, isolated=isolated)
 
     @property
     def version(self) -> str:
@@ -218,6 +226,14 @@ class DiskStore(EmbeddedStore):
         max_rows: int | None = DEFAULT_MAX_ROWS,
     ) -> QueryResult:
         self.refresh()
+        if self.worker is not None:
+            return self.worker.query(
+                self.folder / self.generation.name,
+                sparql,
+                form=form,
+                timeout=timeout,
+                max_rows=max_rows,
+            )
         return super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
 
     def query_cached(
@@ -232,11 +248,11 @@ class DiskStore(EmbeddedStore):
         (queries whose answer may change without the data, e.g. with ``NOW()``, always run)."""
         self.refresh()
         if _VOLATILE.search(sparql):
-            return super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+            return self.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
         version = self.version
         found = self.cache.get(version, sparql, form, max_rows)
         if found is None:
-            found = super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+            found = self.query(sparql, form=form, timeout=timeout, max_rows=max_rows)
             self.cache.put(version, sparql, form, max_rows, found)
         return found
 
@@ -260,6 +276,8 @@ class DiskStore(EmbeddedStore):
         return list_generations(self.folder)
 
     def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
         self._store = ox.Store()  # drop the reference: pyoxigraph closes the files
         gc.collect()
         if self._lock is not None:
