@@ -19,6 +19,7 @@ from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.queries import Catalogue, load_catalogue
 from umkm_kg.site import SiteReport, build_site
+from umkm_kg.site.search import shard_key, tokens
 
 QUERIES = Path(__file__).parent / "data" / "export-queries"
 
@@ -107,19 +108,32 @@ def test_the_well_formedness_check_can_fail(tmp_path: Path) -> None:
         _parse(page)
 
 
-def test_every_internal_link_resolves(any_site: Path) -> None:
-    ids = {page: _ids(_parse(page)) for page in _pages(any_site)}
-    for page in _pages(any_site):
-        for link in _links(_parse(page)):
+def _check_links(site: Path) -> None:
+    """Every page parses, and each of its internal links and anchors resolves inside ``site``."""
+    parsed = {page.resolve(): _parse(page) for page in _pages(site)}
+    ids = {page: _ids(root) for page, root in parsed.items()}
+    for page, root in parsed.items():
+        for link in _links(root):
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
                 continue
             target = page if not parts.path else page.parent / unquote(parts.path)
-            where = f"{page.relative_to(any_site)} -> {link}"
+            where = f"{page.relative_to(site.resolve())} -> {link}"
             assert target.resolve().is_file(), where
-            assert any_site.resolve() in target.resolve().parents, where
+            assert site.resolve() in target.resolve().parents, where
             if parts.fragment and target.suffix == ".html":
                 assert parts.fragment in ids[target.resolve()], where
+
+
+def test_every_internal_link_resolves(any_site: Path) -> None:
+    _check_links(any_site)
+
+
+def test_the_link_check_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<html><a href="b.html#here">b</a></html>')
+    (tmp_path / "b.html").write_text('<html><p id="there">b</p></html>')
+    with pytest.raises(AssertionError, match=r"a\.html -> b\.html#here"):
+        _check_links(tmp_path)
 
 
 def test_resource_pages_mirror_iris_and_have_alternates(site: Path) -> None:
@@ -242,21 +256,55 @@ def test_query_pages_show_text_and_result(site: Path) -> None:
     }
 
 
+def _search_shards(site: Path) -> dict[str, list[dict[str, str]]]:
+    """Each shard of the search index: its entries, read back as search.js reads them."""
+    manifest = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))
+    out = {}
+    for key, (count, parts) in manifest["shards"].items():
+        rows = []
+        for number in range(1, parts + 1):
+            part = site / "search" / f"{key}-{number}.json"
+            rows.extend(json.loads(part.read_text(encoding="utf-8")))
+        assert len(rows) == count, key
+        out[key] = [
+            {"href": h, "en": en, "id": i or en, "type": manifest["types"][t]}
+            for h, en, i, t in rows
+        ]
+    files = 1 + sum(parts for _, parts in manifest["shards"].values())
+    assert len(list((site / "search").iterdir())) == files
+    return out
+
+
+def _search_entries(site: Path) -> dict[str, dict[str, str]]:
+    return {e["href"]: e for shard in _search_shards(site).values() for e in shard}
+
+
 def test_search_index_has_both_languages(site: Path) -> None:
-    entries = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    by_href = {e["href"]: e for e in entries}
-    assert by_href["id/toko-contoh.html"]["id"] == "Toko Contoh"
-    assert by_href["id/toko-contoh.html"]["en"] == "Sample Shop"
+    shards = _search_shards(site)
+    shop = next(e for e in shards["to"] if e["href"] == "id/toko-contoh.html")
+    assert shop["id"] == "Toko Contoh" and shop["en"] == "Sample Shop"
+    assert shop in shards["sa"] and shop in shards["co"]  # Sample, Contoh
+
+
+def test_search_index_shards_by_token_prefix(any_site: Path) -> None:
+    for key, entries in _search_shards(any_site).items():
+        for entry in entries:
+            assert key in {shard_key(t) for t in tokens(entry["en"] + " " + entry["id"])}, entry
+
+
+def test_search_tokens_drop_accents_and_case() -> None:
+    assert tokens("Kafé «Ibu» Siti-Rahmah 2") == ["kafe", "ibu", "siti", "rahmah", "2"]
+    assert shard_key("ıb") == "_131b"
 
 
 def test_search_index(any_site: Path) -> None:
-    entries = json.loads((any_site / "search-index.json").read_text(encoding="utf-8"))
+    entries = _search_entries(any_site)
     assert (
         len(entries)
         == len(list(any_site.glob("id/*.html"))) + len(list(any_site.glob("ontology/*.html"))) + 1
     )  # and the ontology page
-    for entry in entries:
-        assert (any_site / entry["href"]).is_file()
+    for href in entries:
+        assert (any_site / href).is_file()
     assert (any_site / "static" / "search.js").is_file()
     index = _parse(any_site / "index.html")
     assert any(e.get("id") == "search" for e in index.iter("input"))

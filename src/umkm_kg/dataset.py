@@ -136,12 +136,14 @@ def describe(
     *,
     base_url: str = DEFAULT_BASE_URL,
     sparql_endpoint: str | None = None,
+    dataset: ox.Dataset | None = None,
 ) -> Graph:
     """The VoID + DCAT + schema:Dataset description of the published dumps.
 
-    ``sparql_endpoint`` is only stated when one is actually served.
+    ``sparql_endpoint`` is only stated when one is actually served; ``dataset`` is the dumps'
+    content when the caller has it already (:func:`dump_content`).
     """
-    stats = statistics(dump_content(kg))
+    stats = statistics(dataset if dataset is not None else dump_content(kg))
     base = _slash(base_url)
     ds = dataset_iri(base)
     g = Graph(bind_namespaces="none")

@@ -25,7 +25,11 @@ MAX_DEPTH = 4
 
 
 class Views:
-    """Builds template views for one page (links are relative to ``page``)."""
+    """Builds template views for the pages of one folder (links are relative to ``page``).
+
+    The view of an IRI is made once and reused (with its markup, see :mod:`.html`) by every
+    page of the folder: treat views as read-only.
+    """
 
     def __init__(
         self, index: ResourceIndex, lang: str, page: str, has_page: Callable[[str], bool]
@@ -34,6 +38,7 @@ class Views:
         self.lang = lang
         self.page = page
         self._has_page = has_page
+        self._iris: dict[str, View] = {}
 
     def href(self, iri: str) -> str:
         """Where a link to ``iri`` goes: its page in the site, else the IRI itself."""
@@ -48,13 +53,16 @@ class Views:
 
     def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal, depth: int = 0) -> View:
         if isinstance(node, ox.NamedNode):
-            return {
-                "kind": "iri",
-                "iri": node.value,
-                "label": self.index.label(node.value, self.lang),
-                "compact": compact(node.value),
-                "href": self.href(node.value),
-            }
+            view = self._iris.get(node.value)
+            if view is None:
+                view = self._iris[node.value] = {
+                    "kind": "iri",
+                    "iri": node.value,
+                    "label": self.index.label(node.value, self.lang),
+                    "compact": compact(node.value),
+                    "href": self.href(node.value),
+                }
+            return view
         if isinstance(node, ox.BlankNode):
             rows = self.groups(self.index.outgoing(node), depth + 1) if depth < MAX_DEPTH else []
             return {"kind": "blank", "rows": rows}

@@ -1,0 +1,106 @@
+"""The markup of terms, provenance and fact tables, shared by every page template.
+
+Written in Python rather than as Jinja macros: a registry site renders hundreds of thousands
+of table rows, and a macro call per value cost more than everything else on a page. Every
+text and attribute goes through :func:`markupsafe.escape`; a term's markup is kept in its view,
+which :class:`~umkm_kg.site.views.Views` reuses for every page of a folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from .views import View
+
+
+def _e(value: object) -> str:
+    return str(escape(value))
+
+
+def term(v: View | None) -> Markup:
+    """A link for an IRI, a literal with its language or datatype, a nested table for a blank."""
+    if v is None:
+        return Markup("")
+    cached = v.get("html")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    kind = v["kind"]
+    if kind == "iri":
+        href = v["href"]
+        title = "" if href == v["iri"] else f' title="{_e(v["iri"])}"'
+        out = Markup(f'<a href="{_e(href)}"{title}>{_e(v["label"])}</a>')
+        v["html"] = out
+        return out
+    if kind == "literal":
+        lang = v["lang"]
+        attribute = f' lang="{_e(lang)}"' if lang else ""
+        text = f'<span class="literal"{attribute}>{_e(v["text"])}</span>'
+        if lang:
+            text += f' <span class="tag">@{_e(lang)}</span>'
+        if v["datatype"]:
+            text += f' <span class="tag">{_e(v["datatype"])}</span>'
+        return Markup(text)
+    return Markup(f'<div class="blank">{facts(v["rows"])}</div>')
+
+
+def provenance(p: View | None) -> Markup:
+    """The source column of one fact: its claim's source, paragraphs and quoted sentences."""
+    if not p:
+        return Markup("")
+    paragraphs = "".join(f"¶{_e(n)} " for n in p["paragraphs"])
+    if p.get("same"):
+        text = f'<a href="#source">{paragraphs}source</a>'
+    else:
+        text = "".join(f'<a href="{_e(s["href"])}">{_e(s["label"])}</a> ' for s in p["sources"])
+        text += paragraphs
+        for s in p["sentences"]:
+            lang = f' lang="{_e(s["lang"])}"' if s["lang"] else ""
+            text += f"<q{lang}>{_e(s['text'])}</q> "
+    if p["interpretation"]:
+        text += '<em class="interp">interpretation</em>'
+    return Markup(text)
+
+
+_GRAPHS: dict[tuple[str, ...], str] = {}
+
+
+def graphs(names: Sequence[View]) -> Markup:
+    """The named graphs holding a fact."""
+    key = tuple(g["iri"] for g in names)
+    text = _GRAPHS.get(key)
+    if text is None:
+        text = _GRAPHS[key] = "".join(
+            f' <span class="graph" title="{_e(g["iri"])}">{_e(g["label"])}</span>' for g in names
+        )
+    return Markup(text)
+
+
+def facts(groups: Sequence[View], heading: str = "value") -> Markup:
+    """A table of facts grouped by property, one row per value."""
+    rows = [
+        '<table class="facts">\n<thead><tr><th scope="col">property</th>'
+        f'<th scope="col">{_e(heading)}</th><th scope="col">source</th></tr></thead>\n<tbody>\n'
+    ]
+    for group in groups:
+        values = group["values"]
+        header = f'<th scope="row" rowspan="{len(values)}">{term(group["property"])}</th>'
+        for index, item in enumerate(values):
+            rows.append(
+                f"<tr>\n{header if index == 0 else ''}<td>{term(item['value'])}</td>\n"
+                f'<td class="prov">{provenance(item["provenance"])}{graphs(item["graphs"])}</td>'
+                "\n</tr>\n"
+            )
+    rows.append("</tbody>\n</table>")
+    return Markup("".join(rows))
+
+
+def alternates(links: Sequence[View]) -> Markup:
+    """The paragraph linking a page's RDF files."""
+    if not links:
+        return Markup("")
+    items = ", ".join(
+        f'<a href="{_e(a["href"])}" type="{_e(a["type"])}">{_e(a["key"])}</a>' for a in links
+    )
+    return Markup(f'<p class="alternates">Also as {items}</p>')

@@ -1,0 +1,171 @@
+"""The static site of a generated registry, with page sizes forced small: every list is split
+over pages that link each other, no page holds more than its page size, nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from test_site import _check_links, _embedded, _pages, _parse, _rdf, _search_shards
+from umkm_kg.csvrecords import Triple, map_csv
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.namespaces import KG, RECORDS_GRAPH_PREFIX, UMKM
+from umkm_kg.rdfinput import RawInput, RecordFormat
+from umkm_kg.resolver import Resolver
+from umkm_kg.site import Paging, SiteReport, build_site
+from umkm_kg.site.search import shard_key, tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTERPRISES = 240
+PAGING = Paging(listing=40, preview=5, facts=15, search=30)
+AGENCY = str(KG["org-disperindagkop-tangerang"])
+"""The agency that reports every generated record: one fact per enterprise points at it."""
+
+
+def registry_kg(count: int) -> KnowledgeGraph:
+    """The bundled graph plus ``count`` generated enterprises, loaded as a records batch."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    kg = KnowledgeGraph.embedded(with_records=False)
+    graph = RECORDS_GRAPH_PREFIX + "test"
+    kg.store.load_triples(generate.places(), graph)  # type: ignore[attr-defined]
+    triples: list[Triple] = []
+    raw = RawInput("registry.csv", generate.registry_csv(count).encode(), RecordFormat.CSV)
+    rows, _ = map_csv(raw, Resolver.from_kg(kg), triples)
+    assert not any(r.problems for r in rows)
+    kg.store.load_triples(triples, graph)  # type: ignore[attr-defined]
+    return kg
+
+
+@pytest.fixture(scope="module")
+def registry() -> KnowledgeGraph:
+    return registry_kg(ENTERPRISES)
+
+
+@pytest.fixture(scope="module")
+def built(
+    registry: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, SiteReport]:
+    out = tmp_path_factory.mktemp("registry-site")
+    return out, build_site(registry, out, with_queries=False, paging=PAGING)
+
+
+@pytest.fixture(scope="module")
+def site(built: tuple[Path, SiteReport]) -> Path:
+    return built[0]
+
+
+def _incoming_rows(root: ET.Element) -> list[str]:
+    """The ``from`` cells of the facts-pointing-here table of a page."""
+    section = next((e for e in root.iter("section") if e.get("id") == "incoming"), None) or next(
+        root.iter("main")
+    )
+    table = next(t for t in section.iter("table") if t.get("class") == "facts")
+    return [
+        "".join(tr.findall("td")[0].itertext())
+        for tr in table.iter("tr")
+        if tr.find("td") is not None
+    ]
+
+
+def _pager_links(root: ET.Element) -> list[str]:
+    nav = next((n for n in root.iter("nav") if n.get("class") == "pager"), None)
+    return [] if nav is None else [a.get("href", "") for a in nav.iter("a") if not a.get("rel")]
+
+
+def _store_incoming(kg: KnowledgeGraph, iri: str) -> int:
+    """Distinct triples with ``iri`` as object, straight from the store."""
+    quads = kg.store.oxigraph.quads_for_pattern(None, None, ox.NamedNode(iri), None)  # type: ignore[attr-defined]
+    return len({(q.subject, q.predicate) for q in quads})
+
+
+def test_every_page_parses_and_every_link_resolves(site: Path) -> None:
+    _check_links(site)
+
+
+def test_the_report_names_the_largest_page(built: tuple[Path, SiteReport]) -> None:
+    site, report = built
+    sizes = {str(p.relative_to(site)): p.stat().st_size for p in _pages(site)}
+    assert report.largest == max((size, name) for name, size in sizes.items())
+    assert report.largest[0] < 200_000
+    assert {"resources", "dumps", "index"} <= set(report.phases)
+
+
+def test_facts_pointing_at_a_popular_resource_are_paged_and_complete(
+    site: Path, registry: KnowledgeGraph
+) -> None:
+    page = site / "id" / "org-disperindagkop-tangerang.html"
+    root = _parse(page)
+    first = _incoming_rows(root)
+    assert len(first) == PAGING.facts
+    others = _pager_links(root)  # page 1, this one, is not a link
+    expected = _store_incoming(registry, AGENCY)
+    assert len(others) == -(-expected // PAGING.facts) - 1 >= 10
+    rows = list(first)
+    for link in others:
+        assert link.startswith("org-disperindagkop-tangerang/_in-")
+        more = _incoming_rows(_parse(page.parent / link))
+        assert 0 < len(more) <= PAGING.facts
+        rows.extend(more)
+    assert len(rows) == expected  # every fact pointing here, each on one page
+    assert "facts point here" in "".join(root.itertext())
+
+
+def test_no_resource_page_lists_more_than_a_page_of_incoming_facts(site: Path) -> None:
+    for page in sorted(site.glob("id/**/*.html")):
+        root = _parse(page)
+        if any(s.get("id") == "incoming" for s in root.iter("section")) or "_in-" in page.name:
+            assert len(_incoming_rows(root)) <= PAGING.facts, page
+
+
+def test_class_listings_are_paged_and_list_every_member(site: Path) -> None:
+    index = _parse(site / "index.html")
+    more = [a for a in index.iter("a") if a.get("href", "").startswith("list/")]
+    enterprise = next(a for a in more if "Enterprise" in "".join(a.itertext()))
+    for ul in index.find(".//section[@id='all']").iter("ul"):  # type: ignore[union-attr]
+        assert len(ul.findall("li")) <= PAGING.preview
+    first = site / enterprise.get("href", "")
+    pages = [first, *(first.parent / h for h in _pager_links(_parse(first)))]
+    listed: list[str] = []
+    for page in pages:
+        items = [a.get("href", "") for a in _parse(page).find(".//ul[@class='listing']").iter("a")]  # type: ignore[union-attr]
+        assert 0 < len(items) <= PAGING.listing
+        listed.extend(str((page.parent / h).resolve().relative_to(site.resolve())) for h in items)
+    enterprises = {
+        str(p.relative_to(site))
+        for p in site.glob("id/enterprise-*.html")
+        if str(UMKM.Enterprise) in p.with_suffix(".nt").read_text(encoding="utf-8")
+    }
+    assert len(listed) == len(set(listed)) == len(enterprises) >= ENTERPRISES
+    assert set(listed) == enterprises
+
+
+def test_search_shards_are_bounded_and_find_every_page_by_each_token(site: Path) -> None:
+    manifest = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))
+    for part in (site / "search").glob("*-*.json"):
+        assert len(json.loads(part.read_text(encoding="utf-8"))) <= PAGING.search, part
+    shards = _search_shards(site)
+    assert any(parts > 1 for _, parts in manifest["shards"].values())
+    by_href = {e["href"]: e for shard in shards.values() for e in shard}
+    assert set(by_href) >= {str(p.relative_to(site)) for p in site.glob("id/*.html")}
+    for href, entry in by_href.items():
+        for token in tokens(entry["en"] + " " + entry["id"]):
+            assert entry in shards[shard_key(token)], (href, token)
+
+
+def test_registry_pages_embed_the_jsonld_of_their_turtle(site: Path) -> None:
+    pages = sorted(site.glob("id/*.html"))[::25]
+    assert len(pages) > 40
+    for page in pages:
+        expected = _rdf(page.with_suffix(".ttl"))
+        assert isomorphic(Graph().parse(data=_embedded(page)[0], format="json-ld"), expected)
+        assert isomorphic(_rdf(page.with_suffix(".nt")), expected)
+        assert isomorphic(_rdf(page.with_suffix(".jsonld")), expected)
