@@ -76,9 +76,19 @@ def _incoming_rows(root: ET.Element) -> list[str]:
     ]
 
 
-def _pager_links(root: ET.Element) -> list[str]:
+def _next(root: ET.Element) -> str | None:
     nav = next((n for n in root.iter("nav") if n.get("class") == "pager"), None)
-    return [] if nav is None else [a.get("href", "") for a in nav.iter("a") if not a.get("rel")]
+    links = [] if nav is None else [a.get("href") for a in nav.iter("a") if a.get("rel") == "next"]
+    return links[0] if links else None
+
+
+def _chain(first: Path) -> list[Path]:
+    """The pages of a list, from ``first`` by each page's ``next`` link."""
+    pages = [first]
+    while (link := _next(_parse(pages[-1]))) is not None:
+        pages.append((pages[-1].parent / link).resolve())
+        assert len(pages) < 1000
+    return pages
 
 
 def _store_incoming(kg: KnowledgeGraph, iri: str) -> int:
@@ -106,16 +116,18 @@ def test_facts_pointing_at_a_popular_resource_are_paged_and_complete(
     root = _parse(page)
     first = _incoming_rows(root)
     assert len(first) == PAGING.facts
-    others = _pager_links(root)  # page 1, this one, is not a link
+    others = _chain(page)[1:]
     expected = _store_incoming(registry, AGENCY)
     assert len(others) == -(-expected // PAGING.facts) - 1 >= 10
     rows = list(first)
-    for link in others:
-        assert link.startswith("org-disperindagkop-tangerang/_in-")
-        more = _incoming_rows(_parse(page.parent / link))
+    for number, other in enumerate(others, start=2):
+        assert other == (page.parent / f"org-disperindagkop-tangerang/_in-{number}.html").resolve()
+        more = _incoming_rows(_parse(other))
         assert 0 < len(more) <= PAGING.facts
         rows.extend(more)
     assert len(rows) == expected  # every fact pointing here, each on one page
+    middle = "".join(_parse(others[len(others) // 2]).find(".//nav[@class='pager']").itertext())  # type: ignore[union-attr]
+    assert "…" in middle and len(middle) < 200  # a window of pages, not all of them
     assert "facts point here" in "".join(root.itertext())
 
 
@@ -132,8 +144,7 @@ def test_class_listings_are_paged_and_list_every_member(site: Path) -> None:
     enterprise = next(a for a in more if "Enterprise" in "".join(a.itertext()))
     for ul in index.find(".//section[@id='all']").iter("ul"):  # type: ignore[union-attr]
         assert len(ul.findall("li")) <= PAGING.preview
-    first = site / enterprise.get("href", "")
-    pages = [first, *(first.parent / h for h in _pager_links(_parse(first)))]
+    pages = _chain(site / enterprise.get("href", ""))
     listed: list[str] = []
     for page in pages:
         items = [a.get("href", "") for a in _parse(page).find(".//ul[@class='listing']").iter("a")]  # type: ignore[union-attr]
@@ -145,6 +156,7 @@ def test_class_listings_are_paged_and_list_every_member(site: Path) -> None:
         if str(UMKM.Enterprise) in p.with_suffix(".nt").read_text(encoding="utf-8")
     }
     assert len(listed) == len(set(listed)) == len(enterprises) >= ENTERPRISES
+    assert len(pages) == -(-len(enterprises) // PAGING.listing)
     assert set(listed) == enterprises
 
 

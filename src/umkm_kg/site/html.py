@@ -28,9 +28,8 @@ def term(v: View | None) -> Markup:
         return cached  # type: ignore[no-any-return]
     kind = v["kind"]
     if kind == "iri":
-        href = v["href"]
-        title = "" if href == v["iri"] else f' title="{_e(v["iri"])}"'
-        out = Markup(f'<a href="{_e(href)}"{title}>{_e(v["label"])}</a>')
+        # No title with the IRI: a site page shows its IRI, and any other link goes to the IRI.
+        out = Markup(f'<a href="{_e(v["href"])}">{_e(v["label"])}</a>')
         v["html"] = out
         return out
     if kind == "literal":
@@ -72,7 +71,7 @@ def graphs(names: Sequence[View]) -> Markup:
     text = _GRAPHS.get(key)
     if text is None:
         text = _GRAPHS[key] = "".join(
-            f' <span class="graph" title="{_e(g["iri"])}">{_e(g["label"])}</span>' for g in names
+            f' <span class="graph">{_e(g["label"])}</span>' for g in names
         )
     return Markup(text)
 
@@ -85,7 +84,8 @@ def facts(groups: Sequence[View], heading: str = "value") -> Markup:
     ]
     for group in groups:
         values = group["values"]
-        header = f'<th scope="row" rowspan="{len(values)}">{term(group["property"])}</th>'
+        span = f' rowspan="{len(values)}"' if len(values) > 1 else ""
+        header = f'<th scope="row"{span}>{term(group["property"])}</th>'
         for index, item in enumerate(values):
             rows.append(
                 f"<tr>\n{header if index == 0 else ''}<td>{term(item['value'])}</td>\n"

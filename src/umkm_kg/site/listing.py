@@ -75,15 +75,32 @@ def class_slugs(classes: Sequence[str]) -> dict[str, str]:
     return slugs
 
 
+PAGER_WINDOW = 3
+"""Pages linked on either side of the current one (and the first and the last page)."""
+
+
 def pager(hrefs: Sequence[str], current: int) -> dict[str, Any] | None:
-    """Links to every page of a list (``hrefs``) from page ``current`` (from 1); ``None`` if one."""
+    """Links from page ``current`` (from 1) of a list of pages (``hrefs``); ``None`` if one.
+
+    The first and last pages and those near the current one are linked, the others left out
+    (``None`` in ``pages`` marks a gap): 500 pages must not make each page a list of 500 links.
+    """
     if len(hrefs) < 2:
         return None
-    links = [{"n": n, "href": href} for n, href in enumerate(hrefs, start=1)]
+    shown = [
+        n
+        for n in range(1, len(hrefs) + 1)
+        if n in (1, len(hrefs)) or abs(n - current) <= PAGER_WINDOW
+    ]
+    links: list[dict[str, Any] | None] = []
+    for n in shown:
+        if links and links[-1] is not None and n > links[-1]["n"] + 1:
+            links.append(None)
+        links.append({"n": n, "href": hrefs[n - 1]})
     return {
         "current": current,
         "count": len(hrefs),
         "pages": links,
-        "previous": links[current - 2]["href"] if current > 1 else None,
-        "next": links[current]["href"] if current < len(hrefs) else None,
+        "previous": hrefs[current - 2] if current > 1 else None,
+        "next": hrefs[current] if current < len(hrefs) else None,
     }

@@ -57,6 +57,20 @@ def _triple_key(triple: Triple) -> tuple[tuple[int, str, str], str, tuple[int, s
     return (_term_key(triple[0]), triple[1].value, _term_key(triple[2]))
 
 
+_NAMESPACE_OF: dict[str, tuple[str, ...]] = {}
+"""The project prefixes an IRI starts with, by the IRI's part up to its last ``/`` or ``#``."""
+
+
+def _prefixes_of(iri: str) -> tuple[str, ...]:
+    # Every project namespace ends with "/" or "#", so an IRI starts with one if and only if
+    # its head (up to its last "/" or "#") does; heads are few, IRIs are many.
+    head = iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
+    found = _NAMESPACE_OF.get(head)
+    if found is None:
+        found = _NAMESPACE_OF[head] = tuple(p for p, ns in PREFIXES.items() if head.startswith(ns))
+    return found
+
+
 def _namespaces(triples: Sequence[Triple]) -> dict[str, str]:
     """The project prefixes that some IRI of ``triples`` starts with, in the project's order."""
     iris: set[str] = set()
@@ -67,9 +81,8 @@ def _namespaces(triples: Sequence[Triple]) -> dict[str, str]:
                 iris.add(term.value)
             elif isinstance(term, ox.Literal):
                 iris.add(term.datatype.value)
-    return {
-        prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)
-    }
+    used = {prefix for iri in iris for prefix in _prefixes_of(iri)}
+    return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in used}
 
 
 def turtle(triples: Sequence[Triple]) -> bytes:

@@ -39,17 +39,21 @@ class Views:
         self.page = page
         self._has_page = has_page
         self._iris: dict[str, View] = {}
+        self._links: dict[str, str] = {}
 
     def href(self, iri: str) -> str:
         """Where a link to ``iri`` goes: its page in the site, else the IRI itself."""
         stem = page_stem(iri)
         if stem is not None and self._has_page(iri):
-            return relative(stem + ".html", self.page)
+            return self.link(stem + ".html")
         return iri
 
     def link(self, target: str) -> str:
         """A link to a site file given relative to the root."""
-        return relative(target, self.page)
+        link = self._links.get(target)
+        if link is None:
+            link = self._links[target] = relative(target, self.page)
+        return link
 
     def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal, depth: int = 0) -> View:
         if isinstance(node, ox.NamedNode):
