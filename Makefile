@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck fmt bench diagram clean
+.PHONY: demo test test-fast lint typecheck fmt bench bench-synth diagram clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ fmt: $(STAMP)
 ## bench: validation benchmark (prints time and peak memory)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_batch.py
+
+## bench-synth: synthetic registry throughput (time, peak memory, file size per format)
+bench-synth: $(STAMP)
+	$(BIN)/python benchmarks/synth.py
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

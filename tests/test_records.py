@@ -1,5 +1,6 @@
 """The records store: all-or-nothing adds with provenance, duplicates refused, deterministic
-files, backups, a data folder outside the source tree, and safety under concurrency and kills."""
+TriG, generations kept as backups, a data folder outside the source tree, and safety under
+concurrency and kills."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from umkm_kg import resources
 from umkm_kg.errors import StoreError
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import RECORDS_GRAPH_PREFIX
-from umkm_kg.records import BACKUP_FILE, PAUSE_ENV, RECORDS_FILE, RecordsStore
+from umkm_kg.records import LEGACY_BACKUP, LEGACY_FILE, PAUSE_ENV, RecordsStore
+from umkm_kg.store.disk import CURRENT, HISTORY
 from umkm_kg.validation import shapes_version
 
 RECORDS = Path(__file__).parent / "data" / "records"
@@ -39,9 +41,15 @@ def _row(name: str, nib: str, place: str = "Cipadu") -> str:
 def _enterprises(data_dir: Path) -> set[str]:
     store = RecordsStore(data_dir).dataset()
     rows = store.query(
-        "SELECT ?e WHERE { GRAPH ?g { ?e a <https://w3id.org/umkm-kg/ontology#Enterprise> } }"
+        "SELECT ?e WHERE { GRAPH ?g { ?e a <https://w3id.org/umkm-kg/ontology#Enterprise> } "
+        f'FILTER(STRSTARTS(STR(?g), "{RECORDS_GRAPH_PREFIX}")) }}'
     )
     return {row["e"].value for row in rows}  # type: ignore[union-attr]
+
+
+def _version(data_dir: Path) -> str:
+    """The generation the store's readers open now."""
+    return (data_dir / "store" / CURRENT).read_text(encoding="ascii")
 
 
 def test_add_makes_one_named_graph_with_provenance(runner: Runner, data_dir: Path) -> None:
@@ -96,14 +104,14 @@ def test_a_batch_with_one_bad_record_adds_nothing(
     result = runner("add", str(path))
     assert result.exit_code == 1
     assert "unknown export destination 'Narnia'" in result.stdout
-    assert not (data_dir / RECORDS_FILE).exists()
+    assert RecordsStore(data_dir).batches() == []
 
 
 def test_dry_run_writes_nothing(runner: Runner, data_dir: Path) -> None:
     result = runner("add", "--dry-run", str(RECORDS / "valid-enterprises.csv"))
     assert result.exit_code == 0, result.output
     assert "nothing written" in result.stderr
-    assert not data_dir.exists() or not any(data_dir.iterdir())
+    assert RecordsStore(data_dir).batches() == []
 
 
 @pytest.mark.parametrize(
@@ -126,13 +134,13 @@ def test_duplicates_are_refused(
     runner: Runner, data_dir: Path, tmp_path: Path, rows: list[str], message: str
 ) -> None:
     assert runner("add", str(RECORDS / "valid-enterprises.csv")).exit_code == 0
-    before = (data_dir / RECORDS_FILE).read_bytes()
+    before = _version(data_dir)
     path = _csv(tmp_path, "dup.csv", rows)
     for args in (("add", "--dry-run", str(path)), ("add", str(path))):
         result = runner(*args)
         assert result.exit_code == 1, result.output
         assert message in result.stderr
-    assert (data_dir / RECORDS_FILE).read_bytes() == before
+    assert _version(data_dir) == before
 
 
 def test_same_name_in_another_place_is_not_a_duplicate(
@@ -151,10 +159,10 @@ def test_output_is_sorted_deterministic_and_backed_up(
     runner: Runner, data_dir: Path, tmp_path: Path
 ) -> None:
     assert runner("add", str(RECORDS / "valid-enterprise.ttl")).exit_code == 0
-    first = (data_dir / RECORDS_FILE).read_text(encoding="utf-8")
+    first = RecordsStore(data_dir).trig()
+    first_version = _version(data_dir)
     assert runner("add", str(RECORDS / "valid-enterprises.csv")).exit_code == 0
-    second = (data_dir / RECORDS_FILE).read_text(encoding="utf-8")
-    assert (data_dir / BACKUP_FILE).read_text(encoding="utf-8") == first
+    second = RecordsStore(data_dir).trig()
     assert second.startswith(first.split("\nGRAPH", 1)[0])  # same header
     blocks = second.split("\nGRAPH <")[1:]
     names = [b.split(">", 1)[0] for b in blocks]
@@ -163,13 +171,34 @@ def test_output_is_sorted_deterministic_and_backed_up(
         lines = block.splitlines()[1:-1]
         assert lines == sorted(lines, key=_line_key), "triples are written sorted"
     ox.Dataset(ox.parse(second.encode(), ox.RdfFormat.TRIG))  # valid TriG
+    # the state before the second add is kept, whole, as a backup generation
+    history = RecordsStore(data_dir).open().history()
+    assert first_version.strip() in [g.name for g in history[1:]]
+    [kept] = [g for g in history if g.name == first_version.strip()]
+    batches = RecordsStore(data_dir).batches()
+    assert {k: v for k, v in kept.graphs.items() if k.startswith(RECORDS_GRAPH_PREFIX)} == {
+        batches[0].iri: batches[0].triples
+    }
+    backup = ox.Store.read_only(str(data_dir / "store" / kept.name))
+    assert len(backup) == kept.meta["quads"]
     # the same records in another store give the same lines (apart from the batch's name/time)
     other = tmp_path / "other"
     assert (
         runner("--data-dir", str(other), "add", str(RECORDS / "valid-enterprise.ttl")).exit_code
         == 0
     )
-    assert _normalised(first) == _normalised((other / RECORDS_FILE).read_text(encoding="utf-8"))
+    assert _normalised(first) == _normalised(RecordsStore(other).trig())
+
+
+def test_history_is_bounded(runner: Runner, data_dir: Path, tmp_path: Path) -> None:
+    for i in range(HISTORY + 3):
+        path = _csv(tmp_path, f"h{i}.csv", [_row(f"Toko Riwayat {i}", f"91200090000{i:02d}")])
+        assert runner("add", str(path)).exit_code == 0
+    history = RecordsStore(data_dir).open().history()
+    assert len(history) == HISTORY + 1
+    assert history[0].name == _version(data_dir).strip()
+    folders = [p for p in (data_dir / "store").iterdir() if p.is_dir()]
+    assert len(folders) == HISTORY + 1
 
 
 def _line_key(line: str) -> tuple[str, bool, str, str]:
@@ -199,12 +228,39 @@ def test_data_dir_inside_the_package_is_refused() -> None:
         RecordsStore(package / "records")
 
 
-def test_a_damaged_store_says_how_to_recover(data_dir: Path) -> None:
+def test_a_damaged_old_records_file_says_how_to_recover(data_dir: Path) -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / RECORDS_FILE).write_text("GRAPH <x> { oops", encoding="utf-8")
+    (data_dir / LEGACY_FILE).write_text("GRAPH <x> { oops", encoding="utf-8")
     with pytest.raises(StoreError, match="damaged") as info:
         KnowledgeGraph.embedded(data_dir=data_dir)
-    assert BACKUP_FILE in str(info.value)
+    assert LEGACY_BACKUP in str(info.value)
+    assert (data_dir / LEGACY_FILE).read_text(encoding="utf-8") == "GRAPH <x> { oops"
+
+
+def test_an_old_records_file_is_imported_once(data_dir: Path) -> None:
+    data_dir.mkdir(parents=True)
+    batch = RECORDS_GRAPH_PREFIX + "20240101T000000000000Z-0000abcd"
+    enterprise = "https://w3id.org/umkm-kg/id/enterprise-lama"
+    (data_dir / LEGACY_FILE).write_text(
+        f"GRAPH <{batch}> {{\n<{enterprise}> a <https://w3id.org/umkm-kg/ontology#Enterprise> .\n"
+        f'<{enterprise}> <https://schema.org/name> "Usaha Lama" .\n}}\n',
+        encoding="utf-8",
+    )
+    kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    assert _enterprises(data_dir) == {enterprise}
+    assert kg.info().graphs[batch] == 2
+    assert not (data_dir / LEGACY_FILE).exists()
+    assert (data_dir / (LEGACY_FILE + ".imported")).is_file()
+    version = _version(data_dir)
+    KnowledgeGraph.embedded(data_dir=data_dir)
+    assert _version(data_dir) == version
+
+
+def test_a_damaged_current_pointer_is_reported(data_dir: Path) -> None:
+    KnowledgeGraph.embedded(data_dir=data_dir)
+    (data_dir / "store" / CURRENT).write_text("../../etc\n", encoding="ascii")
+    with pytest.raises(StoreError, match="does not name a generation"):
+        KnowledgeGraph.embedded(data_dir=data_dir)
 
 
 # --- processes ---------------------------------------------------------------------------------
@@ -241,15 +297,17 @@ def test_concurrent_adds_lose_no_record(tmp_path: Path) -> None:
     assert len(_enterprises(data_dir)) == 20
 
 
-def _wait_for_temporary_file(data_dir: Path, process: subprocess.Popen[bytes]) -> None:
+def _wait_for_unpublished_generation(data_dir: Path, process: subprocess.Popen[bytes]) -> None:
+    """Wait until the add has written its new generation, complete but not yet published."""
     deadline = time.monotonic() + 120
+    store = data_dir / "store"
     while time.monotonic() < deadline:
-        found = [p for p in data_dir.glob(".records.trig.*.tmp") if ".bak." not in p.name]
-        if found and found[0].stat().st_size > 0:
+        current = _version(data_dir).strip() if (store / CURRENT).is_file() else ""
+        if any(p.stem > current for p in store.glob("g*.json")):
             return
         assert process.poll() is None, process.communicate()[1].decode()
         time.sleep(0.05)
-    raise AssertionError("the add never wrote its temporary file")
+    raise AssertionError("the add never wrote its new generation")
 
 
 @pytest.mark.slow
@@ -257,20 +315,22 @@ def test_a_killed_add_leaves_the_store_readable_and_unchanged(
     runner: Runner, data_dir: Path, tmp_path: Path
 ) -> None:
     assert runner("add", str(RECORDS / "valid-enterprise.ttl")).exit_code == 0
-    before = (data_dir / RECORDS_FILE).read_bytes()
+    before = _version(data_dir)
     path = _csv(
         tmp_path, "big.csv", [_row(f"Toko Besar {j}", f"9120003{j:06d}") for j in range(300)]
     )
     process = _add_process(data_dir, path, {PAUSE_ENV: "60"})
-    _wait_for_temporary_file(data_dir, process)
+    _wait_for_unpublished_generation(data_dir, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert (data_dir / RECORDS_FILE).read_bytes() == before
+    assert _version(data_dir) == before
     assert len(RecordsStore(data_dir).batches()) == 1  # readable
     # the next add cleans up what the killed one left and works
     result = runner("add", str(_csv(tmp_path, "next.csv", [_row("Toko Sesudah", "9120004000001")])))
     assert result.exit_code == 0, result.output
-    assert not list(data_dir.glob("*.tmp"))
+    assert not list((data_dir / "store").glob(".*.tmp"))
+    names = sorted(p.name for p in (data_dir / "store").iterdir() if p.is_dir())
+    assert names == sorted(g.name for g in RecordsStore(data_dir).open().history())
     assert len(RecordsStore(data_dir).batches()) == 2
 
 
@@ -278,10 +338,9 @@ def test_a_killed_add_leaves_the_store_readable_and_unchanged(
 def test_a_first_add_killed_leaves_no_store(data_dir: Path, tmp_path: Path) -> None:
     path = _csv(tmp_path, "first.csv", [_row("Toko Pertama", "9120005000001")])
     process = _add_process(data_dir, path, {PAUSE_ENV: "60"})
-    _wait_for_temporary_file(data_dir, process)
+    _wait_for_unpublished_generation(data_dir, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert not (data_dir / RECORDS_FILE).exists()
     assert RecordsStore(data_dir).batches() == []
     assert KnowledgeGraph.embedded(data_dir=data_dir).info().triples > 0
 
@@ -292,13 +351,13 @@ def test_kills_at_any_moment_leave_old_or_new_never_a_mix(data_dir: Path, tmp_pa
     assert _add_process(data_dir, seed).wait(timeout=300) == 0
     expected = 1
     for attempt, delay in enumerate((1.0, 2.0, 3.0)):
-        before = (data_dir / RECORDS_FILE).read_bytes()
+        before = _version(data_dir)
         rows = [_row(f"Toko Acak {attempt} {j}", f"91200070{attempt}{j:04d}") for j in range(200)]
         process = _add_process(data_dir, _csv(tmp_path, f"r{attempt}.csv", rows))
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
-        if (data_dir / RECORDS_FILE).read_bytes() != before:
+        if _version(data_dir) != before:
             expected += 200  # the add finished before the kill: all of it is there
         assert len(_enterprises(data_dir)) == expected  # readable, never half a batch
 
@@ -321,7 +380,7 @@ def test_restated_article_triples_do_not_duplicate_answers(
         'SELECT ?l WHERE { <https://w3id.org/umkm-kg/id/country-au> ?p ?l FILTER(lang(?l) = "en") }'
     )
     assert len(labels.rows) == len({r["l"] for r in labels.rows}) >= 1
-    stored = RecordsStore(data_dir).read_text()
+    stored = RecordsStore(data_dir).trig()
     assert "country-au> <http://www.w3.org/2000/01/rdf-schema#label>" not in stored
     # the record's own facts are all there
     assert "enterprise-sepatu-kulit-gaga-9120001000003" in stored

@@ -218,12 +218,12 @@ def test_fast_evaluator_finds_what_pyshacl_finds_in_records(kg: KnowledgeGraph, 
 def test_fast_evaluator_finds_what_pyshacl_finds_in_a_generated_batch(
     kg: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate
+    from umkm_kg.synth import write_registry
 
     path = tmp_path / "batch.csv"
-    path.write_text(generate.batch_csv(150), encoding="utf-8")
-    batch = read_batch([str(path)], kg)
+    summary = write_registry(str(path), enterprises=150, seed=7, broken_ratio=0.3)
+    assert summary.places_path is not None
+    batch = read_batch([summary.places_path, str(path)], kg)
     fast = validate(batch, kg)
     reference = validate(batch, kg, engine=Engine.PYSHACL)
     assert result_keys(fast.graph) == result_keys(reference.graph)

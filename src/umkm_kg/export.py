@@ -2,18 +2,20 @@
 
 Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
 its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
-same bytes whichever process writes it. Quads formats keep each named graph and say in the
-default graph where each one comes from.
+same bytes whichever process writes it. N-Triples, N-Quads, Turtle and TriG stream from the
+store in bounded memory (:mod:`umkm_kg.dump`); JSON-LD and RDF/XML are built in memory.
+Quads formats keep each named graph and say in the default graph where each one comes from.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -23,9 +25,19 @@ from rdflib.plugins.serializers.jsonld import Converter
 from rdflib.plugins.shared.jsonld.context import Context
 
 from . import resources
+from .dump import (
+    ProvenanceFn,
+    Source,
+    graph_sizes,
+    write_nquads,
+    write_ntriples,
+    write_trig,
+    write_turtle,
+)
 from .errors import BadInput
 from .formats import RdfFormat
 from .kg import KnowledgeGraph
+from .linesort import DEFAULT_RUN_BYTES
 from .namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
 from .results import term_from_oxigraph, term_to_oxigraph
 from .store import EmbeddedStore
@@ -56,15 +68,76 @@ def export(
 ) -> bytes:
     """Serialise the selected graphs as ``fmt``; the same graph always gives the same bytes.
 
-    ``shapes`` overrides the bundled ``ontology/shapes.ttl`` (for tests).
+    ``shapes`` overrides the bundled ``ontology/shapes.ttl`` (for tests). To write a large
+    graph to a file without holding the dump in memory, use :func:`write_export`.
 
     :raises BadInput: the graph is remote, the shapes file is unreadable, or a term cannot be
         written in ``fmt`` (an IRI RDF/XML cannot split into a qualified name).
     """
-    dataset = collect(
-        kg, graphs, with_ontology=with_ontology, with_shapes=with_shapes, shapes=shapes
+    buffer = io.BytesIO()
+    write_export(
+        kg,
+        fmt,
+        buffer,
+        graphs,
+        with_ontology=with_ontology,
+        with_shapes=with_shapes,
+        shapes=shapes,
     )
-    return serialize(dataset, fmt)
+    return buffer.getvalue()
+
+
+STREAMED = frozenset({RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.TURTLE, RdfFormat.TRIG})
+"""Formats written from the store as they stream past, in bounded memory."""
+
+
+def write_export(
+    kg: KnowledgeGraph,
+    fmt: RdfFormat,
+    output: IO[bytes],
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+    run_bytes: int = DEFAULT_RUN_BYTES,
+    temp_dir: Path | None = None,
+) -> None:
+    """Write the selected graphs as ``fmt`` to ``output``: the bytes :func:`export` returns.
+
+    N-Triples, N-Quads, Turtle and TriG stream from the store through sorted runs of at most
+    ``run_bytes`` (temporary files in ``temp_dir``); JSON-LD and RDF/XML are built in memory.
+
+    :raises BadInput: as :func:`export`.
+    """
+    if fmt not in STREAMED:
+        dataset = collect(
+            kg, graphs, with_ontology=with_ontology, with_shapes=with_shapes, shapes=shapes
+        )
+        output.write(serialize(dataset, fmt))
+        return
+    store = _embedded(kg)
+    names = selected_graphs(store, graphs, with_ontology=with_ontology)
+    source = Source(
+        store.oxigraph,
+        names,
+        extra=_shapes(shapes) if with_shapes else ox.Dataset(),
+        run_bytes=run_bytes,
+        temp_dir=temp_dir,
+    )
+    articles = _articles(store.oxigraph) if str(ARTICLE_GRAPH) in names else []
+    _write(source, fmt, output, lambda sizes: _provenance(sizes, articles))
+
+
+def _write(source: Source, fmt: RdfFormat, output: IO[bytes], provenance: ProvenanceFn) -> None:
+    if fmt is RdfFormat.NTRIPLES:
+        write_ntriples(source, output)
+    elif fmt is RdfFormat.NQUADS:
+        write_nquads(source, output, provenance)
+    elif fmt is RdfFormat.TURTLE:
+        write_turtle(source, output, PREFIXES)
+    else:
+        write_trig(source, output, PREFIXES, provenance)
 
 
 def collect(
@@ -92,14 +165,36 @@ def collect(
             ),
         )
     if with_shapes:
-        path = shapes or resources.SHAPES
-        try:
-            parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-            node = ox.NamedNode(str(SHAPES_GRAPH))
-            _extend(dataset, (ox.Quad(q.subject, q.predicate, q.object, node) for q in parsed))
-        except (SyntaxError, ValueError, OSError) as exc:
-            raise BadInput(f"cannot read the shapes {path}: {exc}") from exc
+        _extend(dataset, _shapes(shapes))
     return dataset
+
+
+def _shapes(shapes: Path | None) -> ox.Dataset:
+    """The SHACL shapes (``shapes`` or the bundled file) in their named graph.
+
+    :raises BadInput: the file cannot be read or parsed.
+    """
+    path = shapes or resources.SHAPES
+    node = ox.NamedNode(str(SHAPES_GRAPH))
+    try:
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, node) for q in parsed)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise BadInput(f"cannot read the shapes {path}: {exc}") from exc
+
+
+def _articles(store: ox.Store) -> list[str]:
+    """The news articles the article graph of ``store`` describes."""
+    return sorted(
+        q.subject.value
+        for q in store.quads_for_pattern(
+            None,
+            ox.NamedNode(_RDF_TYPE),
+            ox.NamedNode(_SCHEMA_ARTICLE),
+            ox.NamedNode(str(ARTICLE_GRAPH)),
+        )
+        if isinstance(q.subject, ox.NamedNode)
+    )
 
 
 def _extend(dataset: ox.Dataset, quads: Iterable[ox.Quad]) -> None:
@@ -134,29 +229,32 @@ def _embedded(kg: KnowledgeGraph) -> EmbeddedStore:
 def with_provenance(dataset: ox.Dataset) -> ox.Dataset:
     """``dataset`` plus, in its default graph, what each named graph is and where it comes from."""
     out = ox.Dataset(dataset)
-    _extend(out, list(_graph_provenance(dataset)))
+    _extend(out, list(_provenance(graph_sizes(dataset), _dataset_articles(dataset))))
     return out
 
 
-def _graph_provenance(dataset: ox.Dataset) -> Iterator[ox.Quad]:
-    names = sorted({q.graph_name.value for q in dataset if isinstance(q.graph_name, ox.NamedNode)})
-    default = ox.DefaultGraph()
-    articles = sorted(
+def _dataset_articles(dataset: ox.Dataset) -> list[str]:
+    return sorted(
         q.subject.value
         for q in dataset.quads_for_object(ox.NamedNode(_SCHEMA_ARTICLE))
         if isinstance(q.subject, ox.NamedNode)
         and q.predicate.value == _RDF_TYPE
         and q.graph_name == ox.NamedNode(str(ARTICLE_GRAPH))
     )
-    for name in names:
+
+
+def _provenance(sizes: dict[str, int], articles: list[str]) -> Iterator[ox.Quad]:
+    """What each named graph (of ``sizes`` triples) is; the article graph names ``articles``."""
+    default = ox.DefaultGraph()
+    for name in sorted(sizes):
         node = ox.NamedNode(name)
-        size = sum(1 for _ in dataset.quads_for_graph_name(node))
         yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), default)
         yield ox.Quad(
             node,
             ox.NamedNode(str(VOID.triples)),
             ox.Literal(
-                str(size), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                str(sizes[name]),
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"),
             ),
             default,
         )
@@ -197,16 +295,15 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
     Quads formats keep the named graphs and describe them in the default graph
     (:func:`with_provenance`); the other formats write the union of all graphs.
     """
-    canon = with_provenance(dataset) if fmt.is_quads else union(dataset)
+    if fmt in STREAMED:
+        buffer = io.BytesIO()
+        source = Source(ox.Store(), [], extra=dataset)
+        articles = _dataset_articles(dataset)
+        _write(source, fmt, buffer, lambda sizes: _provenance(sizes, articles))
+        return buffer.getvalue()
+    canon = union(dataset)
     canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    writer = {
-        RdfFormat.NQUADS: _nquads,
-        RdfFormat.NTRIPLES: _nquads,
-        RdfFormat.TRIG: _trig,
-        RdfFormat.TURTLE: _turtle,
-        RdfFormat.JSONLD: _jsonld,
-        RdfFormat.RDFXML: _rdfxml,
-    }[fmt]
+    writer = {RdfFormat.JSONLD: _jsonld, RdfFormat.RDFXML: _rdfxml}[fmt]
     return writer(canon)
 
 
@@ -242,12 +339,6 @@ def union(dataset: ox.Dataset) -> ox.Dataset:
     return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in dataset)
 
 
-def _nquads(dataset: ox.Dataset) -> bytes:
-    """N-Quads (or N-Triples, when everything is in the default graph), lines sorted."""
-    lines = sorted(set(str(dataset).splitlines()))
-    return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
 def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
     """An rdflib graph of the triples of ``quads`` (graph names dropped)."""
     graph = Graph(bind_namespaces="none")
@@ -263,37 +354,8 @@ def _rd(term: object) -> Any:
             return Literal(term.value, lang=term.language, normalize=False)
         if term.datatype.value == _XSD_STRING:
             return Literal(term.value, normalize=False)
-        return _ExactLiteral(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     return term_from_oxigraph(term)
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_TURTLE_SHORTHAND = {
-    _XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
-    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
-    _XSD + "boolean": re.compile(r"(?:true|false)\Z"),
-}
-
-
-class _ExactLiteral(Literal):
-    """A typed literal that rdflib's Turtle writer abbreviates only if that keeps its lexical form.
-
-    rdflib writes ``"0.8"^^xsd:double`` as ``8e-01`` and ``"1"^^xsd:decimal`` as ``1.0``: the
-    same value, but not the same RDF term.
-    """
-
-    __slots__ = ()
-
-    def _literal_n3(
-        self, use_plain: bool = False, qname_callback: Callable[[URIRef], str | None] | None = None
-    ) -> str:
-        pattern = _TURTLE_SHORTHAND.get(str(self.datatype))
-        exact = pattern is not None and pattern.match(str(self)) is not None
-        return str(super()._literal_n3(use_plain and exact, qname_callback))
-
-
-def _turtle(dataset: ox.Dataset) -> bytes:
-    return _longturtle(to_rdflib(dataset), _prefixes_for(dataset)).encode("utf-8")
 
 
 def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
@@ -314,50 +376,6 @@ def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
     for number, namespace in enumerate(sorted(extra), start=1):
         prefixes[f"ns{number}"] = namespace
     return prefixes
-
-
-def _longturtle(graph: Graph, prefixes: dict[str, str]) -> str:
-    fresh = Graph(bind_namespaces="none")
-    for prefix, iri in prefixes.items():
-        fresh.bind(prefix, iri, override=True, replace=True)
-    for triple in graph:
-        fresh.add(triple)
-    return fresh.serialize(format="longturtle")
-
-
-_PREFIX_LINE = re.compile(r"PREFIX [^:\s]*: <[^>]*>\Z")
-
-
-def _split_prefixes(text: str) -> tuple[list[str], str]:
-    """Split rdflib's longturtle output into its PREFIX lines and its body."""
-    lines = text.splitlines(keepends=True)
-    head: list[str] = []
-    index = 0
-    while index < len(lines) and (
-        _PREFIX_LINE.match(lines[index].rstrip("\n")) or not lines[index].strip()
-    ):
-        if lines[index].strip():
-            head.append(lines[index].rstrip("\n"))
-        index += 1
-    return head, "".join(lines[index:])
-
-
-def _trig(dataset: ox.Dataset) -> bytes:
-    """TriG: the default graph first, then each named graph in IRI order, each one sorted."""
-    prefixes = _prefixes_for(dataset)
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for q in dataset:
-        key = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-        by_graph.setdefault(key, []).append(q)
-    head: set[str] = set()
-    blocks: list[str] = []
-    for name in sorted(by_graph):
-        lines, body = _split_prefixes(_longturtle(to_rdflib(by_graph[name]), prefixes))
-        head.update(lines)
-        blocks.append(body if not name else f"<{name}> {{\n{body}}}\n")
-    order = {f"PREFIX {p}: <{iri}>": i for i, (p, iri) in enumerate(prefixes.items())}
-    header = "".join(line + "\n" for line in sorted(head, key=lambda x: order.get(x, len(order))))
-    return (header + "\n" + "\n".join(blocks)).encode("utf-8")
 
 
 # --- JSON-LD -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ One enum each, shared by ``export``, ``query --format`` and HTTP content negotia
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from .errors import UnknownName
 
@@ -83,6 +84,20 @@ class RdfFormat(_Lookup):
     @property
     def is_quads(self) -> bool:
         return self in (RdfFormat.NQUADS, RdfFormat.TRIG)
+
+    @property
+    def oxigraph(self) -> Any:
+        """The matching ``pyoxigraph.RdfFormat``."""
+        import pyoxigraph as ox
+
+        return {
+            RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
+            RdfFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+            RdfFormat.NQUADS: ox.RdfFormat.N_QUADS,
+            RdfFormat.TRIG: ox.RdfFormat.TRIG,
+            RdfFormat.JSONLD: ox.RdfFormat.JSON_LD,
+            RdfFormat.RDFXML: ox.RdfFormat.RDF_XML,
+        }[self]
 
     @property
     def rdflib_name(self) -> str:

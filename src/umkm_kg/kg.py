@@ -14,7 +14,7 @@ from platformdirs import user_data_path
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
 from .results import QueryResult
-from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, EmbeddedStore, Store
+from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
 if TYPE_CHECKING:
     from .queries import Catalogue, Choice, Parameter, SavedQuery
@@ -55,21 +55,19 @@ class KnowledgeGraph:
 
     @classmethod
     def embedded(cls, *, data_dir: Path | None = None, with_records: bool = True) -> KnowledgeGraph:
-        """Load the bundled ontology and article data (and the records in ``data_dir``)."""
+        """The persistent store of ``data_dir`` (made on first use), or, without a data folder
+        or ``with_records=False``, the bundled ontology and article in memory.
+
+        :raises StoreError: the data folder is not allowed, or its store cannot be opened.
+        """
+        if data_dir is not None and with_records:
+            from .records import RecordsStore
+
+            return cls(RecordsStore(data_dir).open(), data_dir=data_dir)
         store = EmbeddedStore()
         store.load_file(resources.ONTOLOGY, str(ONTOLOGY_GRAPH))
         store.load_file(resources.DATA, str(ARTICLE_GRAPH))
-        kg = cls(store, data_dir=data_dir)
-        if with_records:
-            kg._load_records()
-        return kg
-
-    def _load_records(self) -> None:
-        if self.data_dir is None or not isinstance(self.store, EmbeddedStore):
-            return
-        from .records import RecordsStore
-
-        RecordsStore(self.data_dir).load_into(self.store)
+        return cls(store, data_dir=data_dir)
 
     def query(
         self,
@@ -118,13 +116,23 @@ class KnowledgeGraph:
         return parameter.choices_from(self.query(query)) if query else ()
 
     def info(self, *, validate: bool = False) -> Info:
-        """Count triples, graphs and entities per class; with ``validate``, check the shapes."""
+        """Count triples, graphs and entities per class; with ``validate``, check the shapes.
+
+        On the disk store the check answers from what was validated as records were added
+        (:mod:`umkm_kg.records.check`).
+        """
         graphs: dict[str, int] = {}
-        if isinstance(self.store, EmbeddedStore):
+        if isinstance(self.store, DiskStore):
+            graphs = self.store.generation.graphs
+        elif isinstance(self.store, EmbeddedStore):
             for name in self.store.named_graphs():
                 r = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
                 graphs[name] = int(r.rows[0]["n"])  # type: ignore[call-overload]
-        triples = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        if isinstance(self.store, DiskStore):  # counted when the generation was written
+            triples = sum(graphs.values())
+        else:
+            count = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            triples = int(count.rows[0]["n"])  # type: ignore[call-overload]
         per_class = self.query(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
         )
@@ -135,13 +143,18 @@ class KnowledgeGraph:
         )
         summary = Info(
             backend=self.store.label,
-            triples=int(triples.rows[0]["n"]),  # type: ignore[call-overload]
+            triples=triples,
             graphs=graphs,
             classes=dict(classes),
             ontology_version=str(version.rows[0]["v"]) if version.rows else None,
         )
         if not validate:
             return summary
+        if isinstance(self.store, DiskStore):
+            from .records.check import check_stored
+
+            verdict = check_stored(self.store)
+            return replace(summary, conforms=verdict.conforms, violations=verdict.violations)
         from .validation import validate_graph
 
         report = validate_graph(self)

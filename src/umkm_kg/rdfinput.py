@@ -46,10 +46,15 @@ _ALLOWED_DATATYPES = frozenset({str(RDF.langString), str(RDF) + "dirLangString"}
 
 
 class RecordFormat(Enum):
-    """Formats records may come in: four RDF syntaxes and the staff's CSV."""
+    """Formats records may come in: five RDF syntaxes and the staff's CSV.
+
+    N-Quads is read as one batch: the graph names are dropped (``add`` stores the batch in a
+    named graph of its own).
+    """
 
     TURTLE = "ttl"
     NTRIPLES = "nt"
+    NQUADS = "nq"
     JSONLD = "jsonld"
     RDFXML = "xml"
     CSV = "csv"
@@ -168,6 +173,8 @@ def parse_rdf(raw: RawInput) -> ParsedRdf:
         quads = _parse_ox(raw.name, text, ox.RdfFormat.RDF_XML, prefixes)
     elif raw.format is RecordFormat.NTRIPLES:
         quads = _parse_ox(raw.name, text, ox.RdfFormat.N_TRIPLES, prefixes)
+    elif raw.format is RecordFormat.NQUADS:
+        quads = _parse_ox(raw.name, text, ox.RdfFormat.N_QUADS, prefixes)
     elif raw.format is RecordFormat.TURTLE:
         quads = _parse_ox(raw.name, text, ox.RdfFormat.TURTLE, prefixes)
     else:
@@ -191,7 +198,10 @@ def _parse_ox(name: str, text: str, fmt: ox.RdfFormat, prefixes: dict[str, str])
     try:
         # Fresh blank-node labels: "_:b1" in two files must stay two nodes.
         parser = ox.parse(
-            text.encode("utf-8"), fmt, without_named_graphs=True, rename_blank_nodes=True
+            text.encode("utf-8"),
+            fmt,
+            without_named_graphs=fmt != ox.RdfFormat.N_QUADS,
+            rename_blank_nodes=True,
         )
         quads = list(parser)
         prefixes.update(parser.prefixes)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from .iri import iri_problem
 from .namespaces import PREFIXES, UMKM
@@ -38,8 +40,10 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "https://schema.org/Organization",
     ),
 }
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _KEY_PREDICATES = (
-    "http://www.w3.org/2000/01/rdf-schema#label",
+    _LABEL,
     "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2004/02/skos/core#altLabel",
     "https://schema.org/name",
@@ -55,12 +59,42 @@ class Resolver:
         self.names: dict[str, dict[str, set[str]]] = {kind: {} for kind in _KINDS}
         self.labels: dict[str, dict[str, str]] = {}
         self.known: set[str] = set()
+        self._add_rows(rows)
+
+    def _add_rows(self, rows: Iterable[tuple[str, str, str]]) -> None:
         for iri, cls, key in rows:
             self.known.add(iri)
             for kind, classes in _KINDS.items():
                 if cls in classes:
                     self.names[kind].setdefault(normal(key), set()).add(iri)
                     self.names[kind].setdefault(normal(short_name(iri)), set()).add(iri)
+
+    def add_triples(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        """Also resolve the places, categories, size classes and agencies ``triples`` describe
+        (the RDF records of a batch, for the CSV rows of the same batch)."""
+        types: dict[str, set[str]] = {}
+        keys: dict[str, list[str]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        for s, p, o in triples:
+            predicate = str(p)
+            if predicate == _TYPE:
+                types.setdefault(str(s), set()).add(str(o))
+            elif predicate in _KEY_PREDICATES:
+                keys.setdefault(str(s), []).append(str(o))
+                if predicate == _LABEL:
+                    lang = getattr(o, "language", None) or ""
+                    labels.setdefault(str(s), {}).setdefault(lang, str(o))
+        classes = {c for kinds in _KINDS.values() for c in kinds}
+        named = {iri: sorted(found & classes) for iri, found in types.items() if found & classes}
+        self._add_rows(
+            (iri, cls, key)
+            for iri, found in named.items()
+            for cls in found
+            for key in keys.get(iri, ())
+        )
+        for iri in named:
+            for lang, text in labels.get(iri, {}).items():
+                self.labels.setdefault(iri, {}).setdefault(lang, text)
 
     @classmethod
     def from_kg(cls, kg: object) -> Resolver:

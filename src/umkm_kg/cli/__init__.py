@@ -28,7 +28,15 @@ app = typer.Typer(
 )
 
 #: Modules under ``umkm_kg.cli`` that each add their commands with ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = ("info", "query", "push", "export", "records")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "info",
+    "query",
+    "push",
+    "export",
+    "records",
+    "batches",
+    "synth",
+)
 
 
 def _version(value: bool) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
@@ -94,13 +96,14 @@ def dump(
     N-Quads and TriG keep the named graphs (and say where each comes from); the other
     formats write their union. JSON-LD is compacted with the project's context.
     """
-    from ..export import export
+    from ..export import write_export
 
     chosen = _format(fmt, output)
-    data = export(
-        settings(ctx).kg(), chosen, graph, with_ontology=with_ontology, with_shapes=with_shapes
-    )
-    _emit(data, output)
+    kg = settings(ctx).kg()
+    with _target(output) as stream:
+        write_export(
+            kg, chosen, stream, graph, with_ontology=with_ontology, with_shapes=with_shapes
+        )
 
 
 @app.command("description")
@@ -180,8 +183,15 @@ def _default_mode() -> int:
 
 def _emit(data: bytes, output: Path | None) -> None:
     """Write to stdout, or to ``output`` through a temporary file renamed into place."""
+    with _target(output) as stream:
+        stream.write(data)
+
+
+@contextmanager
+def _target(output: Path | None) -> Iterator[IO[bytes]]:
+    """Stdout, or a temporary file renamed to ``output`` once everything is written."""
     if output is None:
-        sys.stdout.buffer.write(data)
+        yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     folder = output.resolve().parent
@@ -190,10 +200,13 @@ def _emit(data: bytes, output: Path | None) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         # mkstemp makes the file private; give it the mode a plain write would have.
         os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else _default_mode())
         os.replace(temporary, output)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {output}: {exc}") from exc
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

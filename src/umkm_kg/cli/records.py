@@ -10,7 +10,7 @@ import typer
 
 from ..errors import EXIT_NONCONFORMANT
 from ..rdfinput import MAX_INPUT_BYTES, RecordFormat
-from ..validation import ValidationReport, read_batch, shapes_version, validate
+from ..validation import ValidationReport, read_batch, validate
 from ._common import Lang, settings
 
 
@@ -34,7 +34,7 @@ FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="Record files (ttl, nt, jsonld, rdf/xml, csv), or - for standard input.",
+        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv), or - for standard input.",
     ),
 ]
 FormatOption = Annotated[
@@ -61,6 +61,7 @@ MaxSizeOption = Annotated[
 def register(app: typer.Typer) -> None:
     app.command("validate")(validate_command)
     app.command("add")(add_command)
+    app.command("load")(load_command)
     app.command("template")(template_command)
 
 
@@ -98,41 +99,109 @@ def add_command(
     The batch becomes one named graph with its provenance (when, from which files, against
     which shapes). Exit code 1 when a record does not conform or duplicates an enterprise.
     """
-    from ..records import RecordsStore, find_duplicates
-    from ..store import EmbeddedStore
+    from ..records.add import add_records
 
     options = settings(ctx)
     shown = _lang(ctx, lang)
-    kg = options.kg()
-    batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
-    result = validate(batch, kg)
-    if not result.conforms or result.records:
-        _print(result, report, shown)
-    if not result.conforms:
+    added = add_records(
+        options.kg(),
+        files,
+        options.records_dir,
+        fmt=fmt,
+        max_bytes=max_size * 1024 * 1024,
+        dry_run=dry_run,
+    )
+    if not added.conforms or added.report.records:
+        _print(added.report, report, shown)
+    if not added.conforms:
         raise typer.Exit(EXIT_NONCONFORMANT)
-    reference = kg.store.oxigraph if isinstance(kg.store, EmbeddedStore) else None
-    store = RecordsStore(options.records_dir)
-    records = batch.record_count
-    if dry_run:
-        from ..errors import DuplicateRecord
-
-        problems = find_duplicates(batch.graph, [s for s in (reference, store.dataset()) if s])
-        if problems:
-            raise DuplicateRecord("; ".join(problems))
+    records = added.records
+    if added.graph is None:
         say = (
             f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
             if shown == "id"
             else f"{records} records conform; nothing written (--dry-run)"
         )
-        typer.echo(say, err=True)
-        return
-    graph = store.add(batch.graph, batch.sources, shapes_version(), reference=reference)
-    say = (
-        f"{records} rekaman ditambahkan ke {store.path} sebagai graf <{graph}>"
-        if shown == "id"
-        else f"added {records} records to {store.path} as graph <{graph}>"
-    )
+    else:
+        say = (
+            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>"
+            if shown == "id"
+            else f"added {records} records to {added.store} as graph <{added.graph}>"
+        )
     typer.echo(say, err=True)
+
+
+def load_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml or csv."
+        ),
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Input format (default: by extension).")
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate",
+            help="Validate in context and refuse duplicates (--no-validate: a trusted dump).",
+        ),
+    ] = True,
+    chunk: Annotated[
+        int, typer.Option("--chunk", min=1, help="Records validated together.")
+    ] = 2000,
+    report: ReportOption = ReportFormat.text,
+    lang: LangOption = None,
+) -> None:
+    """Bulk-load a registry as one batch: all of it, or nothing.
+
+    Exit code 1 when a record does not conform or duplicates an enterprise.
+    """
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..records.load import load_records
+    from ._common import err
+
+    options = settings(ctx)
+    shown = _lang(ctx, lang)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("opening the store", total=None)
+
+        def note(stage: str, done: int) -> None:
+            bar.update(task, description=stage, completed=done)
+
+        loaded = load_records(
+            options.kg(),
+            files,
+            options.records_dir,
+            fmt=fmt,
+            validate=check,
+            chunk=chunk,
+            progress=note,
+        )
+    if not loaded.conforms:
+        _print(loaded.report(), report, shown)
+        if loaded.stopped_early:
+            typer.echo(
+                f"stopped after {loaded.violations} records with violations; nothing written",
+                err=True,
+            )
+        raise typer.Exit(EXIT_NONCONFORMANT)
+    checked = "validated" if loaded.validated else "not validated (--no-validate)"
+    typer.echo(
+        f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
+        f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+        err=True,
+    )
 
 
 def template_command(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import IdentifiedNode, Node
 
-from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, map_csv
+from ..csvcolumns import CsvRow, read_rows
+from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
 from ..rdfinput import MAX_INPUT_BYTES, RecordFormat, parse_rdf, read_input
 from ..resolver import Resolver
 from .report import RecordRef
@@ -51,6 +52,20 @@ class RecordBatch:
     def column(self, source: str, key: str) -> str:
         return self.titles.get(source, {}).get(key, key)
 
+    def add_csv_rows(
+        self, source: str, rows: Iterable[CsvRow], titles: dict[str, str], resolver: Resolver
+    ) -> None:
+        """Map CSV rows of ``source`` to records of this batch, names resolved by ``resolver``."""
+        self.titles[source] = titles
+        for row in rows:
+            mapped = map_row(row, resolver, self.triples)
+            ref = RecordRef(source, row=mapped.row, subject=str(mapped.enterprise))
+            for node in mapped.nodes:
+                self.records.setdefault(node, ref)
+            self.fields.update(mapped.fields)  # type: ignore[arg-type]
+            self.problems.extend(mapped.problems)
+            self.record_count += 1
+
     @property
     def graph(self) -> Graph:
         """The records as an rdflib graph (built on first use)."""
@@ -71,25 +86,19 @@ def read_batch(
     fmt: str | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
 ) -> RecordBatch:
-    """Read records from files (``-`` for standard input); CSV names are resolved against ``kg``.
+    """Read records from files (``-`` for standard input); CSV names are resolved against ``kg``
+    and against the places, categories and agencies the batch's RDF files describe (so that
+    ``places.ttl registry.csv`` can name places the graph does not have yet).
 
     :raises BadInput: a file that cannot be read, parsed or accepted (exit code 2).
     """
     batch = RecordBatch()
-    resolver: Resolver | None = None
+    tables = []
     for path in paths:
         raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
         batch.sources.append(raw.name)
         if raw.format is RecordFormat.CSV:
-            resolver = resolver or Resolver.from_kg(kg)
-            rows, batch.titles[raw.name] = map_csv(raw, resolver, batch.triples)
-            for row in rows:
-                ref = RecordRef(raw.name, row=row.row, subject=str(row.enterprise))
-                for node in row.nodes:
-                    batch.records.setdefault(node, ref)
-                batch.fields.update(row.fields)  # type: ignore[arg-type]
-                batch.problems.extend(row.problems)
-                batch.record_count += 1
+            tables.append(raw)
             continue
         parsed = parse_rdf(raw)
         batch.triples.extend(parsed.graph)
@@ -101,6 +110,12 @@ def read_batch(
                 )
         batch.record_count += sum(1 for s in set(parsed.graph.subjects()) if isinstance(s, URIRef))
         _attach_blank_nodes(parsed.graph, batch.records)
+    if tables:
+        resolver = Resolver.from_kg(kg)
+        resolver.add_triples(batch.triples)
+    for raw in tables:
+        table = read_rows(raw)
+        batch.add_csv_rows(raw.name, table.rows, table.titles, resolver)
     batch.triples = list(dict.fromkeys(batch.triples))
     return batch
 

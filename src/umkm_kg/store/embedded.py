@@ -1,62 +1,25 @@
-"""Where the graph lives: one interface, an embedded backend (default) and a remote one.
-
-The embedded backend is pyoxigraph (in memory, or on disk for registry scale); the remote
-backend is any SPARQL 1.1 server through SPARQLWrapper (see ``remote.py``).
-"""
+"""The embedded backend: a pyoxigraph store in this process (in memory, or a generation on disk)."""
 
 from __future__ import annotations
 
 import threading
-from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import BadInput, QueryTimeout, UmkmError
-from .results import QueryForm, QueryResult, Term, term_from_oxigraph
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds a query may run before it is stopped."""
-DEFAULT_MAX_ROWS = 10_000
-"""Rows a SELECT may return before the answer is cut (and said to be cut)."""
-
-
-class Store(ABC):
-    """A SPARQL-queryable graph. Queries see the union of the project's graphs."""
-
-    label: str = "store"
-
-    @abstractmethod
-    def query(
-        self,
-        sparql: str,
-        *,
-        form: QueryForm,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        max_rows: int | None = DEFAULT_MAX_ROWS,
-    ) -> QueryResult:
-        """Run a read-only query already checked by :mod:`umkm_kg.sparql`.
-
-        :raises QueryTimeout: past ``timeout`` seconds.
-        :raises RemoteError: for a remote backend that fails.
-        """
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release resources (files, connections)."""
+from ..errors import BadInput, QueryTimeout, UmkmError
+from ..results import QueryForm, QueryResult, Term, term_from_oxigraph
+from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Store
 
 
 class EmbeddedStore(Store):
-    """The in-process store (pyoxigraph); in memory unless ``path`` is given."""
+    """The in-process store (pyoxigraph): a new one in memory, or the ``store`` given."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        try:
-            self._store = ox.Store(str(path)) if path is not None else ox.Store()
-        except OSError as exc:
-            raise BadInput(f"cannot open the store at {path}: {exc}") from exc
-        self.path = path
-        self.label = f"embedded ({path})" if path else "embedded (in memory)"
+    def __init__(self, store: ox.Store | None = None, *, label: str | None = None) -> None:
+        self._store = store if store is not None else ox.Store()
+        self.label = label or "embedded (in memory)"
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -74,7 +37,7 @@ class EmbeddedStore(Store):
             raise BadInput(f"{path}: {exc}") from exc
 
     def load_triples(self, triples: Iterable[tuple[Term, Term, Term]], name: str) -> None:
-        from .results import term_to_oxigraph
+        from ..results import term_to_oxigraph
 
         g = ox.NamedNode(name)
         self._store.extend(
@@ -99,12 +62,13 @@ class EmbeddedStore(Store):
         # pyoxigraph has no query timeout: the query runs in a worker thread (it releases the
         # GIL) and the caller stops waiting at the deadline. The abandoned thread finishes on
         # its own; rows are pulled lazily, so a cut SELECT stops early too.
+        store = self._store  # a disk store may move to a newer generation meanwhile
         outcome: dict[str, object] = {}
         cancel = threading.Event()
 
         def work() -> None:
             try:
-                outcome["result"] = self._run(sparql, form, max_rows, cancel)
+                outcome["result"] = self._run(store, sparql, form, max_rows, cancel)
             except BaseException as exc:  # handed to the caller's thread
                 outcome["error"] = exc
 
@@ -129,10 +93,15 @@ class EmbeddedStore(Store):
         assert isinstance(result, QueryResult)
         return result
 
+    @staticmethod
     def _run(
-        self, sparql: str, form: QueryForm, max_rows: int | None, cancel: threading.Event
+        store: ox.Store,
+        sparql: str,
+        form: QueryForm,
+        max_rows: int | None,
+        cancel: threading.Event,
     ) -> QueryResult:
-        answer = self._store.query(sparql, use_default_graph_as_union=True)
+        answer = store.query(sparql, use_default_graph_as_union=True)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form=form, boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):

@@ -1,0 +1,193 @@
+"""Dumping a registry in every RDF format, beside pyoxigraph's own ``Store.dump``.
+
+    python benchmarks/export.py                  # a registry of 10,000 enterprises
+    python benchmarks/export.py 100000 --formats nt,nq,ttl,trig
+    python benchmarks/export.py 10000 --run-mib 8  # smaller sorted runs: more of them to merge
+
+The registry (``generate.py``: neighbourhoods of Kota Tangerang and N enterprises, mapped
+through :mod:`umkm_kg.csvrecords` like added records, ~45 triples each) is written with the
+bundled ontology and article into an on-disk pyoxigraph store in a temporary folder. Each
+format is then dumped by ``write_export`` (with the ontology and the shapes, as ``umkm-kg export
+--with-ontology --with-shapes -o FILE`` does) in a fresh process, which reports its time and
+its peak memory (``getrusage``'s maximum resident set, and how much of it came after the store
+was opened). ``raw`` is pyoxigraph's ``Store.dump`` of the whole store as N-Quads; the last
+column is each time over that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import generate
+import pyoxigraph as ox
+
+from umkm_kg import resources
+from umkm_kg.csvrecords import Triple, map_csv
+from umkm_kg.export import GraphSelection, write_export
+from umkm_kg.formats import RdfFormat
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX
+from umkm_kg.rdfinput import RawInput, RecordFormat
+from umkm_kg.resolver import Resolver
+from umkm_kg.results import term_to_oxigraph
+from umkm_kg.store import EmbeddedStore
+
+CHUNK = 10_000
+"""Enterprises mapped at a time while building (keeps the build's memory small)."""
+
+
+def _quads(triples: list[Triple], graph: str) -> list[ox.Quad]:
+    node = ox.NamedNode(graph)
+    return [
+        ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o), node)  # type: ignore[arg-type]
+        for s, p, o in triples
+    ]
+
+
+def build(count: int, folder: Path) -> Path:
+    """An on-disk store of the bundled graphs plus ``count`` generated enterprises."""
+    kg = KnowledgeGraph.embedded(with_records=False)
+    places = RECORDS_GRAPH_PREFIX + "places"
+    kg.store.load_triples(generate.places(), places)  # type: ignore[attr-defined]
+    resolver = Resolver.from_kg(kg)
+    rows = generate.rows(count, seed=2016, nib_prefix="91", planted=False)
+    path = folder / "store"
+    store = ox.Store(str(path))
+    store.bulk_load(
+        path=str(resources.ONTOLOGY),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+    )
+    store.bulk_load(
+        path=str(resources.DATA),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(ARTICLE_GRAPH)),
+    )
+    store.bulk_extend(_quads(list(generate.places()), places))  # type: ignore[arg-type]
+    for start in range(0, count, CHUNK):
+        triples: list[Triple] = []
+        csv = generate.to_csv(rows[start : start + CHUNK]).encode()
+        mapped, _ = map_csv(RawInput("registry.csv", csv, RecordFormat.CSV), resolver, triples)
+        assert not any(r.problems for r in mapped), "the generated registry must be valid"
+        store.bulk_extend(_quads(triples, RECORDS_GRAPH_PREFIX + "registry"))
+    store.flush()
+    del store
+    return path
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory (Linux's VmHWM, which, unlike getrusage's
+    ru_maxrss, does not carry the parent's peak over ``exec``)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(fmt: str, store_path: str, out: str, run_mib: float) -> dict[str, Any]:
+    """Time one dump in this process; the figures the parent prints."""
+    store = EmbeddedStore(ox.Store.read_only(store_path))
+    base = _peak_mib()
+    started = time.perf_counter()
+    if fmt == "raw":
+        store.oxigraph.dump(out, ox.RdfFormat.N_QUADS)
+    else:
+        with open(out, "wb") as stream:
+            write_export(
+                KnowledgeGraph(store),
+                RdfFormat.parse_name(fmt),
+                stream,
+                GraphSelection.ALL,
+                with_ontology=True,
+                with_shapes=True,
+                run_bytes=int(run_mib * 1024 * 1024),
+                temp_dir=Path(out).parent,
+            )
+    seconds = time.perf_counter() - started
+    peak = _peak_mib()
+    store.close()
+    return {
+        "seconds": seconds,
+        "peak": peak,
+        "after_open": peak - base,
+        "bytes": Path(out).stat().st_size,
+    }
+
+
+def measure(fmt: str, store: Path, folder: Path, run_mib: float) -> dict[str, Any]:
+    """Run one dump in a fresh process and read its figures."""
+    out = folder / f"dump.{fmt}"
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", fmt, str(store), str(out), str(run_mib)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out.unlink()
+    figures: dict[str, Any] = json.loads(done.stdout)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("count", nargs="?", type=int, default=10_000)
+    parser.add_argument(
+        "--formats", default="nt,nq,ttl,trig,jsonld", help="comma-separated (also: xml)"
+    )
+    parser.add_argument(
+        "--run-mib", type=float, default=64.0, help="MiB of lines per sorted run (default 64)"
+    )
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--build", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.build:
+        build(args.count, Path(args.build))
+        return
+    if args.child:
+        fmt, store, out, run_mib = args.child
+        print(json.dumps(run_one(fmt, store, out, float(run_mib))))
+        return
+    with tempfile.TemporaryDirectory(prefix="umkm-kg-bench-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        # built in its own process, so that this one stays small
+        subprocess.run([sys.executable, __file__, str(args.count), "--build", tmp], check=True)
+        store = folder / "store"
+        triples = len(ox.Store.read_only(str(store)))
+        print(
+            f"registry of {args.count:,} enterprises: {triples:,} quads "
+            f"(built in {time.perf_counter() - started:.1f} s); runs of {args.run_mib:g} MiB"
+        )
+        header = (
+            f"{'format':<8} | {'seconds':>8} | {'MB out':>8} | {'peak MiB':>9} | "
+            f"{'after open':>10} | {'x raw':>6}"
+        )
+        print(header)
+        print("-" * len(header))
+        raw = measure("raw", store, folder, args.run_mib)
+        for fmt in ["raw", *args.formats.split(",")]:
+            figures = raw if fmt == "raw" else measure(fmt, store, folder, args.run_mib)
+            print(
+                f"{fmt:<8} | {figures['seconds']:>8.2f} | {figures['bytes'] / 1e6:>8.1f} | "
+                f"{figures['peak']:>9.0f} | {figures['after_open']:>10.0f} | "
+                f"{figures['seconds'] / raw['seconds']:>6.2f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

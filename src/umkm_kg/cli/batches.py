@@ -1,0 +1,124 @@
+"""``umkm-kg records list|show|remove|history|restore``: the batches, and the store's backups."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ._common import out, settings
+
+records_app = typer.Typer(
+    help="The added batches of records, and the store's backups.", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(records_app, name="records")
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+BatchArgument = Annotated[
+    str, typer.Argument(metavar="BATCH", help="The batch: its graph IRI, id, or a unique start.")
+]
+
+
+@records_app.command("list")
+def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Each batch: when it was added, from which files, how many enterprises and triples."""
+    from ..records import RecordsStore
+
+    batches = RecordsStore(settings(ctx).records_dir).batches()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "id": b.id,
+                        "graph": b.iri,
+                        "added": b.generated_at,
+                        "sources": list(b.sources),
+                        "enterprises": b.enterprises,
+                        "triples": b.triples,
+                        "shapes_version": b.shapes_version,
+                    }
+                    for b in batches
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table("batch", "added", "from", "enterprises", "triples", box=None)
+    for column in table.columns[:3]:
+        column.overflow = "fold"
+    for b in batches:
+        table.add_row(
+            escape(b.id),
+            escape(b.generated_at or "?"),
+            escape(", ".join(b.sources)),
+            str(b.enterprises),
+            str(b.triples),
+        )
+    out.print(table)
+    out.print(f"{len(batches)} batches", markup=False)
+
+
+@records_app.command("show")
+def show_command(ctx: typer.Context, batch: BatchArgument) -> None:
+    """Print one batch's records as sorted TriG."""
+    from ..records import RecordsStore
+
+    store = RecordsStore(settings(ctx).records_dir)
+    typer.echo(store.trig(store.batch(batch).iri), nl=False)
+
+
+@records_app.command("remove")
+def remove_command(ctx: typer.Context, batch: BatchArgument) -> None:
+    """Retract a batch: it leaves the store in one transaction; its records are kept in the
+    data folder's retracted/ and the store's history graph says when it was removed."""
+    from ..records import RecordsStore
+
+    info, kept = RecordsStore(settings(ctx).records_dir).remove(batch)
+    typer.echo(
+        f"removed batch {info.id} ({info.enterprises} enterprises, {info.triples} triples); "
+        f"its records are kept in {kept}",
+        err=True,
+    )
+
+
+@records_app.command("history")
+def history_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The store's kept generations (backups), newest first: when, and what changed."""
+    from ..records import RecordsStore
+
+    generations = RecordsStore(settings(ctx).records_dir).open().history()
+    if as_json:
+        typer.echo(json.dumps([dict(g.meta, name=g.name) for g in generations], indent=2))
+        return
+    table = Table("generation", "written", "triples", "change", box=None)
+    table.columns[3].overflow = "fold"
+    for g in generations:
+        table.add_row(
+            g.name, g.created or "?", str(g.meta.get("quads", "?")), escape(g.change or "")
+        )
+    out.print(table)
+
+
+@records_app.command("restore")
+def restore_command(
+    ctx: typer.Context,
+    generation: Annotated[
+        str, typer.Argument(metavar="GENERATION", help="A generation from `records history`.")
+    ],
+) -> None:
+    """Make a kept generation the current state again (as a new generation: nothing is lost)."""
+    from ..records import RecordsStore
+
+    store = RecordsStore(settings(ctx).records_dir).open()
+    with store.transaction(f"restore {generation}", start=generation):
+        pass
+    typer.echo(f"restored {generation} as {store.version}", err=True)

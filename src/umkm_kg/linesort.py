@@ -1,0 +1,110 @@
+"""Sorting the lines of a dump in bounded memory: sorted runs in temporary files, then a merge.
+
+A dump of a registry is written line by line (N-Triples, N-Quads) by pyoxigraph; sorting the
+lines makes the output a function of the graph alone (not of the store's insertion order).
+At most ``run_bytes`` of text is held at a time: past that, the lines so far are sorted and
+written to a temporary file (a run), and the runs are merged at the end (``heapq.merge``).
+Duplicate lines are dropped, so the union of several graphs holds each triple once.
+"""
+
+from __future__ import annotations
+
+import heapq
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+DEFAULT_RUN_BYTES = 64 * 1024 * 1024
+"""Bytes of line text held in memory before a sorted run is written to disk."""
+
+
+class LineSorter:
+    """Collect newline-terminated lines (bytes), then give them back sorted and unique.
+
+    Use it as a context manager, so that the runs on disk are removed.
+    """
+
+    def __init__(self, run_bytes: int = DEFAULT_RUN_BYTES, *, directory: Path | None = None):
+        self.run_bytes = max(1, run_bytes)
+        self.directory = directory
+        self._pending: list[bytes] = []
+        self._size = 0
+        self._runs: list[IO[bytes]] = []
+
+    def add(self, lines: bytes) -> None:
+        """Add complete lines: ``lines`` is empty or ends with a newline."""
+        if not lines:
+            return
+        self._pending.append(lines)
+        self._size += len(lines)
+        if self._size >= self.run_bytes:
+            self._spill()
+
+    @property
+    def runs(self) -> int:
+        """How many sorted runs went to disk so far."""
+        return len(self._runs)
+
+    def _sorted_pending(self) -> list[bytes]:
+        data = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        lines = data.split(b"\n")
+        lines.pop()  # the empty string after the last newline
+        return sorted(set(lines))
+
+    def _spill(self) -> None:
+        lines = self._sorted_pending()
+        # closed by close(), after the merge has read it
+        run = tempfile.TemporaryFile(prefix="umkm-kg-sort-", dir=self.directory)  # noqa: SIM115
+        try:
+            run.write(b"\n".join(lines))
+            run.write(b"\n")
+            run.seek(0)
+        except BaseException:
+            run.close()
+            raise
+        self._runs.append(run)
+
+    def lines(self) -> Iterator[bytes]:
+        """The lines added, sorted (as bytes), each once and with its newline."""
+        if not self._runs:
+            for line in self._sorted_pending():
+                yield line + b"\n"
+            return
+        if self._pending:
+            self._spill()
+        previous = b""
+        for line in heapq.merge(*self._runs):
+            if line != previous:
+                yield line
+                previous = line
+
+    def write_to(self, output: IO[bytes]) -> None:
+        """Write the sorted, unique lines to ``output``."""
+        if not self._runs:
+            lines = self._sorted_pending()
+            if lines:
+                output.write(b"\n".join(lines))
+                output.write(b"\n")
+            return
+        output.writelines(self.lines())
+
+    def close(self) -> None:
+        """Remove the runs on disk."""
+        for run in self._runs:
+            run.close()
+        self._runs.clear()
+        self._pending, self._size = [], 0
+
+    def __enter__(self) -> LineSorter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

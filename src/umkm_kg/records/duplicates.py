@@ -1,0 +1,196 @@
+"""Duplicate enterprises: the same identifier (NIB), or the same name in the same places."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+from ..errors import DuplicateRecord
+from ..results import term_to_oxigraph
+
+_ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
+IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://schema.org/identifier",)
+"""Properties whose value identifies an enterprise (the NIB, Nomor Induk Berusaha)."""
+NAME_PREDICATE = "https://schema.org/name"
+PLACE_PREDICATE = "https://schema.org/location"
+
+
+@dataclass(frozen=True)
+class _Keys:
+    enterprises: set[str]
+    identifiers: dict[str, str]
+    names: dict[tuple[str, tuple[str, ...]], str]
+    repeats: list[str]
+    """Enterprises sharing a key with another one of the same scope."""
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def enterprise_keys(
+    store: ox.Store, *, within: str | None = None, outside: str | None = None
+) -> _Keys:
+    """IRI, identifier and (name, places) of every enterprise in ``store`` (all graphs, or only
+    the named graph ``within``, or every graph but ``outside``)."""
+    if within is not None:
+        scope = f"GRAPH <{within}>"
+        where = ""
+    elif outside is not None:
+        scope = "GRAPH ?g"
+        where = f"FILTER(?g != <{outside}>)"
+    else:
+        scope, where = "", ""
+    enterprises = {
+        row["e"].value
+        for row in store.query(  # type: ignore[union-attr]
+            f"SELECT DISTINCT ?e WHERE {{ {scope} {{ ?e a <{_ENTERPRISE}> }} {where} }}",
+            use_default_graph_as_union=True,
+        )
+    }
+    identifiers: dict[str, str] = {}
+    names: dict[tuple[str, tuple[str, ...]], str] = {}
+    values = " ".join(f"<{p}>" for p in IDENTIFIER_PREDICATES)
+    rows = store.query(
+        f"""SELECT ?e ?id WHERE {{ {scope} {{ ?e a <{_ENTERPRISE}> . VALUES ?p {{ {values} }}
+            ?e ?p ?id }} {where} }}""",
+        use_default_graph_as_union=True,
+    )
+    repeats: list[str] = []
+    for row in rows:  # type: ignore[union-attr]
+        value, enterprise = str(row["id"].value).strip(), row["e"].value
+        first = identifiers.setdefault(value, enterprise)
+        if first != enterprise:
+            repeats.append(
+                f"identifier {value!r} is given to several records: <{first}>, <{enterprise}>"
+            )
+    rows = store.query(
+        f"""SELECT ?e ?name (GROUP_CONCAT(STR(?place); separator=" ") AS ?places) WHERE {{
+              {scope} {{ ?e a <{_ENTERPRISE}> ; <{NAME_PREDICATE}> ?name .
+              OPTIONAL {{ ?e <{PLACE_PREDICATE}> ?place }} }} {where}
+            }} GROUP BY ?e ?name""",
+        use_default_graph_as_union=True,
+    )
+    for row in rows:  # type: ignore[union-attr]
+        places = tuple(sorted(str(row["places"].value).split())) if row["places"] else ()
+        key, enterprise = (_normal(row["name"].value), places), row["e"].value
+        first = names.setdefault(key, enterprise)
+        if first != enterprise:
+            repeats.append(
+                f"several records have the name {key[0]!r} and the same place: "
+                f"<{first}>, <{enterprise}>"
+            )
+    return _Keys(enterprises, identifiers, names, repeats)
+
+
+def graph_duplicates(store: ox.Store, graph: str) -> list[str]:
+    """Messages for each enterprise of the named graph ``graph`` of ``store`` that repeats one
+    in another graph, or another one in ``graph`` (a bulk load, checked after loading)."""
+    new = enterprise_keys(store, within=graph)
+    old = enterprise_keys(store, outside=graph)
+    problems = [
+        f"the enterprise <{e}> already exists" for e in sorted(new.enterprises & old.enterprises)
+    ]
+    for value, enterprise in sorted(new.identifiers.items()):
+        other = old.identifiers.get(value)
+        if other is not None and other != enterprise:
+            problems.append(f"<{enterprise}> has identifier {value!r}, already used by <{other}>")
+    for (name, places), enterprise in sorted(new.names.items()):
+        other = old.names.get((name, places))
+        if other is not None and other != enterprise:
+            problems.append(f"<{enterprise}> ({name!r}) repeats the enterprise <{other}>")
+    problems.extend(new.repeats)
+    return problems
+
+
+def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
+    """``graph`` less the triples ``known`` already asserts, in any of its graphs.
+
+    Queries see the union of the named graphs, and Oxigraph's union keeps one copy of a triple
+    per graph: a record restating, say, a country's label would otherwise turn up twice in
+    answers on the embedded store and once on a remote store loaded with the merge.
+    Triples with blank nodes are kept (they are skolemised per batch, so never shared).
+    """
+    stores = list(known)
+    kept = Graph(bind_namespaces="none")
+    for triple in graph:
+        if not any(isinstance(t, BNode) for t in triple):
+            s, p, o = (term_to_oxigraph(t) for t in triple)  # type: ignore[arg-type]
+            assert isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)
+            if any(next(store.quads_for_pattern(s, p, o, None), None) for store in stores):
+                continue
+        kept.add(triple)
+    return kept
+
+
+def check_duplicates(graph: Graph, *known: ox.Store) -> None:
+    """Refuse ``graph`` if an enterprise in it repeats one in ``known`` or in ``graph``.
+
+    :raises DuplicateRecord: naming each repeated enterprise and what it repeats.
+    """
+    problems = find_duplicates(graph, known)
+    if problems:
+        raise DuplicateRecord(
+            "; ".join(problems), hint="change the identifier or name, or leave the record out"
+        )
+
+
+def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
+    """Messages for each enterprise of ``graph`` that repeats one in ``known`` or in ``graph``.
+
+    Two enterprises are the same when they share an identifier, or have the same name
+    (ignoring case and spacing) and the same places (``schema:location``; none counts as a
+    place set too).
+    """
+    ids, names = _graph_keys(graph)
+    problems: list[str] = []
+    for store in known:
+        keys = enterprise_keys(store)
+        for subject in graph.subjects(RDF.type, URIRef(_ENTERPRISE)):
+            if str(subject) in keys.enterprises:
+                problems.append(f"the enterprise <{subject}> already exists")
+        repeated = {str(s) for s in graph.subjects(RDF.type, URIRef(_ENTERPRISE))}
+        repeated &= keys.enterprises
+        for value, found in sorted(ids.items()):
+            other = keys.identifiers.get(value)
+            for enterprise in sorted(found - repeated):
+                if other is not None:
+                    problems.append(
+                        f"<{enterprise}> has identifier {value!r}, already used by <{other}>"
+                    )
+        for (name, places), found in sorted(names.items()):
+            other = keys.names.get((name, places))
+            for enterprise in sorted(found - repeated):
+                if other is not None:
+                    where = f" in {', '.join(f'<{p}>' for p in places)}" if places else ""
+                    problems.append(
+                        f"<{enterprise}> ({name!r}{where}) repeats the enterprise <{other}>"
+                    )
+    for value, found in sorted(ids.items()):
+        if len(found) > 1:
+            listed = ", ".join(f"<{e}>" for e in sorted(found))
+            problems.append(f"identifier {value!r} is given to several records: {listed}")
+    for (name, _), found in sorted(names.items()):
+        if len(found) > 1:
+            listed = ", ".join(f"<{e}>" for e in sorted(found))
+            problems.append(f"several records have the name {name!r} and the same place: {listed}")
+    return sorted(set(problems))
+
+
+def _graph_keys(
+    graph: Graph,
+) -> tuple[dict[str, set[str]], dict[tuple[str, tuple[str, ...]], set[str]]]:
+    by_id: dict[str, set[str]] = {}
+    by_name: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for enterprise in graph.subjects(RDF.type, URIRef(_ENTERPRISE)):
+        for predicate in IDENTIFIER_PREDICATES:
+            for value in graph.objects(enterprise, URIRef(predicate)):
+                by_id.setdefault(str(value).strip(), set()).add(str(enterprise))
+        places = tuple(sorted(str(p) for p in graph.objects(enterprise, URIRef(PLACE_PREDICATE))))
+        for name in graph.objects(enterprise, URIRef(NAME_PREDICATE)):
+            by_name.setdefault((_normal(str(name)), places), set()).add(str(enterprise))
+    return by_id, by_name

@@ -1,0 +1,314 @@
+"""The records store: enterprise records added by staff, kept apart from the article's data.
+
+Records live in the persistent store of the data directory (:class:`~umkm_kg.store.DiskStore`,
+``DATA/store``), beside the bundled ontology and article: one named graph per added batch
+(``graph/records/<time>-<id>``) with its provenance inside it. Every add is one transaction:
+validated and checked for duplicates against the store as it is under the write lock, then
+published as a new generation of the store, or not at all. A reader, or a writer killed
+half-way, sees the old state or the new one, never a mix; the last generations stay as backups.
+
+The human-reviewable form is a sorted TriG text (:meth:`RecordsStore.trig`): graphs sorted by
+name, one triple per line, lines sorted. A ``records.trig`` left by an earlier version is
+imported into the store once, then kept as ``records.trig.imported``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from .. import resources
+from ..errors import StoreError, UnknownName
+from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from ..results import term_from_oxigraph
+from ..store import DiskStore
+from ..store.disk import atomic_write, write_transaction
+from .duplicates import check_duplicates, without_known_triples
+from .trig import graph_block, quads, skolemise
+
+STORE_FOLDER = "store"
+RETRACTED_FOLDER = "retracted"
+"""Where removed batches are kept, as sorted TriG, one file each."""
+HISTORY_GRAPH = GRAPH["history"]
+"""What happened to batches that left the store (retractions, with PROV)."""
+LEGACY_FILE = "records.trig"
+"""The records file of earlier versions, imported into the store on first use."""
+LEGACY_BACKUP = LEGACY_FILE + ".bak"
+IMPORTED_SUFFIX = ".imported"
+
+_HEADER = "# umkm-kg records: one named graph per added batch. Written by umkm-kg.\n"
+
+
+def bundled_graphs() -> dict[str, Path]:
+    """The graphs every store holds, from the files shipped with the package."""
+    return {str(ONTOLOGY_GRAPH): resources.ONTOLOGY, str(ARTICLE_GRAPH): resources.DATA}
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    """One added batch: its graph name, when, from which file, against which shapes."""
+
+    iri: str
+    generated_at: str | None
+    source: str | None
+    shapes_version: str | None
+    triples: int
+    sources: tuple[str, ...] = ()
+    enterprises: int = 0
+
+    @property
+    def id(self) -> str:
+        """The last part of the graph's IRI, as the commands take it."""
+        return self.iri.rsplit("/", 1)[-1]
+
+
+class RecordsStore:
+    """The added records of the store in ``data_dir``.
+
+    :raises StoreError: ``data_dir`` is inside the installed package or the source tree.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir).expanduser()
+        check_data_dir(self.data_dir)
+        self.folder = self.data_dir / STORE_FOLDER
+        self.legacy_path = self.data_dir / LEGACY_FILE
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def open(self) -> DiskStore:
+        """The store, created on first use with the bundled graphs (and an earlier version's
+        ``records.trig``), refreshed when the bundled files changed.
+
+        :raises StoreError: the store cannot be created, or the old records file is damaged.
+        """
+        store = DiskStore.open(self.folder, bundled=bundled_graphs())
+        if self.legacy_path.is_file():
+            self._import_legacy()
+            store.refresh()
+        return store
+
+    def dataset(self) -> ox.Store:
+        """The whole store as it is now (read-only): bundled graphs and records."""
+        if not (self.folder / "CURRENT").is_file():
+            return ox.Store()
+        return DiskStore(self.folder).oxigraph
+
+    def batches(self) -> list[BatchInfo]:
+        """The added batches, oldest first."""
+        if not (self.folder / "CURRENT").is_file():
+            return []
+        disk = DiskStore(self.folder)
+        store = disk.oxigraph
+        found = []
+        for graph, count in sorted(disk.generation.graphs.items()):
+            if not graph.startswith(RECORDS_GRAPH_PREFIX):
+                continue
+            node = ox.NamedNode(graph)
+            values: dict[str, list[str]] = {}
+            for quad in store.quads_for_pattern(node, None, None, node):
+                if not isinstance(quad.object, ox.Triple):
+                    values.setdefault(quad.predicate.value, []).append(quad.object.value)
+            sources = tuple(sorted(values.get(str(DCTERMS.source), [])))
+            found.append(
+                BatchInfo(
+                    iri=graph,
+                    generated_at=_first(values.get(str(PROV.generatedAtTime))),
+                    source=sources[0] if sources else None,
+                    shapes_version=_first(values.get(str(DCTERMS.conformsTo))),
+                    triples=count,
+                    sources=sources,
+                    enterprises=_count(store, graph),
+                )
+            )
+        return found
+
+    def batch(self, name: str) -> BatchInfo:
+        """The batch named by its graph IRI, its id (the IRI's last part) or a unique start of it.
+
+        :raises UnknownName: no batch, or several, match.
+        """
+        batches = self.batches()
+        found = [b for b in batches if name in (b.iri, b.id)] or [
+            b for b in batches if b.id.startswith(name)
+        ]
+        if len(found) == 1:
+            return found[0]
+        listed = ", ".join(b.id for b in (found or batches)[-5:]) or "none yet"
+        raise UnknownName(
+            f"{'several batches match' if found else 'no batch is named'} {name!r}",
+            hint=f"batches: {listed} (see umkm-kg records list)",
+        )
+
+    def trig(self, batch: str | None = None) -> str:
+        """The records (of one batch, or all) as sorted, deterministic TriG ('' if none)."""
+        store = self.dataset()
+        blocks = []
+        for info in self.batches():
+            if batch is not None and info.iri != batch:
+                continue
+            node = ox.NamedNode(info.iri)
+            graph = Graph(bind_namespaces="none")
+            for quad in store.quads_for_pattern(None, None, None, node):
+                graph.add(
+                    (
+                        term_from_oxigraph(quad.subject),
+                        term_from_oxigraph(quad.predicate),
+                        term_from_oxigraph(quad.object),
+                    )
+                )
+            blocks.append(graph_block(URIRef(info.iri), graph))
+        if not blocks:
+            return ""
+        prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        return _HEADER + prefixes + "".join("\n" + block for block in blocks)
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def add(
+        self,
+        graph: Graph,
+        source_name: str | Sequence[str],
+        shapes_version: str | None,
+    ) -> str:
+        """Add ``graph`` as one new named graph, in one transaction; return the graph's IRI.
+
+        ``source_name`` names the file (or files) the records were read from. Duplicates are
+        looked for, under the write lock, in the whole store and within ``graph`` itself.
+
+        :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
+        :raises StoreError: the lock is held too long, or the store cannot be written.
+        """
+        store = self.open()
+        now = datetime.now(UTC)
+        batch = new_batch(now)
+        with store.transaction(f"add {batch}") as tx:
+            check_duplicates(graph, tx.store)
+            fresh = without_known_triples(graph, [tx.store])
+            records = skolemise(fresh, str(batch).rsplit("/", 1)[-1])
+            records += provenance(batch, now, source_name, shapes_version)
+            tx.extend(quads(records, str(batch)))
+        store.close()
+        return str(batch)
+
+    def remove(self, name: str) -> tuple[BatchInfo, Path]:
+        """Retract a batch: its graph leaves the store, in one transaction; its records are kept
+        as sorted TriG in ``retracted/`` and the store's history graph says when it was removed
+        (``prov:invalidatedAtTime``). Returns the batch and the file its records went to.
+
+        :raises UnknownName: no such batch.
+        :raises StoreError: the store cannot be written.
+        """
+        info = self.batch(name)
+        store = self.open()
+        kept = self.data_dir / RETRACTED_FOLDER / f"{info.id}.trig"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(kept, self.trig(info.iri))
+        now = datetime.now(UTC)
+        node = URIRef(info.iri)
+        history = Graph(bind_namespaces="none")
+        history.add((node, RDF.type, PROV.Bundle))
+        history.add((node, PROV.invalidatedAtTime, _stamp(now)))
+        if info.generated_at:
+            history.add((node, PROV.generatedAtTime, _stamp(info.generated_at)))
+        for source in info.sources:
+            history.add((node, DCTERMS.source, Literal(source)))
+        with store.transaction(f"remove {info.iri}") as tx:
+            tx.drop(info.iri)
+            tx.extend(quads(history, HISTORY_GRAPH))
+        store.close()
+        return info, kept
+
+    def _import_legacy(self) -> None:
+        text = self.legacy_path.read_bytes()
+        try:
+            quads = list(ox.parse(text, ox.RdfFormat.TRIG))
+        except SyntaxError as exc:
+            raise StoreError(
+                f"the records file {self.legacy_path} is damaged: {exc}",
+                hint=f"restore the previous version from {self.data_dir / LEGACY_BACKUP}",
+            ) from exc
+        outside = sorted(
+            {
+                str(q.graph_name)
+                for q in quads
+                if not (
+                    isinstance(q.graph_name, ox.NamedNode)
+                    and q.graph_name.value.startswith(RECORDS_GRAPH_PREFIX)
+                )
+            }
+        )
+        if outside:
+            raise StoreError(
+                f"the records file {self.legacy_path} has data outside the records graphs: "
+                + ", ".join(outside[:3]),
+                hint="move those statements into a graph under " + RECORDS_GRAPH_PREFIX,
+            )
+        with write_transaction(self.folder, f"import {self.legacy_path}") as tx:
+            tx.extend(quads)
+        self.legacy_path.rename(self.legacy_path.with_name(LEGACY_FILE + IMPORTED_SUFFIX))
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Refuse a data directory inside the installed package or the source tree.
+
+    :raises StoreError: naming the folder and what to use instead.
+    """
+    target = data_dir.expanduser().resolve()
+    package = Path(__file__).resolve().parent.parent
+    forbidden = [package]
+    if not (package / "_bundled").is_dir():  # a source checkout: its root holds pyproject.toml
+        root = resources.ROOT.resolve()
+        if (root / "pyproject.toml").is_file():
+            forbidden.append(root)
+    for place in forbidden:
+        if target == place or target.is_relative_to(place):
+            raise StoreError(
+                f"refusing to keep records in {data_dir}: it is inside "
+                f"{'the installed package' if place == package else 'the source tree'} ({place})",
+                hint="choose a folder elsewhere with --data-dir or UMKM_KG_DATA",
+            )
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    enterprise = "https://w3id.org/umkm-kg/ontology#Enterprise"
+    answer = store.query(
+        f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?e a <{enterprise}> }} }}"
+    )
+    assert isinstance(answer, ox.QuerySolutions)
+    return int(next(iter(answer))[0].value)  # type: ignore[index]
+
+
+def _stamp(when: datetime | str) -> Literal:
+    text = when if isinstance(when, str) else when.isoformat(timespec="seconds")
+    return Literal(text.replace("+00:00", "Z"), datatype=XSD.dateTime, normalize=False)
+
+
+def new_batch(now: datetime) -> URIRef:
+    """A fresh name for a batch's graph: its time, then a random part."""
+    return URIRef(f"{RECORDS_GRAPH_PREFIX}{now:%Y%m%dT%H%M%S%f}Z-{uuid.uuid4().hex[:8]}")
+
+
+def provenance(
+    batch: URIRef, now: datetime, source_name: str | Sequence[str], shapes_version: str | None
+) -> Graph:
+    """What a batch's graph says of itself: a PROV bundle, when, from which files, which shapes."""
+    out = Graph(bind_namespaces="none")
+    out.add((batch, RDF.type, PROV.Bundle))
+    out.add((batch, PROV.generatedAtTime, _stamp(now)))
+    for name in [source_name] if isinstance(source_name, str) else source_name:
+        out.add((batch, DCTERMS.source, Literal(Path(name).name or name)))
+    if shapes_version:
+        out.add((batch, DCTERMS.conformsTo, Literal(shapes_version)))
+    return out

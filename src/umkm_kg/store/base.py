@@ -1,0 +1,36 @@
+"""The interface every backend offers: read-only SPARQL over the union of the project's graphs."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from ..results import QueryForm, QueryResult
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a query may run before it is stopped."""
+DEFAULT_MAX_ROWS = 10_000
+"""Rows a SELECT may return before the answer is cut (and said to be cut)."""
+
+
+class Store(ABC):
+    """A SPARQL-queryable graph. Queries see the union of the project's graphs."""
+
+    label: str = "store"
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        form: QueryForm,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        """Run a read-only query already checked by :mod:`umkm_kg.sparql`.
+
+        :raises QueryTimeout: past ``timeout`` seconds.
+        :raises RemoteError: for a remote backend that fails.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources (files, connections)."""

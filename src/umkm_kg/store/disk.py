@@ -1,0 +1,525 @@
+"""The persistent embedded store: generations of an on-disk pyoxigraph store.
+
+One folder (``DATA/store``) holds::
+
+    CURRENT           the name of the generation readers open, e.g. "g00000012"
+    g00000012/        an on-disk pyoxigraph (RocksDB) store, never written once published
+    g00000012.json    what it holds: graphs and their sizes, the change that made it
+    g00000012.lock    readers hold a shared lock on it while they have the generation open
+    write.lock        one writer at a time
+
+A write makes a new generation: a checkpoint of the current one (hard links, milliseconds),
+opened read-write, changed, closed, described, then published by replacing ``CURRENT``
+atomically. So readers never open a store another process is writing (pyoxigraph's read-only
+mode is undefined then), a writer killed at any moment leaves ``CURRENT`` naming the old
+generation, and the :data:`HISTORY` generations before the current one stay as backups that
+:meth:`DiskStore.transaction` can start from again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from filelock import FileLock, Timeout
+
+from ..errors import BadInput, StoreError
+from ..results import QueryForm, QueryResult
+from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from .embedded import EmbeddedStore
+
+CURRENT = "CURRENT"
+WRITE_LOCK = "write.lock"
+HISTORY = 4
+"""Published generations kept besides the current one (backups, and room for slow readers)."""
+WRITE_TIMEOUT = 60.0
+"""Seconds a writer waits for another writer before giving up."""
+PAUSE_ENV = "UMKM_KG_TEST_PAUSE_BEFORE_RENAME"
+"""Test hook: seconds to sleep after a new generation is complete and before it is published
+(lets the tests kill a writer at the worst moment)."""
+
+BULK_BYTES = 16 * 1024 * 1024
+"""Files larger than this are loaded with pyoxigraph's bulk loader."""
+
+_NAME = re.compile(r"^g(\d{8})$")
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One published state of the store: its name and what its description file says."""
+
+    name: str
+    meta: Mapping[str, Any]
+
+    @property
+    def number(self) -> int:
+        return int(self.name[1:])
+
+    @property
+    def graphs(self) -> dict[str, int]:
+        """Named graph IRI -> number of quads in it."""
+        return dict(self.meta.get("graphs", {}))
+
+    @property
+    def created(self) -> str | None:
+        return self.meta.get("created")
+
+    @property
+    def change(self) -> str | None:
+        return self.meta.get("change")
+
+
+@dataclass
+class Transaction:
+    """A generation being written: read and change :attr:`store`, then leave the ``with``.
+
+    Changes go through :meth:`load`, :meth:`extend` and :meth:`drop` so that the sizes of the
+    graphs they touch are counted again; :attr:`meta` entries are kept with the generation.
+    """
+
+    store: ox.Store
+    base: Generation | None
+    meta: dict[str, Any] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)
+    cancelled: bool = False
+
+    def load(self, path: Path | str, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Bulk-load an RDF file (into ``graph``, or into the graphs an N-Quads/TriG file names).
+
+        :raises BadInput: the file cannot be read or parsed (message has the line).
+        """
+        target = ox.NamedNode(graph) if graph else None
+        # The bulk loader writes sorted files of its own in parallel: much faster for a
+        # registry, but about 0.15 s of set-up even for the few kB of the bundled graphs.
+        loader = self.store.bulk_load if Path(path).stat().st_size > BULK_BYTES else self.store.load
+        try:
+            if target is not None:
+                loader(path=str(path), format=fmt, to_graph=target)
+            else:
+                loader(path=str(path), format=fmt)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise BadInput(f"{path}: {exc}") from exc
+        if target is not None:
+            self.touched.add(graph)  # type: ignore[arg-type]
+        else:
+            self.touched.update(_graph_names(self.store))
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads (each in its named graph)."""
+
+        def noted() -> Iterator[ox.Quad]:
+            for quad in quads:
+                if isinstance(quad.graph_name, ox.NamedNode):
+                    self.touched.add(quad.graph_name.value)
+                yield quad
+
+        self.store.extend(noted())
+
+    def drop(self, graph: str) -> None:
+        """Remove a named graph and everything in it."""
+        node = ox.NamedNode(graph)
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+        self.touched.add(graph)
+
+    def cancel(self) -> None:
+        """Publish nothing: the store stays as it was."""
+        self.cancelled = True
+
+
+class DiskStore(EmbeddedStore):
+    """The current generation of the store in ``folder``, opened read-only.
+
+    Every query first checks ``CURRENT`` (one small read) and moves to a newer generation, so
+    a long-running reader sees what writers publish.
+
+    :raises StoreError: the folder holds no store, or it cannot be opened.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._lock: _SharedLock | None = None
+        generation, store, lock = _open_current(self.folder)
+        super().__init__(store, label=f"embedded ({self.folder})")
+        self.generation = generation
+        self._lock = lock
+
+    @classmethod
+    def open(cls, folder: Path, *, bundled: Mapping[str, Path] | None = None) -> DiskStore:
+        """Open the store in ``folder``, creating it, and loading the ``bundled`` files (graph IRI
+        -> Turtle file) into their graphs whenever they differ from what the store holds.
+
+        :raises StoreError: the folder cannot be created or written to.
+        """
+        folder = Path(folder)
+        fingerprint = _fingerprint(bundled or {})
+        current = _current(folder)
+        if current is None or current.meta.get("bundled") != fingerprint:
+            _write_bundled(folder, bundled or {}, fingerprint)
+        return cls(folder)
+
+    @property
+    def version(self) -> str:
+        """Names the data the store holds: changes with every published write."""
+        return self.generation.name
+
+    def refresh(self) -> bool:
+        """Move to the newest published generation; True if it changed."""
+        try:
+            name = (self.folder / CURRENT).read_text(encoding="ascii").strip()
+        except OSError:
+            return False
+        if name == self.generation.name:
+            return False
+        generation, store, lock = _open_current(self.folder)
+        old = self._lock
+        self._store, self.generation, self._lock = store, generation, lock
+        if old is not None:
+            old.release()
+        return True
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        form: QueryForm,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_rows: int | None = DEFAULT_MAX_ROWS,
+    ) -> QueryResult:
+        self.refresh()
+        return super().query(sparql, form=form, timeout=timeout, max_rows=max_rows)
+
+    @contextlib.contextmanager
+    def transaction(
+        self, change: str, *, start: str | None = None, timeout: float = WRITE_TIMEOUT
+    ) -> Iterator[Transaction]:
+        """Write a new generation; it is published when the ``with`` block ends without error.
+
+        ``start`` names an older generation to start from (a restore) instead of the current.
+
+        :raises StoreError: another writer holds the lock longer than ``timeout`` seconds, or
+            the generation cannot be written.
+        """
+        with write_transaction(self.folder, change, start=start, timeout=timeout) as tx:
+            yield tx
+        self.refresh()
+
+    def history(self) -> list[Generation]:
+        """The published generations still kept, newest first."""
+        return list_generations(self.folder)
+
+    def close(self) -> None:
+        self._store = ox.Store()  # drop the reference: pyoxigraph closes the files
+        gc.collect()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __del__(self) -> None:
+        if getattr(self, "_lock", None) is not None:
+            self._lock.release()  # type: ignore[union-attr]
+
+
+# --- generations -------------------------------------------------------------------------------
+
+
+def list_generations(folder: Path) -> list[Generation]:
+    """The published (complete) generations in ``folder``, newest first."""
+    found = []
+    for name in _generation_dirs(folder):
+        generation = _read_meta(folder, name)
+        if generation is not None:
+            found.append(generation)
+    return sorted(found, key=lambda g: g.number, reverse=True)
+
+
+def _generation_dirs(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if _NAME.match(p.name) and p.is_dir())
+    except FileNotFoundError:
+        return []
+
+
+def _read_meta(folder: Path, name: str) -> Generation | None:
+    try:
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise StoreError(
+            f"the store description {folder / name}.json is unreadable: {exc}"
+        ) from exc
+    return Generation(name, meta)
+
+
+def _current(folder: Path) -> Generation | None:
+    try:
+        name = (folder / CURRENT).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"cannot read {folder / CURRENT}: {exc}") from exc
+    if not _NAME.match(name):
+        raise StoreError(
+            f"{folder / CURRENT} does not name a generation: {name[:40]!r}",
+            hint=f"write the name of one of the folders g00000001... in {folder} into it",
+        )
+    return _read_meta(folder, name)
+
+
+def _open_current(folder: Path) -> tuple[Generation, ox.Store, _SharedLock | None]:
+    # CURRENT may move on between reading it and locking its generation, and the generation
+    # may then be collected: after the lock is held, its description must still be there.
+    for _ in range(20):
+        try:
+            name = (folder / CURRENT).read_text(encoding="ascii").strip()
+        except FileNotFoundError as exc:
+            raise StoreError(f"no store in {folder}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read {folder / CURRENT}: {exc}") from exc
+        if not _NAME.match(name):
+            raise StoreError(f"{folder / CURRENT} does not name a generation: {name[:40]!r}")
+        lock = _SharedLock.take(folder / f"{name}.lock")
+        generation = _read_meta(folder, name)
+        if generation is None:
+            if lock is not None:
+                lock.release()
+            time.sleep(0.01)
+            continue
+        try:
+            store = ox.Store.read_only(str(folder / name))
+        except OSError as exc:
+            if lock is not None:
+                lock.release()
+            raise StoreError(
+                f"cannot open the store generation {folder / name}: {exc}",
+                hint="restore an earlier generation (umkm-kg store history)",
+            ) from exc
+        return generation, store, lock
+    raise StoreError(f"the store in {folder} kept changing while it was opened; try again")
+
+
+@contextlib.contextmanager
+def write_transaction(
+    folder: Path, change: str, *, start: str | None = None, timeout: float = WRITE_TIMEOUT
+) -> Iterator[Transaction]:
+    """The writer's side of :meth:`DiskStore.transaction` (also used to create the store)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / WRITE_LOCK), timeout=timeout)
+        lock.acquire()
+    except Timeout as exc:
+        raise StoreError(
+            f"another process has held the store's write lock for {timeout:g} s",
+            hint=f"try again; if no other umkm-kg runs, delete {folder / WRITE_LOCK}",
+        ) from exc
+    except OSError as exc:
+        raise StoreError(f"cannot write to the store in {folder}: {exc}") from exc
+    try:
+        _collect(folder)
+        base = _read_meta(folder, start) if start and _NAME.match(start) else None
+        if start and base is None:
+            raise StoreError(
+                f"no generation {start[:40]!r} in {folder}",
+                hint="see the kept ones with: umkm-kg records history",
+            )
+        if not start:
+            base = _current(folder)
+        numbers = [int(n[1:]) for n in _generation_dirs(folder)]
+        name = f"g{max(numbers, default=0) + 1:08d}"
+        path = folder / name
+        store = _checkpoint(folder, base, path)
+        tx = Transaction(store, base)
+        try:
+            yield tx
+            if not tx.cancelled:
+                store.flush()
+                meta = _describe(tx, change)
+        except BaseException:
+            tx.store = store = None  # type: ignore[assignment]
+            gc.collect()
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        tx.store = store = None  # type: ignore[assignment]
+        _closed(path)
+        if tx.cancelled:
+            shutil.rmtree(path, ignore_errors=True)
+            return
+        _publish(folder, name, meta)
+        _collect(folder)
+    except OSError as exc:
+        raise StoreError(f"cannot write to the store in {folder}: {exc}") from exc
+    finally:
+        lock.release()
+
+
+def _checkpoint(folder: Path, base: Generation | None, path: Path) -> ox.Store:
+    if base is None:
+        return ox.Store(str(path))
+    source = ox.Store.read_only(str(folder / base.name))
+    source.backup(str(path))  # hard links where it can: immutable files are shared
+    del source
+    return ox.Store(str(path))
+
+
+def _describe(tx: Transaction, change: str) -> dict[str, Any]:
+    graphs = dict(tx.base.graphs) if tx.base is not None else {}
+    for graph in tx.touched:
+        count = sum(1 for _ in tx.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        if count:
+            graphs[graph] = count
+        else:
+            graphs.pop(graph, None)
+    meta = {key: value for key, value in (tx.base.meta.items() if tx.base else ())}
+    meta.update(tx.meta)
+    meta.update(
+        created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        change=change,
+        parent=tx.base.name if tx.base else None,
+        graphs=dict(sorted(graphs.items())),
+        quads=sum(graphs.values()),
+    )
+    return meta
+
+
+def _closed(path: Path) -> None:
+    """Make sure the writer's handle on ``path`` is gone before readers may open it."""
+    gc.collect()
+    for _ in range(100):
+        try:
+            probe = ox.Store(str(path))  # RocksDB refuses a second writer while one is open
+        except OSError:
+            time.sleep(0.01)
+            gc.collect()
+            continue
+        del probe
+        gc.collect()
+        return
+    raise StoreError(f"the new store generation {path} is still open; nothing was published")
+
+
+def _publish(folder: Path, name: str, meta: Mapping[str, Any]) -> None:
+    atomic_write(folder / f"{name}.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        time.sleep(float(pause))
+    atomic_write(folder / CURRENT, name + "\n")
+
+
+def _collect(folder: Path) -> None:
+    """Remove what no one needs: unfinished generations (a writer was killed) and published
+    ones older than the :data:`HISTORY` kept, unless a reader still has them open."""
+    current = _current(folder)
+    published = [g.name for g in list_generations(folder)]
+    keep = set(published[: HISTORY + 1])
+    if current is not None:
+        keep.add(current.name)
+    names = set(_generation_dirs(folder))
+    names |= {p.stem for p in folder.glob("g*.lock") if _NAME.match(p.stem)}
+    names |= {p.stem for p in folder.glob("g*.json") if _NAME.match(p.stem)}
+    for name in sorted(names - keep):
+        lock = folder / f"{name}.lock"
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a reader has it open
+            os.close(fd)
+            continue
+        try:
+            (folder / f"{name}.json").unlink(missing_ok=True)
+            (folder / f"{name}.check.json").unlink(missing_ok=True)  # records.check's answer
+            shutil.rmtree(folder / name, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _graph_names(store: ox.Store) -> set[str]:
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+# --- the bundled graphs ------------------------------------------------------------------------
+
+
+def _fingerprint(bundled: Mapping[str, Path]) -> str:
+    digest = hashlib.sha256()
+    for graph, path in sorted(bundled.items()):
+        digest.update(graph.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _write_bundled(folder: Path, bundled: Mapping[str, Path], fingerprint: str) -> None:
+    with write_transaction(folder, "bundled data") as tx:
+        if tx.base is not None and tx.base.meta.get("bundled") == fingerprint:
+            tx.cancel()  # another process did it meanwhile
+            return
+        for graph, path in sorted(bundled.items()):
+            tx.drop(graph)
+            tx.load(path, ox.RdfFormat.TURTLE, graph)
+        tx.meta["bundled"] = fingerprint
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+class _SharedLock:
+    """A shared ``flock`` on a generation's lock file, held while the generation is open."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    @classmethod
+    def take(cls, path: Path) -> _SharedLock | None:
+        """None where the lock file cannot be made (a read-only data folder: no writer either)."""
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                return None
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return cls(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``path`` so that readers see the old file or the new one, never a mix."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,207 @@
+"""``umkm-kg load``: a registry in one transaction, validated in context chunk by chunk, all or
+nothing; ``--no-validate`` for a trusted dump."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import Runner
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.namespaces import GENID, RECORDS_GRAPH_PREFIX
+from umkm_kg.records import RecordsStore
+from umkm_kg.records.load import load_records
+from umkm_kg.store.disk import CURRENT
+
+RECORDS = Path(__file__).parent / "data" / "records"
+HEADER = "nama,nib,produk,kategori,tujuan_ekspor,lokasi,sumber,dilaporkan_oleh\n"
+ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
+
+
+def _csv(tmp_path: Path, name: str, count: int, *, broken: set[int] = frozenset()) -> Path:  # type: ignore[assignment]
+    rows = []
+    for n in range(count):
+        country = "Narnia" if n in broken else "MY"
+        rows.append(
+            f"Toko Muat {n},91200100{n:05d},Kue,handicraft,{country},Cipadu,Pendataan 2024,"
+            "kg:org-disperindagkop-tangerang\n"
+        )
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def _version(data_dir: Path) -> str:
+    return (data_dir / "store" / CURRENT).read_text(encoding="ascii")
+
+
+def _enterprises(data_dir: Path) -> int:
+    rows = (
+        RecordsStore(data_dir)
+        .dataset()
+        .query(
+            f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a <{ENTERPRISE}> }} "
+            f'FILTER(STRSTARTS(STR(?g), "{RECORDS_GRAPH_PREFIX}")) }}'
+        )
+    )
+    return int(next(iter(rows))[0].value)  # type: ignore[call-overload, index]
+
+
+def test_a_csv_registry_loads_in_chunks_as_one_batch(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    result = runner("load", "--chunk", "7", str(_csv(tmp_path, "reg.csv", 30)))
+    assert result.exit_code == 0, result.output
+    assert "loaded 30 enterprises" in result.stderr
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.source == "reg.csv"
+    assert _enterprises(data_dir) == 30
+    # every chunk was checked against what the earlier ones wrote: the rows are distinct
+    kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    assert kg.info().graphs[batch.iri] == batch.triples
+
+
+def test_one_broken_row_anywhere_loads_nothing(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    runner("info", "--no-check")  # the store exists before
+    before = _version(data_dir)
+    result = runner("load", "--chunk", "5", str(_csv(tmp_path, "reg.csv", 20, broken={17})))
+    assert result.exit_code == 1, result.output
+    assert "row 19" in result.stdout and "Narnia" in result.stdout
+    assert _version(data_dir) == before
+    assert RecordsStore(data_dir).batches() == []
+
+
+def test_a_repeated_row_across_chunks_is_a_duplicate(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, "reg.csv", 6)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + text.splitlines(keepends=True)[1], encoding="utf-8")
+    result = runner("load", "--chunk", "3", str(path))
+    assert result.exit_code == 1, result.output
+    assert "already exists" in result.stderr or "already used" in result.stderr
+    assert RecordsStore(data_dir).batches() == []
+
+
+def test_rdf_records_may_point_at_records_later_in_the_file(runner: Runner, data_dir: Path) -> None:
+    # with one subject per chunk, every reference goes to a record of another chunk
+    result = runner("load", "--chunk", "1", str(RECORDS / "valid-enterprise.ttl"))
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 enterprises" in result.stderr
+
+
+def test_rdf_duplicating_the_article_is_refused(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    assert runner("load", str(RECORDS / "valid-enterprise.ttl")).exit_code == 0
+    before = _version(data_dir)
+    result = runner("load", str(RECORDS / "valid-enterprise.ttl"))
+    assert result.exit_code == 1, result.output
+    assert "already exists" in result.stderr
+    assert _version(data_dir) == before
+
+
+def test_rdf_violations_are_reported_by_subject(runner: Runner, data_dir: Path) -> None:
+    bad = Path(__file__).parent / "data" / "invalid" / "bad-iso-code.ttl"
+    result = runner("load", str(bad))
+    assert result.exit_code == 1, result.output
+    assert "Does not conform" in result.stdout
+    assert RecordsStore(data_dir).batches() == []
+
+
+def test_no_validate_loads_a_trusted_dump_and_skolemises_blank_nodes(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    dump = tmp_path / "dump.nt"
+    dump.write_text(
+        "<https://w3id.org/umkm-kg/id/enterprise-x> <http://www.w3.org/1999/02/22-rdf-syntax-"
+        "ns#type> <https://w3id.org/umkm-kg/ontology#Enterprise> .\n"
+        "<https://w3id.org/umkm-kg/id/enterprise-x> <https://schema.org/address> _:a .\n"
+        '_:a <https://schema.org/streetAddress> "Jl. Merdeka 1" .\n',
+        encoding="utf-8",
+    )
+    result = runner("load", "--no-validate", str(dump))
+    assert result.exit_code == 0, result.output
+    assert "not validated" in result.stderr
+    store = RecordsStore(data_dir).dataset()
+    [quad] = store.quads_for_pattern(None, ox.NamedNode("https://schema.org/streetAddress"), None)
+    assert isinstance(quad.subject, ox.NamedNode) and quad.subject.value.startswith(GENID)
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.shapes_version is None  # not validated, so no shapes to claim conformance to
+    generation = RecordsStore(data_dir).open().generation
+    assert generation.meta["unvalidated"] == [batch.iri]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<https://e/a> <https://e/b", "line 1"),
+        ("<< <https://e/a> <https://e/b> <https://e/c> >> <https://e/d> 1 .", "line 1"),
+    ],
+    ids=["syntax", "rdf-star"],
+)
+def test_unreadable_rdf_loads_nothing(
+    runner: Runner, data_dir: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    runner("info", "--no-check")
+    before = _version(data_dir)
+    path = tmp_path / "bad.ttl"
+    path.write_text(text + "\n", encoding="utf-8")
+    for flag in ("--validate", "--no-validate"):
+        result = runner("load", flag, str(path))
+        assert result.exit_code == 2, result.output
+        assert "bad.ttl" in result.stderr
+    assert _version(data_dir) == before
+
+
+def test_unknown_format_and_missing_file_are_usage_errors(runner: Runner, tmp_path: Path) -> None:
+    odd = tmp_path / "reg.xlsx"
+    odd.write_bytes(b"PK")
+    assert "unknown format" in runner("load", str(odd)).stderr
+    assert runner("load", str(tmp_path / "none.nt")).exit_code == 2
+
+
+def test_the_library_reports_progress_and_the_callers_graph_sees_the_load(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    seen: list[tuple[str, int]] = []
+    loaded = load_records(
+        kg,
+        [str(_csv(tmp_path, "reg.csv", 12))],
+        data_dir,
+        chunk=5,
+        progress=lambda stage, done: seen.append((stage, done)),
+    )
+    assert loaded.graph is not None and loaded.conforms
+    assert [done for _, done in seen] == [5, 10, 12]
+    assert loaded.graph in kg.info().graphs  # the same KnowledgeGraph, refreshed
+
+
+def test_info_validates_only_what_was_loaded_unvalidated(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    assert runner("load", str(_csv(tmp_path, "good.csv", 3))).exit_code == 0
+    result = runner("info", "--json")
+    assert result.exit_code == 0 and '"conforms": true' in result.stdout
+    store = data_dir / "store"
+    [verdict] = store.glob("*.check.json")
+    assert '"rechecked": []' in verdict.read_text(encoding="utf-8")
+    # a trusted dump that is not valid: info finds it, exit code 1
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        (Path(__file__).parent / "data" / "invalid" / "bad-iso-code.ttl").read_text(
+            encoding="utf-8"
+        ),
+        encoding="utf-8",
+    )
+    assert runner("load", "--no-validate", str(bad)).exit_code == 0
+    result = runner("info")
+    assert result.exit_code == 1
+    assert "NO (1 violations)" in result.stdout
+    checked = sorted(store.glob("*.check.json"))[-1].read_text(encoding="utf-8")
+    assert RECORDS_GRAPH_PREFIX in checked

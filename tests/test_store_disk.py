@@ -1,0 +1,175 @@
+"""The persistent store: generations written aside and published atomically, readers that move
+to the newest one, a bounded history that a reader's open generation survives, restores."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from umkm_kg.errors import StoreError
+from umkm_kg.records import bundled_graphs
+from umkm_kg.results import QueryForm
+from umkm_kg.store import DiskStore
+from umkm_kg.store.disk import CURRENT, HISTORY, list_generations, write_transaction
+
+EX = "https://example.org/"
+GRAPH = "https://w3id.org/umkm-kg/graph/records/test"
+
+
+def _quad(n: int, graph: str = GRAPH) -> ox.Quad:
+    return ox.Quad(
+        ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(n)), ox.NamedNode(graph)
+    )
+
+
+def _count(store: DiskStore) -> int:
+    result = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{EX}p> ?o }}", form=QueryForm.SELECT
+    )
+    return int(result.rows[0]["n"])  # type: ignore[call-overload]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def test_first_open_builds_the_bundled_graphs(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled=bundled_graphs())
+    assert set(store.generation.graphs) == set(bundled_graphs())
+    assert store.generation.meta["quads"] == len(store.oxigraph) > 1000
+    again = DiskStore.open(folder, bundled=bundled_graphs())
+    assert again.version == store.version  # nothing rebuilt when nothing changed
+
+
+def test_changed_bundled_files_are_reloaded(folder: Path, tmp_path: Path) -> None:
+    small = tmp_path / "small.ttl"
+    small.write_text(f"<{EX}a> <{EX}p> 1 .\n", encoding="utf-8")
+    first = DiskStore.open(folder, bundled={GRAPH: small})
+    small.write_text(f"<{EX}a> <{EX}p> 1 , 2 .\n", encoding="utf-8")
+    second = DiskStore.open(folder, bundled={GRAPH: small})
+    assert second.version != first.version
+    assert second.generation.graphs == {GRAPH: 2}
+
+
+def test_a_reader_moves_to_what_a_writer_publishes(folder: Path) -> None:
+    reader = DiskStore.open(folder, bundled={})
+    writer = DiskStore(folder)
+    with writer.transaction("one") as tx:
+        tx.extend([_quad(1)])
+    assert _count(reader) == 1  # the query itself looked at CURRENT
+    assert reader.generation.graphs == {GRAPH: 1}
+    assert reader.generation.change == "one"
+
+
+def test_a_writer_in_another_process_is_seen_by_a_running_reader(folder: Path) -> None:
+    reader = DiskStore.open(folder, bundled={})
+    code = (
+        "import sys, pyoxigraph as ox; from pathlib import Path;"
+        "from umkm_kg.store import DiskStore;"
+        "s = DiskStore(Path(sys.argv[1]));"
+        "tx_ctx = s.transaction('child');"
+        "tx = tx_ctx.__enter__();"
+        f"tx.extend([ox.Quad(ox.NamedNode('{EX}c'), ox.NamedNode('{EX}p'), ox.Literal('x'),"
+        f" ox.NamedNode('{GRAPH}'))]);"
+        "del tx; tx_ctx.__exit__(None, None, None)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(folder)], check=True, timeout=120)
+    assert _count(reader) == 1
+
+
+def test_an_error_inside_the_transaction_publishes_nothing(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    before = store.version
+    with pytest.raises(RuntimeError), store.transaction("broken") as tx:
+        tx.extend([_quad(1)])
+        raise RuntimeError("half-way")
+    assert store.version == before and _count(store) == 0
+    assert [g.name for g in list_generations(folder)] == [before]
+    assert len([p for p in folder.iterdir() if p.is_dir()]) == 1  # the unfinished one is gone
+
+
+def test_a_cancelled_transaction_publishes_nothing(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    before = store.version
+    with store.transaction("cancelled") as tx:
+        tx.extend([_quad(1)])
+        tx.cancel()
+    assert store.version == before and _count(store) == 0
+
+
+def test_history_is_bounded_and_an_old_generation_can_be_restored(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    for n in range(HISTORY + 3):
+        with store.transaction(f"add {n}") as tx:
+            tx.extend([_quad(n)])
+    history = store.history()
+    assert len(history) == HISTORY + 1
+    assert [g.change for g in history] == [f"add {n}" for n in range(HISTORY + 2, 1, -1)]
+    oldest = history[-1]
+    with store.transaction("restore", start=oldest.name):
+        pass
+    assert _count(store) == oldest.graphs[GRAPH] == 3
+    assert store.generation.meta["parent"] == oldest.name
+
+
+def test_a_generation_open_in_a_reader_is_not_collected(folder: Path) -> None:
+    old_reader = DiskStore.open(folder, bundled={})
+    pinned = old_reader.version
+    writer = DiskStore(folder)
+    # the old reader does not query meanwhile, so it keeps its generation open
+    for n in range(HISTORY + 3):
+        with writer.transaction(f"add {n}") as tx:
+            tx.extend([_quad(n)])
+    assert (folder / pinned).is_dir()
+    assert len(old_reader.oxigraph) == 0  # still readable
+    old_reader.close()
+    with writer.transaction("one more") as tx:
+        tx.extend([_quad(99)])
+    assert not (folder / pinned).exists()
+
+
+def test_leftovers_of_a_killed_writer_are_removed_by_the_next(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    (folder / "g00000099").mkdir()
+    (folder / ".CURRENT.x.tmp").write_text("g00000099", encoding="ascii")
+    with store.transaction("next") as tx:
+        tx.extend([_quad(1)])
+    assert not (folder / "g00000099").exists()
+    assert not list(folder.glob(".*.tmp"))
+    assert store.version == "g00000002"  # the discarded, never published name is free again
+
+
+def test_a_missing_store_is_reported(folder: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        DiskStore(folder)
+
+
+def test_an_unwritable_folder_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        blocker = tmp_path / "file"
+        blocker.write_text("not a folder", encoding="utf-8")
+        target = blocker / "store"
+    else:
+        tmp_path.chmod(0o500)
+        target = tmp_path / "store"
+    with pytest.raises(StoreError, match=r"cannot (read|write)"):
+        DiskStore.open(target, bundled={})
+
+
+def test_writers_wait_for_each_other(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    with write_transaction(folder, "holder") as tx:
+        with (
+            pytest.raises(StoreError, match="write lock"),
+            write_transaction(folder, "waiter", timeout=0.2),
+        ):
+            pass
+        tx.extend([_quad(1)])
+    assert (folder / CURRENT).read_text(encoding="ascii").strip() == "g00000002"
+    assert _count(store) == 1
