@@ -3,8 +3,8 @@
     python benchmarks/site.py 1000            # a registry of 1,000 generated enterprises
     python benchmarks/site.py 10000 --keep DIR
 
-The registry (``generate.py``: neighbourhoods of Kota Tangerang and N enterprises, mapped like
-added records) is loaded into the embedded store with the bundled article data, then
+The registry (:mod:`umkm_kg.synth`: N enterprises shaped like added records, and the kelurahan
+they are in) is loaded into the embedded store with the bundled article data, then
 ``build_site`` writes the site (saved-query pages included) into a temporary folder, in a forked
 process so that the peak memory is the build's own (it includes the inherited store).
 """
@@ -68,15 +68,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    kg = build_registry(args.enterprises)
+    with tempfile.TemporaryDirectory() as folder:
+        kg = build_registry(args.enterprises, folder)
     KG_STATE["kg"] = kg
     print(
         f"registry: {args.enterprises:,} enterprises, {len(kg.store):,} triples "  # type: ignore[arg-type]
         f"(loaded in {time.perf_counter() - start:.1f} s)"
     )
     with tempfile.TemporaryDirectory() as folder:
-        out = str(args.keep) if args.keep else folder
-        f = measure(out)
+        f = measure(str(args.keep) if args.keep else folder)
+        report(f)  # before the folder is removed: deleting 200,000 files can take minutes
+
+
+def report(f: dict[str, Any]) -> None:
     size, page = f["largest"]
     print(f"build:    {f['seconds']:.1f} s, peak memory {f['peak']:.0f} MiB")
     print(

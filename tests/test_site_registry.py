@@ -4,7 +4,6 @@ over pages that link each other, no page holds more than its page size, nothing 
 from __future__ import annotations
 
 import json
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,40 +13,26 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from test_site import _check_links, _embedded, _pages, _parse, _rdf, _search_shards
-from umkm_kg.csvrecords import Triple, map_csv
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, RECORDS_GRAPH_PREFIX, UMKM
-from umkm_kg.rdfinput import RawInput, RecordFormat
-from umkm_kg.resolver import Resolver
 from umkm_kg.site import Paging, SiteReport, build_site
 from umkm_kg.site.search import shard_key, tokens
+from umkm_kg.synth import write_registry
 
-ROOT = Path(__file__).resolve().parent.parent
 ENTERPRISES = 240
 PAGING = Paging(listing=40, preview=5, facts=15, search=30)
 AGENCY = str(KG["org-disperindagkop-tangerang"])
 """The agency that reports every generated record: one fact per enterprise points at it."""
 
 
-def registry_kg(count: int) -> KnowledgeGraph:
-    """The bundled graph plus ``count`` generated enterprises, loaded as a records batch."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import generate
-
-    kg = KnowledgeGraph.embedded(with_records=False)
-    graph = RECORDS_GRAPH_PREFIX + "test"
-    kg.store.load_triples(generate.places(), graph)  # type: ignore[attr-defined]
-    triples: list[Triple] = []
-    raw = RawInput("registry.csv", generate.registry_csv(count).encode(), RecordFormat.CSV)
-    rows, _ = map_csv(raw, Resolver.from_kg(kg), triples)
-    assert not any(r.problems for r in rows)
-    kg.store.load_triples(triples, graph)  # type: ignore[attr-defined]
-    return kg
-
-
 @pytest.fixture(scope="module")
-def registry() -> KnowledgeGraph:
-    return registry_kg(ENTERPRISES)
+def registry(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """The bundled graph plus generated enterprises (and their kelurahan) as a records batch."""
+    path = tmp_path_factory.mktemp("registry") / "registry.nt"
+    write_registry(str(path), enterprises=ENTERPRISES, seed=2016)
+    kg = KnowledgeGraph.embedded(with_records=False)
+    kg.store.load_file(path, RECORDS_GRAPH_PREFIX + "test", ox.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
+    return kg
 
 
 @pytest.fixture(scope="module")

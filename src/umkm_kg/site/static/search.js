@@ -100,16 +100,21 @@
 
   function fromPage() {
     var links = Array.prototype.slice.call(document.querySelectorAll("#all a"));
-    input.addEventListener("input", function () {
+    function filter() {
       var q = input.value.trim().toLowerCase();
       render(q ? links.filter(function (a) {
         return a.textContent.toLowerCase().indexOf(q) >= 0;
       }).map(function (a) {
         return { href: a.getAttribute("href"), en: a.textContent, id: "", type: "" };
       }) : []);
-    });
+    }
+    input.addEventListener("input", filter);
+    if (input.value) { filter(); }
   }
 
+  // index.html?q=batik (the form submitted, or a shared link) searches at once.
+  var fromUrl = new URLSearchParams(window.location.search).get("q");
+  if (fromUrl && !input.value) { input.value = fromUrl; }
   if (!window.fetch) { fromPage(); return; }
   fetch(root + "search/index.json")
     .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
