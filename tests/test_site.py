@@ -15,6 +15,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from test_export import SAMPLE_SHAPES, sample_kg
+from umkm_kg.dataset import DUMP_GRAPHS, DUMP_WITH_ONTOLOGY
+from umkm_kg.export import export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.queries import Catalogue, load_catalogue
@@ -330,6 +332,13 @@ def test_dumps_and_context_are_published(any_site: Path) -> None:
     context = json.loads((any_site / "dumps" / "context.jsonld").read_text(encoding="utf-8"))
     dump = json.loads((any_site / "dumps" / "umkm-kg.jsonld").read_text(encoding="utf-8"))
     assert dump["@context"] == context["@context"]
+
+
+def test_dumps_are_the_bytes_umkm_kg_export_writes(site: Path) -> None:
+    kg = _SampleKG(sample_kg().store)
+    for fmt in RdfFormat:
+        expected = export(kg, fmt, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY)
+        assert (site / "dumps" / f"umkm-kg.{fmt.extension}").read_bytes() == expected, fmt
 
 
 def test_links_are_relative_so_the_site_moves(any_site: Path) -> None:

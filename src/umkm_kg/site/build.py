@@ -17,12 +17,29 @@ from markupsafe import Markup
 from rdflib.namespace import RDFS
 
 from .. import resources
-from ..dataset import DEFAULT_BASE_URL, DUMPS, dataset_iri, describe, dump_content
-from ..errors import UmkmError
-from ..export import canonical, from_rdflib, jsonld_context, serialize, serialize_graph, union
+from ..dataset import (
+    DEFAULT_BASE_URL,
+    DUMP_GRAPHS,
+    DUMP_WITH_ONTOLOGY,
+    DUMPS,
+    dataset_iri,
+    describe,
+)
+from ..errors import BadInput, UmkmError
+from ..export import (
+    STREAMED,
+    from_rdflib,
+    jsonld_context,
+    selected_graphs,
+    serialize,
+    serialize_graph,
+    union,
+    write_export,
+)
 from ..formats import RdfFormat
 from ..kg import KnowledgeGraph
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
+from ..store import EmbeddedStore
 from . import html, rdf
 from .index import ResourceIndex
 from .listing import Paging, chunks, class_slugs, incoming_page, listing_page, pager
@@ -115,8 +132,8 @@ class _Site:
         self.lang = lang
         self.sparql_endpoint = sparql_endpoint
         # Canonical blank-node labels make the order of blank nodes, and so the pages, stable.
-        self.dataset = canonical(dump_content(kg))
-        self.index = ResourceIndex(self.dataset)
+        self.quads = _published_quads(kg)
+        self.index = ResourceIndex(self.quads)
         self.shapes, self.shape_quads = read_shapes(shapes)
         self.pages = {
             iri: stem
@@ -151,6 +168,17 @@ class _Site:
         if path.endswith(".html"):
             self.report.pages += 1
             self.report.largest = max(self.report.largest, (len(blob), path))
+
+    def write_with(self, path: str, fmt: RdfFormat) -> None:
+        """Stream the dump ``path`` in ``fmt`` from the store (a few files: written whole)."""
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        with temporary.open("wb") as output:
+            write_export(self.kg, fmt, output, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY)
+        os.replace(temporary, target)
+        self.report.files.append(path)
+        self.report.bytes += target.stat().st_size
 
     def render(self, template: str, page: str, **context: Any) -> None:
         views = self.views(page)
@@ -273,8 +301,7 @@ class _Site:
         views = self.views(page)
         graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
         quads = [
-            ox.Quad(q.subject, q.predicate, q.object)
-            for q in self.dataset.quads_for_graph_name(graph)
+            ox.Quad(q.subject, q.predicate, q.object) for q in self.quads if q.graph_name == graph
         ]
         ontology = ox.Dataset(quads)
         alternates = self.rdf_files(
@@ -333,7 +360,7 @@ class _Site:
             self.kg,
             base_url=self.base_url,
             sparql_endpoint=self.sparql_endpoint,
-            dataset=self.dataset,
+            quads=self.quads,
         )
         for fmt in RESOURCE_FORMATS:
             self.write(f"dataset.{fmt.extension}", serialize_graph(description, fmt))
@@ -360,8 +387,14 @@ class _Site:
         )
 
     def dumps(self) -> None:
+        in_memory: ox.Dataset | None = None
         for dump in DUMPS:
-            self.write(dump.path, serialize(self.dataset, dump.fmt))
+            if dump.fmt in STREAMED:  # from the store, in bounded memory, as `umkm-kg export`
+                self.write_with(dump.path, dump.fmt)
+                continue
+            if in_memory is None:
+                in_memory = ox.Dataset(self.quads)
+            self.write(dump.path, serialize(in_memory, dump.fmt))
         context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False, sort_keys=True)
         self.write("dumps/context.jsonld", context + "\n")
 
@@ -472,6 +505,23 @@ def _jsonld(quads: list[ox.Quad]) -> Markup:
     triples = rdf.canonical_description(quads)
     document = rdf.jsonld_document(triples, rdf.vocab_context(triples, VOCAB))
     return _script_json(_compact_json(document))
+
+
+def _published_quads(kg: KnowledgeGraph) -> list[ox.Quad]:
+    """The quads of the published dumps, read once from the store, blank nodes canonical.
+
+    :raises BadInput: the graph is not the embedded one.
+    """
+    store = kg.store
+    if not isinstance(store, EmbeddedStore):
+        raise BadInput(
+            "the site is written from the embedded graph, not a remote endpoint",
+            hint="run without --endpoint",
+        )
+    quads: list[ox.Quad] = []
+    for name in selected_graphs(store, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY):
+        quads.extend(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+    return rdf.canonical_blank_nodes(quads)
 
 
 def _write_file(path: str, blob: bytes) -> None:

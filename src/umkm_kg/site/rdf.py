@@ -45,6 +45,21 @@ def canonical_description(quads: Iterable[ox.Quad]) -> list[Triple]:
     return sorted(triples, key=_triple_key)
 
 
+def canonical_blank_nodes(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` with blank nodes renamed by RDFC-1.0, as if the whole dataset were canonicalised.
+
+    RDFC-1.0 labels a blank node from the quads that mention blank nodes only (RDFC 1.0, 4.4),
+    so those are the only ones that need to go through it: usually none, in a registry.
+    """
+    blank = ox.BlankNode
+    mention = [isinstance(q.subject, blank) or isinstance(q.object, blank) for q in quads]
+    if not any(mention):
+        return quads
+    dataset = ox.Dataset(q for q, m in zip(quads, mention, strict=True) if m)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [q for q, m in zip(quads, mention, strict=True) if not m] + list(dataset)
+
+
 def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[int, str, str]:
     if isinstance(term, ox.NamedNode):
         return (0, term.value, "")
