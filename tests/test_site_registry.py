@@ -40,7 +40,7 @@ def built(
     registry: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, SiteReport]:
     out = tmp_path_factory.mktemp("registry-site")
-    return out, build_site(registry, out, with_queries=False, paging=PAGING)
+    return out, build_site(registry, out, with_queries=False, paging=PAGING, workers=2)
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +166,26 @@ def test_registry_pages_embed_the_jsonld_of_their_turtle(site: Path) -> None:
         assert isomorphic(Graph().parse(data=_embedded(page)[0], format="json-ld"), expected)
         assert isomorphic(_rdf(page.with_suffix(".nt")), expected)
         assert isomorphic(_rdf(page.with_suffix(".jsonld")), expected)
+
+
+def test_one_process_writes_the_same_site_as_two(
+    site: Path, registry: KnowledgeGraph, tmp_path: Path
+) -> None:
+    report = build_site(registry, tmp_path, with_queries=False, paging=PAGING, workers=1)
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == report.files
+    for name in files:
+        assert (site / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_a_rebuild_leaves_unchanged_files_alone(
+    site: Path, registry: KnowledgeGraph, tmp_path: Path
+) -> None:
+    build_site(registry, tmp_path, with_queries=False, paging=PAGING)
+    page = tmp_path / "id" / "org-disperindagkop-tangerang.html"
+    stale = tmp_path / "index.html"
+    stale.write_text("stale", encoding="utf-8")
+    before = page.stat().st_mtime_ns
+    build_site(registry, tmp_path, with_queries=False, paging=PAGING)
+    assert page.stat().st_mtime_ns == before
+    assert stale.read_bytes() == (site / "index.html").read_bytes()

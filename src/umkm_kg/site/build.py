@@ -6,6 +6,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources as package_files
 from pathlib import Path
@@ -47,6 +48,7 @@ from .ontology import ontology_terms, read_shapes
 from .paths import ONTOLOGY_IRI, ONTOLOGY_PAGE, RESOURCE_FORMATS, page_stem, relative
 from .search import Entry, shards
 from .views import Views
+from .workers import default_workers, in_parallel
 
 VOCAB = str(SCHEMA)
 """``@vocab`` of the JSON-LD of every resource: schema.org terms bare, as search engines read
@@ -83,10 +85,13 @@ def build_site(
     sparql_endpoint: str | None = None,
     with_queries: bool = True,
     paging: Paging | None = None,
+    workers: int | None = None,
 ) -> SiteReport:
     """Write the site for the dumped graphs (article, records, ontology) into ``out_dir``.
 
-    ``shapes`` overrides the bundled shapes file (for tests); ``paging`` how long lists get.
+    ``shapes`` overrides the bundled shapes file (for tests); ``paging`` says how long lists
+    get; ``workers`` how many processes render the resource pages (default: one per core, at
+    most four). The site is the same whatever the number of workers.
 
     :raises BadInput: the graph is remote or the shapes cannot be read.
     """
@@ -94,6 +99,7 @@ def build_site(
     site = _Site(
         kg, out_dir, base_url, lang, shapes or resources.SHAPES, sparql_endpoint, paging or Paging()
     )
+    site.workers = default_workers() if workers is None else workers
     site.report.phases["read"] = time.perf_counter() - started
     steps = (
         ("resources", site.resource_pages),
@@ -127,6 +133,7 @@ class _Site:
     ) -> None:
         self.kg = kg
         self.paging = paging
+        self.workers = 1
         self.out = out_dir
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.lang = lang
@@ -231,7 +238,30 @@ class _Site:
     # --- pages ---------------------------------------------------------------------------
 
     def resource_pages(self) -> None:
-        for iri, stem in self.pages.items():
+        """Every resource's page and RDF files, in forked workers when there are many."""
+        items = list(self.pages.items())
+        for report, entries in in_parallel(self._resources, items, self.workers):
+            self.report.files.extend(report.files)
+            self.report.bytes += report.bytes
+            self.report.pages += report.pages
+            self.report.resources += report.resources
+            self.report.largest = max(self.report.largest, report.largest)
+            self.entries.extend(entries)
+
+    def _resources(
+        self, items: Sequence[tuple[str, str]]
+    ) -> tuple[SiteReport, list[dict[str, str]]]:
+        """Write the pages of ``items`` (IRI, path); return what was written and their entries."""
+        self.report, kept = SiteReport(out_dir=self.out), self.report
+        self.entries, kept_entries = [], self.entries
+        try:
+            self._resource_pages(items)
+            return self.report, self.entries
+        finally:
+            self.report, self.entries = kept, kept_entries
+
+    def _resource_pages(self, items: Sequence[tuple[str, str]]) -> None:
+        for iri, stem in items:
             node = ox.NamedNode(iri)
             page = stem + ".html"
             alternates, jsonld = self.resource_files(stem, page, self.index.description(node))
