@@ -44,6 +44,7 @@ def _build(out: str, pipe: Any) -> None:
             "phases": report.phases,
             "kinds": kinds.most_common(),
             "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         }
     )
     pipe.close()
@@ -82,7 +83,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def report(f: dict[str, Any]) -> None:
     size, page = f["largest"]
-    print(f"build:    {f['seconds']:.1f} s, peak memory {f['peak']:.0f} MiB")
+    print(
+        f"build:    {f['seconds']:.1f} s, peak memory {f['peak']:.0f} MiB "
+        f"(largest page-rendering worker: {f['worker_peak']:.0f} MiB)"
+    )
     print(
         f"wrote:    {f['files']:,} files, {f['bytes'] / 1e6:.0f} MB; {f['pages']:,} pages "
         f"({f['resources']:,} resources)"

@@ -38,6 +38,7 @@ from ..export import (
     write_export,
 )
 from ..formats import RdfFormat
+from ..jsonld import compact_document
 from ..kg import KnowledgeGraph
 from ..namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ..store import EmbeddedStore
@@ -226,7 +227,7 @@ class _Site:
         The ``.jsonld`` file holds the JSON-LD the page embeds, so both say the same.
         """
         triples = rdf.canonical_description(quads)
-        document = rdf.jsonld_document(triples, rdf.vocab_context(triples, VOCAB))
+        document = compact_document(triples, rdf.vocab_context(triples, VOCAB))
         text = _compact_json(document)
         files: dict[RdfFormat, bytes | str] = {
             RdfFormat.TURTLE: rdf.turtle(triples),
@@ -533,7 +534,7 @@ class _Site:
 def _jsonld(quads: list[ox.Quad]) -> Markup:
     """The JSON-LD of ``quads`` for a page's ``<script>`` element."""
     triples = rdf.canonical_description(quads)
-    document = rdf.jsonld_document(triples, rdf.vocab_context(triples, VOCAB))
+    document = compact_document(triples, rdf.vocab_context(triples, VOCAB))
     return _script_json(_compact_json(document))
 
 
