@@ -7,6 +7,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -259,21 +260,26 @@ def test_query_pages_show_text_and_result(site: Path) -> None:
 
 
 def _search_shards(site: Path) -> dict[str, list[dict[str, str]]]:
-    """Each shard of the search index: its entries, read back as search.js reads them."""
-    manifest = json.loads((site / "search" / "index.json").read_text(encoding="utf-8"))
+    """The entries of each token list of the search index, read back as search.js reads them."""
+    folder = site / "search"
+    manifest = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    rows = []
+    for number in range(1, -(-manifest["entries"] // manifest["chunk"]) + 1):
+        chunk = json.loads((folder / f"entries-{number}.json").read_text(encoding="utf-8"))
+        assert 0 < len(chunk) <= manifest["chunk"]
+        rows.extend(chunk)
+    assert len(rows) == manifest["entries"]
+    entries = [
+        {"href": h, "en": en, "id": i or en, "type": manifest["types"][t]} for h, en, i, t in rows
+    ]
     out = {}
-    for key, (count, parts) in manifest["shards"].items():
-        rows = []
-        for number in range(1, parts + 1):
-            part = site / "search" / f"{key}-{number}.json"
-            rows.extend(json.loads(part.read_text(encoding="utf-8")))
-        assert len(rows) == count, key
-        out[key] = [
-            {"href": h, "en": en, "id": i or en, "type": manifest["types"][t]}
-            for h, en, i, t in rows
-        ]
-    files = 1 + sum(parts for _, parts in manifest["shards"].values())
-    assert len(list((site / "search").iterdir())) == files
+    for key, count in manifest["shards"].items():
+        gaps = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        numbers = list(accumulate(gaps))
+        assert len(numbers) == count and numbers == sorted(set(numbers)), key
+        out[key] = [entries[n] for n in numbers]
+    files = 1 + len(manifest["shards"]) + -(-manifest["entries"] // manifest["chunk"])
+    assert len(list(folder.iterdir())) == files
     return out
 
 

@@ -1,10 +1,13 @@
-"""The search index, in shards that ``static/search.js`` fetches as the user types.
+"""The search index, in small files that ``static/search.js`` fetches as the user types.
 
-Labels are normalised (accents dropped, lower case) and split into tokens; an entry goes in the
-shard of the first two characters of each of its tokens (``search/ba-1.json`` for "Batik"), cut
-into parts of a bounded number of entries. ``search/index.json`` lists the shards with their
-sizes, so the script fetches only the shard of the query's rarest token, part after part, until
-it has enough matches. ``search.js`` normalises the query the same way (:func:`tokens`).
+Labels are normalised (accents dropped, lower case) and split into tokens. The entries (page,
+English and Indonesian labels, type) are numbered in label order and stored in chunks
+(``search/entries-1.json``...); for the first two characters of every token there is a list of
+the entries having such a token (``search/ba.json`` for "Batik"), its numbers written as gaps
+from the previous one. ``search/index.json`` says which lists exist and how long they are. The
+script fetches the lists of the query's tokens, intersects them, then fetches only the chunks
+holding the first matches, checking each against the whole query. ``search.js`` normalises the
+query the same way (:func:`tokens`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 KEY_LENGTH = 2
 """Characters of a token that pick its shard; shorter query tokens are not looked up alone."""
@@ -51,25 +55,34 @@ def shard_key(token: str) -> str:
 
 
 def shards(
-    entries: Sequence[Entry], part_size: int, write: Callable[[str, str], None]
+    entries: Sequence[Entry], chunk_size: int, write: Callable[[str, str], None]
 ) -> dict[str, object]:
-    """Write every shard's parts with ``write(path, text)``; return the manifest that lists them."""
-    types = sorted({e.type for e in entries})
+    """Write the entry chunks and token lists with ``write(path, text)``; return the manifest."""
+    ordered = sorted(entries, key=lambda e: (e.en.lower(), e.href))
+    types = sorted({e.type for e in ordered})
     type_index = {t: i for i, t in enumerate(types)}
-    by_key: dict[str, list[Entry]] = {}
-    for entry in entries:
-        keys = {shard_key(t) for t in tokens(f"{entry.en} {entry.id}")}
-        for key in keys:
-            by_key.setdefault(key, []).append(entry)
-    listed: dict[str, list[int]] = {}
-    for key in sorted(by_key):
-        members = sorted(by_key[key], key=lambda e: (e.en.lower(), e.href))
-        parts = [members[i : i + part_size] for i in range(0, len(members), part_size)]
-        for number, part in enumerate(parts, start=1):
-            rows = [[e.href, e.en, "" if e.id == e.en else e.id, type_index[e.type]] for e in part]
-            write(f"search/{key}-{number}.json", _json(rows))
-        listed[key] = [len(members), len(parts)]
-    manifest: dict[str, object] = {"key_length": KEY_LENGTH, "types": types, "shards": listed}
+    for start in range(0, len(ordered), chunk_size):
+        rows = [
+            [e.href, e.en, "" if e.id == e.en else e.id, type_index[e.type]]
+            for e in ordered[start : start + chunk_size]
+        ]
+        write(f"search/entries-{start // chunk_size + 1}.json", _json(rows))
+    by_key: dict[str, list[int]] = {}
+    for number, entry in enumerate(ordered):
+        for key in sorted({shard_key(t) for t in tokens(f"{entry.en} {entry.id}")}):
+            by_key.setdefault(key, []).append(number)
+    listed: dict[str, int] = {}
+    for key, numbers in sorted(by_key.items()):
+        gaps = [numbers[0]] + [b - a for a, b in pairwise(numbers)]
+        write(f"search/{key}.json", _json(gaps))
+        listed[key] = len(numbers)
+    manifest: dict[str, object] = {
+        "key_length": KEY_LENGTH,
+        "chunk": chunk_size,
+        "entries": len(ordered),
+        "types": types,
+        "shards": listed,
+    }
     write("search/index.json", _json(manifest))
     return manifest
 

@@ -1,9 +1,9 @@
-// Search the site by label (Indonesian or English) over the sharded index in search/.
-// search/index.json lists the shards: one per first two characters of a label token, each
-// cut into parts. Only the shard of the query's rarest token is fetched, part after part,
-// until enough entries match. Tokens are normalised as site/search.py does (accents dropped,
-// lower case, letters and digits). Without fetch (pages opened from disk) it searches the
-// links already on the page.
+// Search the site by label (Indonesian or English) over the index in search/ (site/search.py):
+// search/index.json names a list of entry numbers for the first two characters of every label
+// token; the lists of the query's tokens are fetched and intersected, then only the chunks of
+// entries holding the first matches, each checked against the whole query. Tokens are
+// normalised as site/search.py does (accents dropped, lower case, letters and digits).
+// Without fetch (pages opened from disk) it searches the links already on the page.
 (function () {
   "use strict";
   var input = document.getElementById("search");
@@ -12,7 +12,7 @@
   var root = input.getAttribute("data-root") || "";
   var LIMIT = 50;
   var manifest = null;
-  var parts = {};
+  var cache = {};
   var asked = 0;
 
   function tokens(text) {
@@ -58,44 +58,64 @@
     }
   }
 
-  function part(key, number) {
-    var url = root + "search/" + key + "-" + number + ".json";
-    if (!parts[url]) {
-      parts[url] = fetch(url).then(function (r) {
+  function get(url) {
+    if (!cache[url]) {
+      cache[url] = fetch(root + url).then(function (r) {
         return r.ok ? r.json() : Promise.reject(r.status);
-      }).then(function (rows) {
-        return rows.map(function (r) {
-          return { href: r[0], en: r[1], id: r[2] || r[1], type: manifest.types[r[3]] };
-        });
       });
     }
-    return parts[url];
+    return cache[url];
+  }
+
+  function postings(key) {
+    if (!manifest.shards[key]) { return Promise.resolve([]); }
+    return get("search/" + key + ".json").then(function (gaps) {
+      var n = 0;
+      return gaps.map(function (gap) { n += gap; return n; });
+    });
+  }
+
+  function intersect(lists) {
+    return lists.reduce(function (a, b) {
+      var out = [], i = 0, j = 0;
+      while (i < a.length && j < b.length) {
+        if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) { i++; } else { j++; }
+      }
+      return out;
+    });
+  }
+
+  function entry(number) {
+    var chunk = Math.floor(number / manifest.chunk);
+    return get("search/entries-" + (chunk + 1) + ".json").then(function (rows) {
+      var r = rows[number - chunk * manifest.chunk];
+      return { href: r[0], en: r[1], id: r[2] || r[1], type: manifest.types[r[3]] };
+    });
   }
 
   function search() {
     var ask = ++asked;
     var words = tokens(input.value);
     if (!words.length) { render([]); return; }
-    var keyed = words.filter(function (w) { return Array.from(w).length >= manifest.key_length; });
-    if (!keyed.length) { render([], "Type at least " + manifest.key_length + " letters."); return; }
-    var shards = keyed.map(function (w) {
-      var key = shardKey(w);
-      return { key: key, size: (manifest.shards[key] || [0, 0]) };
-    }).sort(function (a, b) { return a.size[0] - b.size[0]; });
-    var best = shards[0];
-    var found = [];
-    function next(number) {
-      if (number > best.size[1] || found.length >= LIMIT) {
-        if (ask === asked) { render(found, found.length ? "" : "Nothing found."); }
-        return;
-      }
-      part(best.key, number).then(function (entries) {
+    var keys = words.filter(function (w) { return Array.from(w).length >= manifest.key_length; })
+      .map(shardKey).filter(function (k, i, all) { return all.indexOf(k) === i; });
+    if (!keys.length) { render([], "Type at least " + manifest.key_length + " letters."); return; }
+    Promise.all(keys.map(postings)).then(function (lists) {
+      var candidates = intersect(lists);
+      var found = [];
+      function next(i) {
         if (ask !== asked) { return; }
-        entries.forEach(function (e) { if (matches(words, e)) { found.push(e); } });
-        next(number + 1);
-      }).catch(function () { if (ask === asked) { render(found, "The search index is missing."); } });
-    }
-    next(1);
+        if (i >= candidates.length || found.length >= LIMIT) {
+          render(found, found.length ? "" : "Nothing found.");
+          return;
+        }
+        entry(candidates[i]).then(function (e) {
+          if (matches(words, e)) { found.push(e); }
+          next(i + 1);
+        });
+      }
+      next(0);
+    }).catch(function () { if (ask === asked) { render([], "The search index is missing."); } });
   }
 
   function fromPage() {
