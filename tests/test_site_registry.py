@@ -189,3 +189,11 @@ def test_a_rebuild_leaves_unchanged_files_alone(
     build_site(registry, tmp_path, with_queries=False, paging=PAGING)
     assert page.stat().st_mtime_ns == before
     assert stale.read_bytes() == (site / "index.html").read_bytes()
+
+
+def test_a_record_page_says_who_reported_it(site: Path) -> None:
+    page = next(iter(sorted(site.glob("id/enterprise-*.html"))))
+    source = _parse(page).find(".//section[@id='source']/p")
+    assert source is not None
+    text = "".join(source.itertext())
+    assert text.startswith("Attributed to Tangerang City Agency"), text  # no stray "; "

@@ -58,8 +58,7 @@ def compact_document(
     for node_id in sorted(nodes):
         body: dict[str, Any] = {"@id": node_id}
         for key, values in sorted(nodes[node_id].items()):
-            ordered = sorted(values, key=_json_key)
-            body[key] = ordered[0] if len(ordered) == 1 else ordered
+            body[key] = values[0] if len(values) == 1 else sorted(values, key=_json_key)
         objects.append(body)
     document: dict[str, Any] = {"@context": context}
     if len(objects) == 1 and not graph:
