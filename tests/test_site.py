@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 
 from test_export import SAMPLE_SHAPES, sample_kg
 from umkm_kg.dataset import DUMP_GRAPHS, DUMP_WITH_ONTOLOGY
+from umkm_kg.errors import BadInput
 from umkm_kg.export import export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
@@ -360,3 +361,22 @@ def test_the_same_graph_gives_the_same_site(site: Path, tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for name in files:
         assert (site / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_fewer_alternates_leave_the_pages_whole(tmp_path: Path) -> None:
+    build_site(
+        _SampleKG(sample_kg().store), tmp_path, shapes=SAMPLE_SHAPES, alternates=[RdfFormat.TURTLE]
+    )
+    assert list(tmp_path.glob("id/*.ttl")) and not list(tmp_path.glob("id/*.nt"))
+    assert not list(tmp_path.glob("id/*.jsonld"))
+    _check_links(tmp_path)
+    shop = _parse(tmp_path / "id" / "toko-contoh.html")
+    assert [e.get("href") for e in shop.iter("link") if e.get("rel") == "alternate"] == [
+        "toko-contoh.ttl"
+    ]
+    assert _embedded(tmp_path / "id" / "toko-contoh.html")  # the page still embeds its JSON-LD
+
+
+def test_an_alternate_must_be_a_resource_format(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot be written as"):
+        build_site(_SampleKG(sample_kg().store), tmp_path, alternates=[RdfFormat.RDFXML])

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources as package_files
 from pathlib import Path
@@ -87,20 +87,32 @@ def build_site(
     with_queries: bool = True,
     paging: Paging | None = None,
     workers: int | None = None,
+    alternates: Sequence[RdfFormat] = RESOURCE_FORMATS,
 ) -> SiteReport:
     """Write the site for the dumped graphs (article, records, ontology) into ``out_dir``.
 
     ``shapes`` overrides the bundled shapes file (for tests); ``paging`` says how long lists
     get; ``workers`` how many processes render the resource pages (default: one per core, at
-    most four). The site is the same whatever the number of workers.
+    most four). The site is the same whatever the number of workers. ``alternates`` are the RDF
+    files written beside each resource page (Turtle, JSON-LD, N-Triples by default; the page
+    embeds its JSON-LD whatever they are): content negotiation answers a format not written
+    with the page.
 
-    :raises BadInput: the graph is remote or the shapes cannot be read.
+    :raises BadInput: the graph is remote, the shapes cannot be read, or an alternate format
+        is not one of Turtle, JSON-LD and N-Triples.
     """
+    unknown = [f.key for f in alternates if f not in RESOURCE_FORMATS]
+    if unknown:
+        raise BadInput(
+            f"a resource cannot be written as {', '.join(unknown)} beside its page",
+            hint="choose among " + ", ".join(f.key for f in RESOURCE_FORMATS),
+        )
     started = time.perf_counter()
     site = _Site(
         kg, out_dir, base_url, lang, shapes or resources.SHAPES, sparql_endpoint, paging or Paging()
     )
     site.workers = default_workers() if workers is None else workers
+    site.alternates = tuple(f for f in RESOURCE_FORMATS if f in alternates)
     site.report.phases["read"] = time.perf_counter() - started
     steps = (
         ("resources", site.resource_pages),
@@ -135,6 +147,7 @@ class _Site:
         self.kg = kg
         self.paging = paging
         self.workers = 1
+        self.alternates: tuple[RdfFormat, ...] = RESOURCE_FORMATS
         self.out = out_dir
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.lang = lang
@@ -211,9 +224,9 @@ class _Site:
     def rdf_files(
         self, stem: str, page: str, files: dict[RdfFormat, bytes | str]
     ) -> list[dict[str, str]]:
-        """Write ``stem.ttl`` etc.; return the ``<link rel="alternate">`` list for ``page``."""
+        """Write ``stem.ttl`` etc. (the formats of ``files``); return ``page``'s alternate links."""
         alternates = []
-        for fmt in RESOURCE_FORMATS:
+        for fmt in files:
             path = f"{stem}.{fmt.extension}"
             self.write(path, files[fmt])
             alternates.append(
@@ -229,11 +242,12 @@ class _Site:
         triples = rdf.canonical_description(quads)
         document = compact_document(triples, rdf.vocab_context(triples, VOCAB))
         text = _compact_json(document)
-        files: dict[RdfFormat, bytes | str] = {
-            RdfFormat.TURTLE: rdf.turtle(triples),
-            RdfFormat.JSONLD: text + "\n",
-            RdfFormat.NTRIPLES: rdf.ntriples(triples),
+        writers: dict[RdfFormat, Callable[[], bytes | str]] = {
+            RdfFormat.TURTLE: lambda: rdf.turtle(triples),
+            RdfFormat.JSONLD: lambda: text + "\n",
+            RdfFormat.NTRIPLES: lambda: rdf.ntriples(triples),
         }
+        files = {fmt: writers[fmt]() for fmt in self.alternates}
         return self.rdf_files(stem, page, files), _script_json(text)
 
     # --- pages ---------------------------------------------------------------------------
