@@ -2,6 +2,7 @@
 
     python benchmarks/site.py 1000            # a registry of 1,000 generated enterprises
     python benchmarks/site.py 10000 --keep DIR
+    python benchmarks/site.py 10000 --alternates ttl,jsonld --workers 1
 
 The registry (:mod:`umkm_kg.synth`: N enterprises shaped like added records, and the kelurahan
 they are in) is loaded into the embedded store with the bundled article data, then
@@ -25,13 +26,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from validate_batch import build_registry
 
+from umkm_kg.formats import RdfFormat
 from umkm_kg.site import build_site
 
 KG_STATE: dict[str, Any] = {}
 
 
 def _build(out: str, pipe: Any) -> None:
-    report = build_site(KG_STATE["kg"], Path(out))
+    report = build_site(
+        KG_STATE["kg"], Path(out), alternates=KG_STATE["alternates"], workers=KG_STATE["workers"]
+    )
     kinds: Counter[str] = Counter(Path(f).suffix or f for f in report.files)
     pipe.send(
         {
@@ -66,7 +70,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("enterprises", type=int, nargs="?", default=1000)
     parser.add_argument("--keep", type=Path, help="write the site here (kept) instead")
+    parser.add_argument("--alternates", default="ttl,jsonld,nt", help="RDF files beside pages")
+    parser.add_argument("--workers", type=int, help="page-rendering processes (default: cores)")
     args = parser.parse_args(argv)
+    KG_STATE["alternates"] = [RdfFormat.parse_name(n) for n in args.alternates.split(",")]
+    KG_STATE["workers"] = args.workers
 
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
