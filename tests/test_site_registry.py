@@ -197,3 +197,15 @@ def test_a_record_page_says_who_reported_it(site: Path) -> None:
     assert source is not None
     text = "".join(source.itertext())
     assert text.startswith("Attributed to Tangerang City Agency"), text  # no stray "; "
+
+
+def test_a_source_all_facts_share_is_said_once(site: Path) -> None:
+    page = _parse(next(iter(sorted(site.glob("id/enterprise-*.html")))))
+    table = next(t for t in page.iter("table") if t.get("class") == "facts")
+    caption = table.find("caption")
+    assert caption is not None and "records test" in "".join(caption.itertext())
+    assert [th.text for th in table.iter("th") if th.get("scope") == "col"] == [
+        "property",
+        "value",
+    ]
+    assert not [td for td in table.iter("td") if td.get("class") == "prov"]

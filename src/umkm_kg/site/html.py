@@ -77,21 +77,36 @@ def graphs(names: Sequence[View]) -> Markup:
 
 
 def facts(groups: Sequence[View], heading: str = "value") -> Markup:
-    """A table of facts grouped by property, one row per value."""
-    rows = [
-        '<table class="facts">\n<thead><tr><th scope="col">property</th>'
-        f'<th scope="col">{_e(heading)}</th><th scope="col">source</th></tr></thead>\n<tbody>\n'
-    ]
+    """A table of facts grouped by property, one row per value.
+
+    When every fact is in the same graphs with the same source (a record's own facts: one
+    claim, one batch), that is said once, in the caption, rather than on every row; the
+    provenance statements themselves (which have no source of their own) do not count.
+    """
+    items = [item for group in groups for item in group["values"]]
+    sources = [f"{provenance(i['provenance'])}{graphs(i['graphs'])}" for i in items]
+    claims = {str(provenance(i["provenance"])) for i in items if i["provenance"] is not None}
+    shared = (
+        len(items) > 1 and len({str(graphs(i["graphs"])) for i in items}) == 1 and len(claims) <= 1
+    )
+    head = [f'<th scope="col">{_e(heading)}</th>']
+    rows = ['<table class="facts">\n']
+    if shared:
+        common = f"{next(iter(claims), '')}{graphs(items[0]['graphs'])}".strip()
+        rows.append(f"<caption>Source of these facts: {common}</caption>\n")
+    else:
+        head.append('<th scope="col">source</th>')
+    rows.append(f'<thead><tr><th scope="col">property</th>{"".join(head)}</tr></thead>\n<tbody>\n')
+    number = 0
     for group in groups:
         values = group["values"]
         span = f' rowspan="{len(values)}"' if len(values) > 1 else ""
         header = f'<th scope="row"{span}>{term(group["property"])}</th>'
         for index, item in enumerate(values):
-            rows.append(
-                f"<tr>\n{header if index == 0 else ''}<td>{term(item['value'])}</td>\n"
-                f'<td class="prov">{provenance(item["provenance"])}{graphs(item["graphs"])}</td>'
-                "\n</tr>\n"
-            )
+            source = "" if shared else f'\n<td class="prov">{sources[number]}</td>'
+            first = header if index == 0 else ""
+            rows.append(f"<tr>\n{first}<td>{term(item['value'])}</td>{source}\n</tr>\n")
+            number += 1
     rows.append("</tbody>\n</table>")
     return Markup("".join(rows))
 
