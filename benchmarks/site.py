@@ -47,6 +47,11 @@ def _build(out: str, pipe: Any) -> None:
             "largest": report.largest,
             "phases": report.phases,
             "kinds": kinds.most_common(),
+            "cpu": sum(
+                getattr(resource.getrusage(who), f)
+                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                for f in ("ru_utime", "ru_stime")
+            ),
             "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_peak": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         }
@@ -92,7 +97,8 @@ def main(argv: list[str] | None = None) -> None:
 def report(f: dict[str, Any]) -> None:
     size, page = f["largest"]
     print(
-        f"build:    {f['seconds']:.1f} s, peak memory {f['peak']:.0f} MiB "
+        f"build:    {f['seconds']:.1f} s ({f['cpu']:.1f} s of CPU, workers included), "
+        f"peak memory {f['peak']:.0f} MiB "
         f"(largest page-rendering worker: {f['worker_peak']:.0f} MiB)"
     )
     print(
