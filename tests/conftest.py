@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +14,15 @@ import pytest
 from servers import oxigraph_server, virtuoso_capped, virtuoso_server  # noqa: F401
 from umkm_kg.cli import main
 from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.querycache import CACHE_ENV
+
+# The saved-query cache of the test run lives in a temporary folder, never in the user's.
+_CACHE = tempfile.mkdtemp(prefix="umkm-kg-test-cache-")
+os.environ[CACHE_ENV] = _CACHE
+
+
+def pytest_unconfigure() -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

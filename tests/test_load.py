@@ -205,3 +205,25 @@ def test_info_validates_only_what_was_loaded_unvalidated(
     assert "NO (1 violations)" in result.stdout
     checked = sorted(store.glob("*.check.json"))[-1].read_text(encoding="utf-8")
     assert RECORDS_GRAPH_PREFIX in checked
+
+
+def test_ntriples_without_blank_nodes_take_the_bulk_loader(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """The fast path (the bulk loader reads the file) gives the same graph as the stream."""
+    dump = tmp_path / "plain.nt"
+    dump.write_text(
+        "<https://w3id.org/umkm-kg/id/enterprise-y> <http://www.w3.org/1999/02/22-rdf-syntax-"
+        "ns#type> <https://w3id.org/umkm-kg/ontology#Enterprise> .\n"
+        '<https://w3id.org/umkm-kg/id/enterprise-y> <https://schema.org/name> "Usaha Y" .\n',
+        encoding="utf-8",
+    )
+    assert runner("load", "--no-validate", str(dump)).exit_code == 0
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.enterprises == 1 and batch.triples == 2 + 3  # and the provenance
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<https://e/a> <https://e/b> "x\n', encoding="utf-8")
+    before = _version(data_dir)
+    result = runner("load", "--no-validate", str(broken))
+    assert result.exit_code == 2 and "broken.nt" in result.stderr
+    assert _version(data_dir) == before

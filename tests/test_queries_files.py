@@ -45,10 +45,19 @@ def test_bad_file_is_reported_with_file_and_line(name: str) -> None:
     assert fragment in message
 
 
-def test_one_bad_file_fails_the_catalogue(tmp_path: Path) -> None:
+def test_one_bad_file_fails_the_listing_but_not_the_other_queries(tmp_path: Path) -> None:
     (tmp_path / "service.rq").write_bytes((BAD_QUERIES / "service.rq").read_bytes())
+    (tmp_path / "fine.rq").write_text(
+        "#+ title: {id: Baik, en: Fine}\n#+ description: {id: Uji, en: Test}\nASK {}\n",
+        encoding="utf-8",
+    )
+    catalogue = load_catalogue(tmp_path)
+    assert catalogue.names() == ["fine", "service"]
+    assert catalogue.get("fine").form.value == "ASK"
     with pytest.raises(QueryFileError, match=r"service\.rq:5"):
-        load_catalogue(tmp_path)
+        list(catalogue)
+    with pytest.raises(QueryFileError, match=r"service\.rq:5"):
+        catalogue.get("service")
 
 
 def test_missing_folder_is_reported(tmp_path: Path) -> None:

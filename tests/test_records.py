@@ -384,3 +384,22 @@ def test_restated_article_triples_do_not_duplicate_answers(
     assert "country-au> <http://www.w3.org/2000/01/rdf-schema#label>" not in stored
     # the record's own facts are all there
     assert "enterprise-sepatu-kulit-gaga-9120001000003" in stored
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_an_old_records_file_must_be_a_regular_file(
+    data_dir: Path, tmp_path: Path, kind: str
+) -> None:
+    data_dir.mkdir(parents=True)
+    legacy = data_dir / LEGACY_FILE
+    if kind == "symlink":
+        secret = tmp_path / "secret.trig"
+        secret.write_text(
+            f"GRAPH <{RECORDS_GRAPH_PREFIX}x> {{ <urn:x:a> <urn:x:b> <urn:x:c> . }}\n",
+            encoding="utf-8",
+        )
+        legacy.symlink_to(secret)
+    else:
+        os.mkfifo(legacy)
+    with pytest.raises(StoreError, match="refusing to read"):
+        KnowledgeGraph.embedded(data_dir=data_dir)

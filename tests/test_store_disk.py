@@ -173,3 +173,54 @@ def test_writers_wait_for_each_other(folder: Path) -> None:
         tx.extend([_quad(1)])
     assert (folder / CURRENT).read_text(encoding="ascii").strip() == "g00000002"
     assert _count(store) == 1
+
+
+# --- the store trusts only its own small, regular files (issue 11, item 2) ----------------------
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo", "device", "huge"])
+def test_current_must_be_a_small_regular_file(folder: Path, tmp_path: Path, kind: str) -> None:
+    DiskStore.open(folder, bundled={})
+    current = folder / CURRENT
+    current.unlink()
+    if kind == "symlink":
+        target = tmp_path / "elsewhere"
+        target.write_text("g00000001\n", encoding="ascii")
+        current.symlink_to(target)
+    elif kind == "fifo":
+        os.mkfifo(current)
+    elif kind == "device":
+        current.symlink_to("/dev/zero")
+    else:
+        current.write_text("g00000001" + " " * 100_000, encoding="ascii")
+    with pytest.raises(StoreError, match=r"refusing to read|larger than"):
+        DiskStore(folder)  # and returns at once: a FIFO is not waited on, /dev/zero not read
+
+
+def test_a_linked_generation_folder_is_refused(folder: Path, tmp_path: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    real = tmp_path / "outside"
+    (folder / store.version).rename(real)
+    (folder / store.version).symlink_to(real)
+    with pytest.raises(StoreError, match="not a folder of the store"):
+        DiskStore(folder)
+
+
+def test_a_description_that_is_not_ours_is_refused(folder: Path) -> None:
+    store = DiskStore.open(folder, bundled={})
+    (folder / f"{store.version}.json").write_text('["graphs"]', encoding="utf-8")
+    with pytest.raises(StoreError, match="not one of ours"):
+        DiskStore(folder)
+
+
+def test_a_transaction_that_loses_quads_is_not_published(folder: Path) -> None:
+    """The last guard against data loss: in the graphs a transaction writes to, only an
+    explicit drop may take quads away."""
+    store = DiskStore.open(folder, bundled={})
+    with store.transaction("seed") as tx:
+        tx.extend([_quad(1), _quad(2)])
+    before = store.version
+    with pytest.raises(StoreError, match="would shrink"), store.transaction("buggy") as tx:
+        tx.store.remove(_quad(1))  # as a bug would, behind the transaction's back
+        tx.extend([_quad(2)])  # a write to the same graph that adds nothing new
+    assert store.version == before and _count(store) == 2

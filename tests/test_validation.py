@@ -120,7 +120,9 @@ def test_turtle_report_is_a_shacl_validation_report(runner: Runner) -> None:
     assert result.exit_code == 1
     report = Graph().parse(data=result.stdout, format="turtle")
     assert (None, SH.conforms, Literal(False)) in report
-    assert len(set(report.objects(None, SH.result))) == 5
+    # umkmsh:label-en is reached through two shapes of the enterprise: reported twice, as pySHACL
+    # does and the W3C suite's validation-reports/shared test asks (not merged into one).
+    assert len(set(report.objects(None, SH.result))) == 6
     assert (None, SH.focusNode, KG["enterprise-tanpa-label-inggris"]) in report
 
 

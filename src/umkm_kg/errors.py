@@ -65,6 +65,13 @@ class ForbiddenQuery(UmkmError):
     code = "forbidden-query"
 
 
+class ShapesInvalid(UmkmError):
+    """Shapes that SHACL does not allow, or that would reach outside the data (SPARQL SERVICE)."""
+
+    http_status = 500
+    code = "bad-shapes"
+
+
 class RecordsInvalid(UmkmError):
     """Records do not conform to the shapes; ``report`` holds the validation report."""
 

@@ -13,7 +13,7 @@ from platformdirs import user_data_path
 
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
-from .results import QueryResult
+from .results import QueryForm, QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
 if TYPE_CHECKING:
@@ -103,17 +103,49 @@ class KnowledgeGraph:
     ) -> QueryResult:
         """Run a saved query (by name) with parameters given as text, checked and bound safely.
 
+        On the disk store the answer is kept for the data version it was computed on, so the
+        same query with the same parameters is read back until the data changes.
+
         :raises UnknownQuery: no saved query has that name.
         :raises BadParameter: a parameter is unknown, missing or not of its type.
         """
+        from .graphvalues import GraphValues
+
         saved = self.catalogue.get(query) if isinstance(query, str) else query
-        sparql = saved.sparql(saved.bind(params or {}, self.choices))
+        values = GraphValues(self.store, timeout=timeout)
+        sparql = saved.sparql(saved.bind(params or {}, values))
+        if isinstance(self.store, DiskStore):  # answered once per data version
+            return self.store.query_cached(
+                sparql, form=saved.form, timeout=timeout, max_rows=max_rows
+            )
         return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
 
-    def choices(self, parameter: Parameter) -> tuple[Choice, ...]:
-        """The values found in the graph for a ``values_from_graph`` parameter."""
-        query = parameter.choices_query
-        return parameter.choices_from(self.query(query)) if query else ()
+    def choices(
+        self,
+        parameter: Parameter,
+        *,
+        search: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> tuple[Choice, ...]:
+        """A page of the values found in the graph for a ``values_from_graph`` parameter, in
+        term order; ``search`` keeps those whose label or IRI segment contains it.
+
+        :raises BadParameter: ``limit`` is not 1 to 1,000, or ``offset`` is negative.
+        """
+        if parameter.values_from_graph is None:
+            return ()
+        from .graphvalues import GraphValues
+
+        values = GraphValues(self.store, timeout=timeout)
+        return values.choices(parameter, search=search, limit=limit, offset=offset)
+
+    def _counted(self, sparql: str) -> QueryResult:
+        # A count over the whole registry: on the disk store, computed once per data version.
+        if isinstance(self.store, DiskStore):
+            return self.store.query_cached(sparql, form=QueryForm.SELECT, max_rows=None)
+        return self.query(sparql, max_rows=None)
 
     def info(self, *, validate: bool = False) -> Info:
         """Count triples, graphs and entities per class; with ``validate``, check the shapes.
@@ -133,7 +165,7 @@ class KnowledgeGraph:
         else:
             count = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
             triples = int(count.rows[0]["n"])  # type: ignore[call-overload]
-        per_class = self.query(
+        per_class = self._counted(
             "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
         )
         classes = Counter({str(r["c"]): int(r["n"]) for r in per_class.rows})  # type: ignore[call-overload]

@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -48,7 +49,9 @@ from .i18n import Text
 from .iri import iri_problem
 from .namespaces import PREFIXES
 from .results import QueryForm, QueryResult, Term
-from .sparql import CheckedQuery, bind_values
+
+if TYPE_CHECKING:
+    from .querycache import QueryCache
 
 PARAMETER_SCHEMES = ("http", "https", "urn")
 """IRI schemes a query parameter may use."""
@@ -151,12 +154,13 @@ class Parameter:
                 found.append(label)
         return tuple(Choice(v, tuple(sorted(ls))) for v, ls in sorted(labels.items()))
 
-    def convert(self, raw: str, choices: Sequence[Choice] | None = None) -> Term:
+    def convert(self, raw: str, choices: Sequence[Choice] | ValueLookup | None = None) -> Term:
         """Check a value given as text and return it as an RDF term.
 
-        ``choices`` are the values found in the graph (for ``values_from_graph``); a value may
-        then also be given by its label or the last segment of its IRI (``Malaysia``,
-        ``country-my``).
+        ``choices`` are the values found in the graph (for ``values_from_graph``): a list, or a
+        :class:`ValueLookup` that asks the store. A value that is itself among them is taken as
+        it is; otherwise it may be given by a label or the last segment of an IRI
+        (``Malaysia``, ``country-my``), matched without regard to case.
 
         :raises BadParameter: naming the parameter, the expected type and an example.
         """
@@ -164,24 +168,24 @@ class Parameter:
         if choices is None:
             term = self._parse(text)
         else:
-            named = [c.value for c in choices if _names(c, text)]
-            if named:
-                return named[0]
+            values = ListedValues(tuple(choices)) if isinstance(choices, Sequence) else choices
             try:
-                found: Term | None = self._parse(text)
+                parsed: Term | None = self._parse(text)
             except BadParameter:
-                found = None
-            if found is None or found not in {c.value for c in choices}:
-                known = ", ".join(
-                    f"{c.label('en')} ({compact(c.value)})" for c in list(choices)[:10]
-                )
+                parsed = None
+            if parsed is None or not values.contains(self, parsed):
+                named = values.named(self, text)
+                if named is not None:
+                    return named
+                known = values.choices(self, limit=10)
+                listed = ", ".join(f"{c.label('en')} ({compact(c.value)})" for c in known)
                 raise BadParameter(
                     f"parameter {self.name}: {raw!r} is not among the values found in the graph"
-                    f" (known values: {known or 'none'})",
+                    f" (known values: {listed or 'none'})",
                     hint=f"example: {self.name}="
-                    f"{self.example or (compact(choices[0].value) if choices else '...')}",
+                    f"{self.example or (compact(known[0].value) if known else '...')}",
                 )
-            term = found
+            term = parsed
         if self.allowed and term not in {self._parse(a) for a in self.allowed}:
             raise self.error(raw, f"not one of: {', '.join(self.allowed)}")
         return term
@@ -244,6 +248,57 @@ def with_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + text
 
 
+class ValueLookup(Protocol):
+    """The values found in the graph for ``values_from_graph`` parameters, asked one at a time."""
+
+    def contains(self, parameter: Parameter, value: Term) -> bool:
+        """Whether ``value`` is among the parameter's values."""
+        ...
+
+    def named(self, parameter: Parameter, text: str) -> Term | None:
+        """The first value (in term order) with ``text`` as a label or as its IRI's last
+        segment, compared without regard to case; ``None`` if there is none."""
+        ...
+
+    def choices(
+        self, parameter: Parameter, *, search: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Sequence[Choice]:
+        """A page of the values in term order, with their labels; ``search`` keeps those with a
+        label or IRI segment containing it (without regard to case)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ListedValues:
+    """A :class:`ValueLookup` over values already listed (a form's menu, a test's few)."""
+
+    listed: tuple[Choice, ...]
+
+    def contains(self, parameter: Parameter, value: Term) -> bool:
+        return any(c.value == value for c in self.listed)
+
+    def named(self, parameter: Parameter, text: str) -> Term | None:
+        return next((c.value for c in sorted(self.listed, key=_order) if _names(c, text)), None)
+
+    def choices(
+        self, parameter: Parameter, *, search: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Sequence[Choice]:
+        wanted = (search or "").casefold()
+        found = [c for c in sorted(self.listed, key=_order) if _contains(c, wanted)]
+        return tuple(found[offset : offset + limit])
+
+
+def _order(choice: Choice) -> Term:
+    return choice.value
+
+
+def _contains(choice: Choice, wanted: str) -> bool:
+    texts = [str(label) for label in choice.labels]
+    if isinstance(choice.value, URIRef):
+        texts.append(re.split(r"[/#]", str(choice.value))[-1])
+    return any(wanted in t.casefold() for t in texts)
+
+
 def _names(choice: Choice, text: str) -> bool:
     wanted = text.casefold()
     if any(str(label).casefold() == wanted for label in choice.labels):
@@ -276,10 +331,6 @@ def compact(term: Term) -> str:
             return f"{best[0]}:{iri[len(best[1]) :]}"
         return f"<{iri}>"
     return str(term)
-
-
-ChoiceSource = Callable[[Parameter], Sequence[Choice]]
-"""Lists the values found in the graph for a ``values_from_graph`` parameter."""
 
 
 @dataclass(frozen=True)
@@ -316,11 +367,11 @@ class SavedQuery:
             f"query {self.name} has no parameter {name!r} (its parameters: {listed})", hint=hint
         )
 
-    def bind(self, raw: Mapping[str, str], choices: ChoiceSource | None = None) -> dict[str, Term]:
+    def bind(self, raw: Mapping[str, str], values: ValueLookup | None = None) -> dict[str, Term]:
         """Check the parameters given as text and convert them to RDF terms.
 
-        Defaults fill in what is not given. ``choices`` lists the values found in the graph for
-        ``values_from_graph`` parameters; without it those are checked for type only.
+        Defaults fill in what is not given. ``values`` answers for the values found in the graph
+        (``values_from_graph`` parameters); without it those are checked for type only.
 
         :raises BadParameter: an unknown, missing or invalid parameter.
         """
@@ -338,14 +389,23 @@ class SavedQuery:
                         f"{parameter.example or parameter.type.example}",
                     )
                 continue
-            found = (
-                choices(parameter) if choices is not None and parameter.values_from_graph else None
-            )
-            bindings[parameter.name] = parameter.convert(value, found)
+            lookup = values if parameter.values_from_graph else None
+            bindings[parameter.name] = parameter.convert(value, lookup)
         return bindings
 
     def sparql(self, bindings: Mapping[str, Term]) -> str:
-        """The query text with ``bindings`` in a VALUES block (:func:`.sparql.bind_values`)."""
+        """The query text with ``bindings`` in a VALUES block (:func:`.sparql.bind_values`).
+
+        The text itself passed the read-only guard when the record was made (in this process,
+        or in an earlier one by the same checker code on the same text: :mod:`.querycache`);
+        a text with values bound is parsed and checked again.
+
+        :raises BadParameter: a value cannot be written safely.
+        """
+        if not bindings:
+            return self.text
+        from .sparql import CheckedQuery, bind_values
+
         checked = CheckedQuery(self.form, self.variables, frozenset())
         return bind_values(self.text, bindings, checked=checked)
 
@@ -373,50 +433,82 @@ class SavedQuery:
         }
 
 
-@dataclass(frozen=True)
 class Catalogue:
-    """The saved queries by name."""
+    """The saved queries by name; each file is read and checked when it is first asked for.
 
-    queries: Mapping[str, SavedQuery] = field(default_factory=dict)
+    A command that runs one query reads only that file (through :mod:`.querycache`); listing
+    or iterating reads them all.
+    """
+
+    def __init__(self, files: Mapping[str, Path], *, cache: QueryCache | None = None) -> None:
+        self.files = dict(files)
+        self._cache = cache
+        self._loaded: dict[str, SavedQuery] = {}
+        self._lock = threading.Lock()
 
     def get(self, name: str) -> SavedQuery:
-        """:raises UnknownQuery: no such query (with a "did you mean" hint)."""
-        try:
-            return self.queries[name]
-        except KeyError:
-            close = difflib.get_close_matches(name, list(self.queries), n=1, cutoff=0.5)
+        """:raises UnknownQuery: no such query (with a "did you mean" hint).
+        :raises QueryFileError: its file is malformed (path and line in the message).
+        """
+        path = self.files.get(name)
+        if path is None:
+            close = difflib.get_close_matches(name, list(self.files), n=1, cutoff=0.5)
             hint = f"did you mean {close[0]!r}?" if close else "see: umkm-kg query list"
             raise UnknownQuery(f"no saved query is called {name!r}", hint=hint) from None
+        with self._lock:
+            saved = self._loaded.get(name)
+            if saved is None:
+                if self._cache is None:
+                    saved = _parse_file(path)
+                else:
+                    saved = self._cache.load(path, _parse_file)
+                self._loaded[name] = saved
+        return saved
 
     def __getitem__(self, name: str) -> SavedQuery:
         return self.get(name)
 
     def __iter__(self) -> Iterator[SavedQuery]:
-        return iter(self.queries[name] for name in sorted(self.queries))
+        """Every query, by name.
+
+        :raises QueryFileError: a file is malformed.
+        """
+        return iter([self.get(name) for name in self.names()])
 
     def __len__(self) -> int:
-        return len(self.queries)
+        return len(self.files)
 
     def __contains__(self, name: object) -> bool:
-        return name in self.queries
+        return name in self.files
 
     def names(self) -> list[str]:
-        return sorted(self.queries)
+        return sorted(self.files)
 
 
-def load_catalogue(folder: Path | None = None) -> Catalogue:
-    """Read every ``*.rq`` file of ``folder`` (default: the bundled ``queries/``), once.
+def _parse_file(path: Path) -> SavedQuery:
+    from .queryfile import load_query_file  # the parser builds this module's records
 
-    :raises QueryFileError: a file is malformed (its path and line are in the message).
+    return load_query_file(path)
+
+
+def load_catalogue(folder: Path | None = None, *, cache: bool = True) -> Catalogue:
+    """The saved queries of ``folder`` (default: the bundled ``queries/``): every ``*.rq`` file.
+
+    Files are checked when first used; ``cache`` keeps checked records between processes
+    (:mod:`.querycache`).
+
+    :raises QueryFileError: the folder does not exist.
     """
-    return _load_catalogue((folder or resources.QUERIES).resolve())
+    return _load_catalogue((folder or resources.QUERIES).resolve(), cache)
 
 
 @lru_cache(maxsize=8)
-def _load_catalogue(folder: Path) -> Catalogue:
-    from .queryfile import load_query_file  # the parser builds this module's records
-
+def _load_catalogue(folder: Path, cache: bool) -> Catalogue:
     if not folder.is_dir():
         raise QueryFileError(f"{folder}: the saved-query folder does not exist")
-    queries = {q.name: q for q in map(load_query_file, sorted(folder.glob("*.rq")))}
-    return Catalogue(queries)
+    files = {path.stem: path for path in sorted(folder.glob("*.rq"))}
+    if not cache:
+        return Catalogue(files)
+    from .querycache import QueryCache
+
+    return Catalogue(files, cache=QueryCache(folder))

@@ -32,8 +32,9 @@ from rich.text import Text
 from .errors import BadInput, BadParameter
 from .formats import RdfFormat, ResultFormat
 from .queries import compact
-from .results import QueryForm, QueryResult, Term, term_to_oxigraph
+from .results import QueryForm, QueryResult, Term, term_from_oxigraph, term_to_oxigraph
 from .sparql import n3, safe_term
+from .store import EmbeddedStore
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -111,6 +112,9 @@ def render(
 def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URIRef, str]:
     """Labels in ``lang`` (else untagged, else any) of the IRIs in ``result``, by one query."""
     iris = sorted({t for row in result.rows for t in row.values() if isinstance(t, URIRef)})
+    store = kg.store
+    if isinstance(store, EmbeddedStore):
+        return _embedded_labels(store.oxigraph, iris[:MAX_LABELLED], lang)
     written: list[str] = []
     for iri in iris[:MAX_LABELLED]:
         try:
@@ -130,6 +134,26 @@ def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URI
         if isinstance(subject, URIRef) and isinstance(label, Literal):
             found.setdefault(subject, []).append(label)
     return {iri: _pick(labels, lang) for iri, labels in found.items()}
+
+
+def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URIRef, str]:
+    """The same labels as the query, looked up in the store's index (no query to parse)."""
+    properties = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
+    picked: dict[URIRef, str] = {}
+    for iri in iris:
+        try:
+            subject = ox.NamedNode(str(iri))
+        except ValueError:  # not an IRI Oxigraph accepts: it can hold no label either
+            continue
+        labels = [
+            term_from_oxigraph(quad.object)
+            for p in properties
+            for quad in store.quads_for_pattern(subject, p, None, None)
+            if isinstance(quad.object, ox.Literal)
+        ]
+        if labels:
+            picked[iri] = _pick(labels, lang)  # type: ignore[arg-type]
+    return picked
 
 
 def _pick(labels: list[Literal], lang: str) -> str:

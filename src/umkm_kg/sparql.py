@@ -15,19 +15,24 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from pyparsing import ParseBaseException, ParseResults
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from .errors import BadInput, BadParameter, ForbiddenQuery
 from .namespaces import GRAPH
 from .results import QueryForm, Term
+
+if TYPE_CHECKING:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+# rdflib's SPARQL parser takes ~50 ms to import; it is imported by the first check, so that
+# commands which check nothing (and the lexer and term writer below) do not pay for it.
 
 ALLOWED_DATASET_PREFIX = str(GRAPH)
 """``FROM`` and ``FROM NAMED`` may only name the project's own graphs."""
@@ -165,6 +170,9 @@ def _analyse(text: str, source: str | None = None) -> tuple[CheckedQuery, ParseR
             raise ForbiddenQuery(
                 _located(f"{what} is not allowed in a read-only query", source, line, col)
             )
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     with _PARSER_LOCK:
         tree = _parse(text, source)
         query = tree[1]
@@ -218,6 +226,9 @@ def _line_of_prefix(text: str, exc: Exception) -> int | None:
 
 
 def _parse(text: str, source: str | None = None) -> ParseResults:
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         return parseQuery(text)
     except ParseBaseException as exc:
@@ -240,28 +251,36 @@ def _parse(text: str, source: str | None = None) -> ParseResults:
 
 
 def _walk(
-    node: object, functions: list[CompValue], datasets: list[CompValue], mentioned: set[str]
+    tree: object, functions: list[CompValue], datasets: list[CompValue], mentioned: set[str]
 ) -> None:
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            raise ForbiddenQuery("SERVICE is not allowed: queries may not call other endpoints")
-        if node.name not in _SAFE_NODES and not node.name.startswith(_SAFE_NODE_PREFIXES):
-            raise ForbiddenQuery(f"the query uses {node.name}, which read-only queries may not")
-        if node.name == "Function":
-            functions.append(node)
-        elif node.name == "DatasetClause":
-            datasets.append(node)
-        for value in dict.values(node):
-            _walk(value, functions, datasets, mentioned)
-    elif isinstance(node, ParseResults | list | tuple):
-        for item in node:
-            _walk(item, functions, datasets, mentioned)
-    elif isinstance(node, Variable):
-        mentioned.add(str(node))
-    elif node is None or isinstance(node, str | int | URIRef | Literal | BNode):
-        return
-    else:
-        raise ForbiddenQuery(f"the query contains {type(node).__name__}, which cannot be checked")
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def visit(node: object) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise ForbiddenQuery("SERVICE is not allowed: queries may not call other endpoints")
+            if node.name not in _SAFE_NODES and not node.name.startswith(_SAFE_NODE_PREFIXES):
+                raise ForbiddenQuery(f"the query uses {node.name}, which read-only queries may not")
+            if node.name == "Function":
+                functions.append(node)
+            elif node.name == "DatasetClause":
+                datasets.append(node)
+            for value in dict.values(node):
+                visit(value)
+        elif isinstance(node, ParseResults | list | tuple):
+            for item in node:
+                visit(item)
+        elif isinstance(node, Variable):
+            mentioned.add(str(node))
+        elif node is None or isinstance(node, str | int | URIRef | Literal | BNode):
+            return
+        else:
+            raise ForbiddenQuery(
+                f"the query contains {type(node).__name__}, which cannot be checked"
+            )
+
+    visit(tree)
 
 
 # --- a small lexer: enough to tell code from comments, strings and IRIs ------------------
@@ -275,8 +294,7 @@ class Token:
     start: int
 
 
-_TOKEN = re.compile(
-    r"""
+_TOKEN_PATTERN = r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -288,9 +306,13 @@ _TOKEN = re.compile(
   | (?P<word>(?:[A-Za-z_\u00c0-\U000effff][\w\-.\u00b7\u00c0-\U000effff]*)?
              :?(?:[\w\-.:%\u00b7\u00c0-\U000effff]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
   | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+
+
+@cache
+def _token_re() -> re.Pattern[str]:
+    # Compiling the pattern (with its wide Unicode ranges) takes ~6 ms: only when first lexing.
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -302,7 +324,7 @@ def tokens(text: str) -> Iterator[Token]:
     """
     pos = 0
     while pos < len(text):
-        match = _TOKEN.match(text, pos)
+        match = _token_re().match(text, pos)
         if match is None or match.end() == pos:  # an empty word match: take one character
             yield Token("punct", text[pos], pos)
             pos += 1
@@ -411,15 +433,38 @@ def bind_values(
     """
     if not bindings:
         return text
+    return bind_rows(text, list(bindings), [list(bindings.values())], checked=checked)
+
+
+def bind_rows(
+    text: str,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Term]],
+    *,
+    checked: CheckedQuery | None = None,
+) -> str:
+    """Like :func:`bind_values`, with several rows of values for the variables ``names``.
+
+    :raises BadParameter: a value cannot be written safely, or a row has the wrong length.
+    :raises ForbiddenQuery: the bound query no longer checks out (never expected).
+    """
     before = checked or inspect_query(text)
-    names = list(bindings)
+    names = list(names)
     for name in names:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise BadParameter(f"{name!r} is not a valid variable name")
-    cells = " ".join(safe_term(bindings[n], name=n) for n in names)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({cells}) }}\n"
+    written = []
+    for row in rows:
+        if len(row) != len(names):
+            raise BadParameter(f"a row of {len(row)} values for {len(names)} variables")
+        written.append(
+            "(" + " ".join(safe_term(t, name=n) for n, t in zip(names, row, strict=True)) + ")"
+        )
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {' '.join(written)} }}\n"
     brace = where_brace(text)
     bound = f"{text[: brace + 1]} {block}{text[brace + 1 :]}"
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     try:
         after, tree = _analyse(bound)
         first = tree[1]["where"]["part"][0]
@@ -427,8 +472,8 @@ def bind_values(
             isinstance(first, CompValue)
             and first.name == "InlineData"
             and [str(v) for v in first["var"]] == names
-            and len(first["value"]) == 1
-            and list(first["value"][0]) == [bindings[n] for n in names]
+            and len(first["value"]) == len(rows)
+            and all(list(got) == list(row) for got, row in zip(first["value"], rows, strict=True))
         )
     except (BadInput, KeyError, IndexError, TypeError) as exc:
         raise ForbiddenQuery(f"the values could not be bound safely: {exc}") from exc

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..kg import KnowledgeGraph
-from ..push import DEFAULT_CHUNK_TRIPLES, Chunk, PushReport, push
-from ..remote import AUTH_ENV, auth_scheme
+from ..push import DEFAULT_CHUNK_TRIPLES
 from ._common import PASSWORD_ENV, USER_ENV, err, out, settings
+
+if TYPE_CHECKING:
+    from ..push import Chunk, PushReport
 
 
 class ProtocolName(StrEnum):
@@ -77,6 +77,12 @@ def push_command(
 
     Exit code 3 if the server is unreachable, refuses the credentials or fails midway.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..kg import KnowledgeGraph
+    from ..push import push
+    from ..remote import AUTH_ENV, auth_scheme
+
     options = settings(ctx)
     kg = KnowledgeGraph.embedded(data_dir=options.records_dir)
     scheme = auth_scheme(auth.value if auth else os.environ.get(AUTH_ENV))

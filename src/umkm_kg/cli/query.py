@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rdflib import URIRef
-from rich.table import Table
 from rich.text import Text
 
 from ..errors import BadInput, BadParameter
-from ..formats import ResultFormat
 from ..queries import load_catalogue
-from ..render import Format, fetch_labels, render, resolve_format
-from ..results import QueryResult
 from ._common import Lang, Settings, err, out, settings
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
+    from ..render import Format
+    from ..results import QueryResult
 
 query_app = typer.Typer(
     help="List, show and run the saved SPARQL queries (queries/*.rq).", no_args_is_help=True
@@ -57,6 +58,8 @@ def list_queries(
         return
     if fmt != "table":
         raise BadInput(f"unknown list format {fmt!r}", hint="choose table or json")
+    from rich.table import Table
+
     grid = Table(box=None)
     grid.add_column("name", no_wrap=True)
     grid.add_column("form", no_wrap=True)
@@ -108,6 +111,8 @@ def run(
     output: OutputOption = None,
 ) -> None:
     """Run a saved query, e.g. query run exporters-by-country -p country=Malaysia."""
+    from ..render import resolve_format
+
     options = settings(ctx)
     saved = load_catalogue().get(name)
     chosen = resolve_format(fmt, saved.form, str(output) if output else None)
@@ -136,6 +141,8 @@ def sparql(
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{file}: cannot be read: {exc}") from exc
     assert query is not None
+    from ..render import resolve_format
+
     options = settings(ctx)
     result = options.kg().query(query, timeout=options.timeout, max_rows=options.max_rows)
     chosen = resolve_format(fmt, result.form, str(output) if output else None)
@@ -167,6 +174,9 @@ def emit(
     output: Path | None,
 ) -> None:
     """Write a result to stdout or ``output``; say on stderr when it was cut."""
+    from ..formats import ResultFormat
+    from ..render import fetch_labels, render
+
     labels: dict[URIRef, str] = {}
     if fmt is ResultFormat.TABLE and not result.form.returns_graph:
         labels = fetch_labels(options.kg(), result, (lang or options.lang).value)

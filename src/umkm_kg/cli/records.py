@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import EXIT_NONCONFORMANT
 from ..rdfinput import MAX_INPUT_BYTES, RecordFormat
-from ..validation import ValidationReport, read_batch, validate
 from ._common import Lang, settings
+
+if TYPE_CHECKING:
+    from ..validation import ValidationReport
 
 
 class ReportFormat(StrEnum):
@@ -224,6 +226,8 @@ def template_command(
 def _validate(
     ctx: typer.Context, files: list[str], fmt: str | None, max_size: int
 ) -> ValidationReport:
+    from ..validation import read_batch, validate
+
     kg = settings(ctx).kg()
     batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
     return validate(batch, kg)

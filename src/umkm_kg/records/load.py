@@ -11,6 +11,7 @@ written. ``validate=False`` trusts the input: no shapes, no duplicate check.
 
 from __future__ import annotations
 
+import mmap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -203,6 +204,12 @@ def _load_rdf(
     genid = f"{GENID}{scope}/"
     shown = f"reading {Path(path).name}"
     count = 0
+    if kind is RdfFormat.NTRIPLES and not _may_hold(path, (b"_:", b"<<")):
+        # Nothing to skolemise or refuse (an N-Triples blank node always reads "_:", a triple
+        # term "<<"): the bulk loader reads the file itself, a third faster.
+        note(shown, 0)
+        tx.load(path, kind.oxigraph, graph)
+        return
 
     def stream() -> Iterator[ox.Quad]:
         nonlocal count
@@ -224,8 +231,20 @@ def _load_rdf(
         except OSError as exc:
             raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
 
-    tx.extend(stream())
+    tx.extend(stream(), bulk=True)
     note(shown, count)
+
+
+def _may_hold(path: str, needles: tuple[bytes, ...]) -> bool:
+    """Whether the file might contain any of ``needles`` (True where it cannot be read)."""
+    try:
+        with (
+            open(path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        ):
+            return any(data.find(needle) >= 0 for needle in needles)
+    except (OSError, ValueError):  # unreadable (the parser will say why), or empty
+        return True
 
 
 def validate_stored_graph(

@@ -29,7 +29,7 @@ from ..errors import StoreError, UnknownName
 from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
 from ..results import term_from_oxigraph
 from ..store import DiskStore
-from ..store.disk import atomic_write, write_transaction
+from ..store.disk import atomic_write, read_small_file, write_transaction
 from .duplicates import check_duplicates, without_known_triples
 from .trig import graph_block, quads, skolemise
 
@@ -42,6 +42,8 @@ LEGACY_FILE = "records.trig"
 """The records file of earlier versions, imported into the store on first use."""
 LEGACY_BACKUP = LEGACY_FILE + ".bak"
 IMPORTED_SUFFIX = ".imported"
+MAX_LEGACY_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest old records file imported (it held every record in one TriG text)."""
 
 _HEADER = "# umkm-kg records: one named graph per added batch. Written by umkm-kg.\n"
 
@@ -90,7 +92,7 @@ class RecordsStore:
         :raises StoreError: the store cannot be created, or the old records file is damaged.
         """
         store = DiskStore.open(self.folder, bundled=bundled_graphs())
-        if self.legacy_path.is_file():
+        if self.legacy_path.exists() or self.legacy_path.is_symlink():
             self._import_legacy()
             store.refresh()
         return store
@@ -227,7 +229,9 @@ class RecordsStore:
         return info, kept
 
     def _import_legacy(self) -> None:
-        text = self.legacy_path.read_bytes()
+        text = read_small_file(self.legacy_path, MAX_LEGACY_BYTES)
+        if text is None:
+            return
         try:
             quads = list(ox.parse(text, ox.RdfFormat.TRIG))
         except SyntaxError as exc:
