@@ -7,6 +7,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,10 +16,14 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from test_export import SAMPLE_SHAPES, sample_kg
+from umkm_kg.dataset import DUMP_GRAPHS, DUMP_WITH_ONTOLOGY
+from umkm_kg.errors import BadInput
+from umkm_kg.export import export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.queries import Catalogue, load_catalogue
 from umkm_kg.site import SiteReport, build_site
+from umkm_kg.site.search import shard_key, tokens
 
 QUERIES = Path(__file__).parent / "data" / "export-queries"
 
@@ -107,19 +112,32 @@ def test_the_well_formedness_check_can_fail(tmp_path: Path) -> None:
         _parse(page)
 
 
-def test_every_internal_link_resolves(any_site: Path) -> None:
-    ids = {page: _ids(_parse(page)) for page in _pages(any_site)}
-    for page in _pages(any_site):
-        for link in _links(_parse(page)):
+def _check_links(site: Path) -> None:
+    """Every page parses, and each of its internal links and anchors resolves inside ``site``."""
+    parsed = {page.resolve(): _parse(page) for page in _pages(site)}
+    ids = {page: _ids(root) for page, root in parsed.items()}
+    for page, root in parsed.items():
+        for link in _links(root):
             parts = urlsplit(link)
             if parts.scheme or parts.netloc:
                 continue
             target = page if not parts.path else page.parent / unquote(parts.path)
-            where = f"{page.relative_to(any_site)} -> {link}"
+            where = f"{page.relative_to(site.resolve())} -> {link}"
             assert target.resolve().is_file(), where
-            assert any_site.resolve() in target.resolve().parents, where
+            assert site.resolve() in target.resolve().parents, where
             if parts.fragment and target.suffix == ".html":
                 assert parts.fragment in ids[target.resolve()], where
+
+
+def test_every_internal_link_resolves(any_site: Path) -> None:
+    _check_links(any_site)
+
+
+def test_the_link_check_can_fail(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<html><a href="b.html#here">b</a></html>')
+    (tmp_path / "b.html").write_text('<html><p id="there">b</p></html>')
+    with pytest.raises(AssertionError, match=r"a\.html -> b\.html#here"):
+        _check_links(tmp_path)
 
 
 def test_resource_pages_mirror_iris_and_have_alternates(site: Path) -> None:
@@ -242,21 +260,60 @@ def test_query_pages_show_text_and_result(site: Path) -> None:
     }
 
 
+def _search_shards(site: Path) -> dict[str, list[dict[str, str]]]:
+    """The entries of each token list of the search index, read back as search.js reads them."""
+    folder = site / "search"
+    manifest = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+    rows = []
+    for number in range(1, -(-manifest["entries"] // manifest["chunk"]) + 1):
+        chunk = json.loads((folder / f"entries-{number}.json").read_text(encoding="utf-8"))
+        assert 0 < len(chunk) <= manifest["chunk"]
+        rows.extend(chunk)
+    assert len(rows) == manifest["entries"]
+    entries = [
+        {"href": h, "en": en, "id": i or en, "type": manifest["types"][t]} for h, en, i, t in rows
+    ]
+    out = {}
+    for key, count in manifest["shards"].items():
+        gaps = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        numbers = list(accumulate(gaps))
+        assert len(numbers) == count and numbers == sorted(set(numbers)), key
+        out[key] = [entries[n] for n in numbers]
+    files = 1 + len(manifest["shards"]) + -(-manifest["entries"] // manifest["chunk"])
+    assert len(list(folder.iterdir())) == files
+    return out
+
+
+def _search_entries(site: Path) -> dict[str, dict[str, str]]:
+    return {e["href"]: e for shard in _search_shards(site).values() for e in shard}
+
+
 def test_search_index_has_both_languages(site: Path) -> None:
-    entries = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    by_href = {e["href"]: e for e in entries}
-    assert by_href["id/toko-contoh.html"]["id"] == "Toko Contoh"
-    assert by_href["id/toko-contoh.html"]["en"] == "Sample Shop"
+    shards = _search_shards(site)
+    shop = next(e for e in shards["to"] if e["href"] == "id/toko-contoh.html")
+    assert shop["id"] == "Toko Contoh" and shop["en"] == "Sample Shop"
+    assert shop in shards["sa"] and shop in shards["co"]  # Sample, Contoh
+
+
+def test_search_index_shards_by_token_prefix(any_site: Path) -> None:
+    for key, entries in _search_shards(any_site).items():
+        for entry in entries:
+            assert key in {shard_key(t) for t in tokens(entry["en"] + " " + entry["id"])}, entry
+
+
+def test_search_tokens_drop_accents_and_case() -> None:
+    assert tokens("Kafé «Ibu» Siti-Rahmah 2") == ["kafe", "ibu", "siti", "rahmah", "2"]
+    assert shard_key("ıb") == "_131b"
 
 
 def test_search_index(any_site: Path) -> None:
-    entries = json.loads((any_site / "search-index.json").read_text(encoding="utf-8"))
+    entries = _search_entries(any_site)
     assert (
         len(entries)
         == len(list(any_site.glob("id/*.html"))) + len(list(any_site.glob("ontology/*.html"))) + 1
     )  # and the ontology page
-    for entry in entries:
-        assert (any_site / entry["href"]).is_file()
+    for href in entries:
+        assert (any_site / href).is_file()
     assert (any_site / "static" / "search.js").is_file()
     index = _parse(any_site / "index.html")
     assert any(e.get("id") == "search" for e in index.iter("input"))
@@ -284,6 +341,13 @@ def test_dumps_and_context_are_published(any_site: Path) -> None:
     assert dump["@context"] == context["@context"]
 
 
+def test_dumps_are_the_bytes_umkm_kg_export_writes(site: Path) -> None:
+    kg = _SampleKG(sample_kg().store)
+    for fmt in RdfFormat:
+        expected = export(kg, fmt, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY)
+        assert (site / "dumps" / f"umkm-kg.{fmt.extension}").read_bytes() == expected, fmt
+
+
 def test_links_are_relative_so_the_site_moves(any_site: Path) -> None:
     for page in _pages(any_site):
         for link in _links(_parse(page)):
@@ -297,3 +361,22 @@ def test_the_same_graph_gives_the_same_site(site: Path, tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     for name in files:
         assert (site / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_fewer_alternates_leave_the_pages_whole(tmp_path: Path) -> None:
+    build_site(
+        _SampleKG(sample_kg().store), tmp_path, shapes=SAMPLE_SHAPES, alternates=[RdfFormat.TURTLE]
+    )
+    assert list(tmp_path.glob("id/*.ttl")) and not list(tmp_path.glob("id/*.nt"))
+    assert not list(tmp_path.glob("id/*.jsonld"))
+    _check_links(tmp_path)
+    shop = _parse(tmp_path / "id" / "toko-contoh.html")
+    assert [e.get("href") for e in shop.iter("link") if e.get("rel") == "alternate"] == [
+        "toko-contoh.ttl"
+    ]
+    assert _embedded(tmp_path / "id" / "toko-contoh.html")  # the page still embeds its JSON-LD
+
+
+def test_an_alternate_must_be_a_resource_format(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot be written as"):
+        build_site(_SampleKG(sample_kg().store), tmp_path, alternates=[RdfFormat.RDFXML])

@@ -7,6 +7,7 @@ the description never disagrees with the files it lists.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -103,29 +104,36 @@ def dump_content(kg: KnowledgeGraph) -> ox.Dataset:
     return collect(kg, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY)
 
 
-def statistics(dataset: ox.Dataset) -> Statistics:
+def statistics(quads: Iterable[ox.Quad]) -> Statistics:
     """Count triples, subjects, entities (IRI subjects), members per class, triples per property."""
-    triples = {(q.subject, q.predicate, q.object) for q in dataset}
-    graphs: Counter[str] = Counter(
-        q.graph_name.value for q in dataset if isinstance(q.graph_name, ox.NamedNode)
-    )
-    rdf_type = ox.NamedNode(str(RDF.type))
+    triples: set[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, object]] = set()
+    graphs: Counter[str] = Counter()
+    for q in quads:
+        triples.add((q.subject, q.predicate, q.object))  # type: ignore[arg-type]
+        if isinstance(q.graph_name, ox.NamedNode):
+            graphs[q.graph_name.value] += 1
+    rdf_type = str(RDF.type)
     members: dict[str, set[str]] = {}
+    subjects: set[object] = set()
+    objects: set[object] = set()
+    properties: Counter[str] = Counter()
+    vocabularies: set[str] = set()
     for s, p, o in triples:
-        if p == rdf_type and isinstance(o, ox.NamedNode) and isinstance(s, ox.NamedNode):
-            members.setdefault(o.value, set()).add(s.value)
-    vocabularies = set()
-    for _, p, o in triples:
-        for term in (p, o if p == rdf_type else None):
-            if isinstance(term, ox.NamedNode):
-                vocabularies.add(split_iri(term.value)[0])
+        subjects.add(s)
+        objects.add(o)
+        properties[p.value] += 1
+        if p.value == rdf_type and isinstance(o, ox.NamedNode):
+            vocabularies.add(split_iri(o.value)[0])
+            if isinstance(s, ox.NamedNode):
+                members.setdefault(o.value, set()).add(s.value)
+    vocabularies.update(split_iri(p)[0] for p in properties)
     return Statistics(
         triples=len(triples),
-        distinct_subjects=len({s for s, _, _ in triples}),
-        distinct_objects=len({o for _, _, o in triples}),
-        entities=len({s for s, _, _ in triples if isinstance(s, ox.NamedNode)}),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(objects),
+        entities=sum(1 for s in subjects if isinstance(s, ox.NamedNode)),
         classes={c: len(m) for c, m in sorted(members.items())},
-        properties=dict(sorted(Counter(p.value for _, p, _ in triples).items())),
+        properties=dict(sorted(properties.items())),
         graphs=dict(sorted(graphs.items())),
         vocabularies=tuple(sorted(vocabularies)),
     )
@@ -136,12 +144,14 @@ def describe(
     *,
     base_url: str = DEFAULT_BASE_URL,
     sparql_endpoint: str | None = None,
+    quads: Iterable[ox.Quad] | None = None,
 ) -> Graph:
     """The VoID + DCAT + schema:Dataset description of the published dumps.
 
-    ``sparql_endpoint`` is only stated when one is actually served.
+    ``sparql_endpoint`` is only stated when one is actually served; ``quads`` are the dumps'
+    content when the caller has read them already (:func:`dump_content`).
     """
-    stats = statistics(dump_content(kg))
+    stats = statistics(quads if quads is not None else dump_content(kg))
     base = _slash(base_url)
     ds = dataset_iri(base)
     g = Graph(bind_namespaces="none")

@@ -21,8 +21,6 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, VOID
-from rdflib.plugins.serializers.jsonld import Converter
-from rdflib.plugins.shared.jsonld.context import Context
 
 from . import resources
 from .dump import (
@@ -36,6 +34,7 @@ from .dump import (
 )
 from .errors import BadInput
 from .formats import RdfFormat
+from .jsonld import compact_document
 from .kg import KnowledgeGraph
 from .linesort import DEFAULT_RUN_BYTES
 from .namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
@@ -301,10 +300,30 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
         articles = _dataset_articles(dataset)
         _write(source, fmt, buffer, lambda sizes: _provenance(sizes, articles))
         return buffer.getvalue()
-    canon = union(dataset)
-    canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     writer = {RdfFormat.JSONLD: _jsonld, RdfFormat.RDFXML: _rdfxml}[fmt]
-    return writer(canon)
+    return writer(_canonical_union(dataset))
+
+
+def _canonical_union(dataset: ox.Dataset) -> ox.Dataset:
+    """:func:`union`, blank nodes renamed by RDFC-1.0.
+
+    RDFC-1.0 names a blank node from the quads that mention blank nodes only, so just those go
+    through it (usually a handful among hundreds of thousands): the labels are the same.
+    """
+    canon = union(dataset)
+    blank = [
+        q
+        for q in canon
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    ]
+    if not blank:
+        return canon
+    for quad in blank:
+        canon.discard(quad)
+    named = ox.Dataset(blank)
+    named.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    _extend(canon, named)
+    return canon
 
 
 def from_rdflib(graph: Graph) -> ox.Dataset:
@@ -400,83 +419,9 @@ def jsonld_context() -> dict[str, Any]:
 
 def _jsonld(dataset: ox.Dataset) -> bytes:
     """JSON-LD compacted with the project context (inlined), node objects and keys sorted."""
-    doc = jsonld_document(dataset, jsonld_context()["@context"])
+    triples = [(q.subject, q.predicate, q.object) for q in dataset]
+    doc = compact_document(triples, jsonld_context()["@context"], graph=True)  # type: ignore[arg-type]
     return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-
-
-def jsonld_document(dataset: ox.Dataset, context_data: dict[str, Any]) -> dict[str, Any]:
-    """The JSON-LD of ``dataset``'s triples compacted with ``context_data``, arrays sorted.
-
-    Blank nodes keep the labels they have: canonicalise first for stable output.
-    """
-    converter = _ExactConverter(Context(context_data), use_native_types=True, use_rdf_type=False)
-    body = converter.convert(to_rdflib(dataset))
-    doc: dict[str, Any] = {"@context": context_data}
-    if isinstance(body, dict):
-        body.pop("@context", None)
-        doc.update(body)
-    else:
-        doc["@graph"] = body
-    return dict(_sorted_json(doc))
-
-
-_NATIVE = {
-    "http://www.w3.org/2001/XMLSchema#integer",
-    "http://www.w3.org/2001/XMLSchema#boolean",
-    "http://www.w3.org/2001/XMLSchema#double",
-}
-
-
-def _native_form(literal: Literal) -> str | None:
-    """The lexical form a native JSON value parses back to, or None if it is not a valid one."""
-    value = literal.toPython()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return _canonical_double(value)
-    return None
-
-
-class _ExactConverter(Converter):  # type: ignore[misc]
-    """rdflib's JSON-LD converter, keeping numbers as typed strings unless JSON keeps them exactly.
-
-    With a context rdflib writes every xsd:integer, xsd:double and xsd:boolean as a JSON number
-    or boolean, so ``"007"^^xsd:integer`` would come back as ``"7"``.
-    """
-
-    def to_raw_value(self, graph: Graph, s: Any, o: Any, nodemap: dict[str, Any]) -> Any:
-        if (
-            isinstance(o, Literal)
-            and o.datatype is not None
-            and str(o.datatype) in _NATIVE
-            and _native_form(o) != str(o)
-        ):
-            ctx = self.context
-            return {ctx.type_key: ctx.to_symbol(o.datatype), ctx.value_key: str(o)}
-        return super().to_raw_value(graph, s, o, nodemap)
-
-
-def _canonical_double(value: float) -> str:
-    """The JSON-LD canonical lexical form of an xsd:double (``1.5E0``)."""
-    mantissa, exponent = f"{value:.15E}".split("E")
-    mantissa = mantissa.rstrip("0")
-    if mantissa.endswith("."):
-        mantissa += "0"
-    return f"{mantissa}E{int(exponent)}"
-
-
-def _sorted_json(value: Any, *, in_list: bool = False) -> Any:
-    """Sort every array that is a set in JSON-LD (all but ``@list``) by its items' JSON text."""
-    if isinstance(value, dict):
-        return {k: _sorted_json(v, in_list=(k == "@list")) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        if in_list:
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
 
 
 # --- RDF/XML -------------------------------------------------------------------------------

@@ -137,6 +137,13 @@ def site(
     queries: Annotated[
         bool, typer.Option("--queries/--no-queries", help="Run the saved queries for their pages.")
     ] = True,
+    alternates: Annotated[
+        str,
+        typer.Option(
+            help="RDF files written beside each resource page, comma-separated "
+            "(ttl, jsonld, nt); a registry's site is a third smaller without nt.",
+        ),
+    ] = "ttl,jsonld,nt",
 ) -> None:
     """Write a static linked-data site for any static host.
 
@@ -156,6 +163,7 @@ def site(
         lang=state.lang.value,
         sparql_endpoint=sparql_endpoint,
         with_queries=queries,
+        alternates=[RdfFormat.parse_name(n.strip()) for n in alternates.split(",") if n.strip()],
     )
     for note in report.notes:
         err.print(f"note: {note}", markup=False)

@@ -43,5 +43,8 @@ def page_stem(iri: str) -> str | None:
 
 def relative(target: str, page: str) -> str:
     """The link from the file ``page`` to the file ``target`` (both relative to the site root)."""
-    start = posixpath.dirname(page) or "."
-    return posixpath.relpath(target, start)
+    folder, name = posixpath.split(target)
+    start = posixpath.dirname(page)
+    if folder == start:  # most links: a page of the same folder
+        return name
+    return posixpath.relpath(target, start or ".")

@@ -25,7 +25,11 @@ MAX_DEPTH = 4
 
 
 class Views:
-    """Builds template views for one page (links are relative to ``page``)."""
+    """Builds template views for the pages of one folder (links are relative to ``page``).
+
+    The view of an IRI is made once and reused (with its markup, see :mod:`.html`) by every
+    page of the folder: treat views as read-only.
+    """
 
     def __init__(
         self, index: ResourceIndex, lang: str, page: str, has_page: Callable[[str], bool]
@@ -34,27 +38,35 @@ class Views:
         self.lang = lang
         self.page = page
         self._has_page = has_page
+        self._iris: dict[str, View] = {}
+        self._links: dict[str, str] = {}
 
     def href(self, iri: str) -> str:
         """Where a link to ``iri`` goes: its page in the site, else the IRI itself."""
         stem = page_stem(iri)
         if stem is not None and self._has_page(iri):
-            return relative(stem + ".html", self.page)
+            return self.link(stem + ".html")
         return iri
 
     def link(self, target: str) -> str:
         """A link to a site file given relative to the root."""
-        return relative(target, self.page)
+        link = self._links.get(target)
+        if link is None:
+            link = self._links[target] = relative(target, self.page)
+        return link
 
     def term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal, depth: int = 0) -> View:
         if isinstance(node, ox.NamedNode):
-            return {
-                "kind": "iri",
-                "iri": node.value,
-                "label": self.index.label(node.value, self.lang),
-                "compact": compact(node.value),
-                "href": self.href(node.value),
-            }
+            view = self._iris.get(node.value)
+            if view is None:
+                view = self._iris[node.value] = {
+                    "kind": "iri",
+                    "iri": node.value,
+                    "label": self.index.label(node.value, self.lang),
+                    "compact": compact(node.value),
+                    "href": self.href(node.value),
+                }
+            return view
         if isinstance(node, ox.BlankNode):
             rows = self.groups(self.index.outgoing(node), depth + 1) if depth < MAX_DEPTH else []
             return {"kind": "blank", "rows": rows}

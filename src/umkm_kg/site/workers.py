@@ -1,0 +1,73 @@
+"""Share independent work between forked processes, each with a copy of what the parent read.
+
+The pages of a registry are independent of one another: with the index of the graph built once,
+forked workers render interleaved slices of the resources and send back what they wrote. Where
+fork is not available (Windows, macOS' default) or one worker is asked for, the work runs in
+the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_PER_WORKER = 500
+"""Fewer items than this per worker are not worth a process."""
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def in_parallel(work: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+    """``work`` applied to ``workers`` interleaved slices of ``items``, one forked process each.
+
+    :raises RuntimeError: a worker failed (its traceback is in the message).
+    """
+    workers = min(workers, max(1, len(items) // MIN_PER_WORKER))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [work(items)]
+    context = multiprocessing.get_context("fork")
+    started = []
+    for number in range(workers):
+        parent, child = context.Pipe(duplex=False)
+        process = context.Process(target=_run, args=(work, items[number::workers], child))
+        process.start()
+        child.close()
+        started.append((process, parent))
+    results: list[R] = []
+    failures: list[str] = []
+    for process, pipe in started:
+        try:
+            ok, value = pipe.recv()
+        except EOFError:
+            ok, value = False, "the worker ended without an answer"
+        process.join()
+        if ok:
+            results.append(value)
+        else:
+            failures.append(value)
+    if failures:
+        raise RuntimeError("a site worker failed:\n" + "\n".join(failures))
+    return results
+
+
+def _run(work: Callable[[Sequence[Any]], Any], items: Sequence[Any], pipe: Connection) -> None:
+    try:
+        pipe.send((True, work(items)))
+    except BaseException:  # sent to the parent, which raises it
+        pipe.send((False, traceback.format_exc()))
+    finally:
+        pipe.close()
