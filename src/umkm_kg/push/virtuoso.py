@@ -5,7 +5,8 @@ For millions of triples this is Virtuoso's fastest path (no HTTP, no SPARQL comp
 transaction log). It needs a directory the server may read (listed in ``DirsAllowed`` of its
 ``virtuoso.ini``, at the same path for the server and for umkm-kg: the server is local, or
 shares the folder) and an SQL login allowed to run the loader (``dba``, or a user granted
-``EXECUTE`` on ``DB.DBA.ld_dir`` and ``DB.DBA.rdf_loader_run``). ``isql`` exits 0 when its
+``EXECUTE`` on ``DB.DBA.ld_dir`` and ``DB.DBA.rdf_loader_run``, ``SELECT`` and ``DELETE`` on
+``DB.DBA.LOAD_LIST`` and ``SELECT`` on ``DB.DBA.RDF_QUAD``). ``isql`` exits 0 when its
 SQL fails, so its output is read for ``*** Error``; the loader records a file it could not
 parse in ``DB.DBA.LOAD_LIST`` instead of failing, so that is read too, and the triples in each
 target graph are counted on the server before the push is reported complete.
@@ -17,6 +18,7 @@ the process list while ``isql`` runs.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -39,6 +41,10 @@ SQL_TIMEOUT = 600.0
 """Seconds an SQL step other than the load itself may take (clearing a large graph is slow)."""
 
 _ISQL_NAMES = ("isql-vt", "isql")
+_GRANTS = (
+    "use dba, or a user granted EXECUTE ON DB.DBA.ld_dir and DB.DBA.rdf_loader_run, "
+    "SELECT and DELETE ON DB.DBA.LOAD_LIST, SELECT ON DB.DBA.RDF_QUAD (and SPARQL_UPDATE)"
+)
 _COUNT = re.compile(r"^umkm-count-(\d+)\s+(\d+)\s*$", re.MULTILINE)
 _FAILED = re.compile(r"^umkm-failed\|(.*)$", re.MULTILINE)
 
@@ -78,7 +84,7 @@ def bulk_push(
     if not user or not password:
         raise BadInput(
             "the bulk loader needs an SQL login: set UMKM_KG_USER and UMKM_KG_PASSWORD",
-            hint="dba, or a user granted EXECUTE on DB.DBA.ld_dir and DB.DBA.rdf_loader_run",
+            hint=_GRANTS,
         )
     isql = _isql_binary(loader.isql)
     host = urllib.parse.urlsplit(endpoint).hostname or "127.0.0.1"
@@ -91,30 +97,34 @@ def bulk_push(
         chunk_triples=loader.file_triples,
     )
     run = _run_directory(loader.directory)
+    in_run = f"ll_file LIKE {_sql(str(run) + '/%')}"
     try:
         files = _write_files(store, targets, run, loader.file_triples)
-        setup = ["log_enable(3,1);"]
-        for index, target in enumerate(targets):
-            setup.append(f"SPARQL CLEAR GRAPH <{target.graph}>;")
-            setup.append(
-                f"ld_dir({_sql(str(run))}, {_sql(f'g{index:03d}-*.nt')}, {_sql(target.graph)});"
-            )
+        # Register the files first: a login that may not run the loader fails here, before
+        # any graph is cleared (isql runs every statement, even after one failed).
+        setup = [
+            f"ld_dir({_sql(str(run))}, {_sql(f'g{index:03d}-*.nt')}, {_sql(target.graph)});"
+            for index, target in enumerate(targets)
+        ]
         session.run("\n".join(setup), timeout=SQL_TIMEOUT)
+        clear = [f"SPARQL CLEAR GRAPH <{target.graph}>;" for target in targets]
+        session.run("\n".join(["log_enable(3,1);", *clear]), timeout=SQL_TIMEOUT)
         session.parallel("rdf_loader_run();", loader.loaders)
-        checks = ["checkpoint;"]
-        checks.append(
+        checks = [
+            "checkpoint;",
             "SELECT concat('umkm-failed|', ll_file, '|', ll_error) FROM DB.DBA.LOAD_LIST "
-            f"WHERE ll_file LIKE {_sql(str(run) + '/%')} AND ll_error IS NOT NULL;"
-        )
-        for index, target in enumerate(targets):
-            checks.append(
-                f"SELECT 'umkm-count-{index}', COUNT(*) FROM DB.DBA.RDF_QUAD "
-                f"WHERE G = iri_to_id({_sql(target.graph)}, 0);"
-            )
-        checks.append(f"DELETE FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE {_sql(str(run) + '/%')};")
+            f"WHERE {in_run} AND ll_error IS NOT NULL;",
+        ]
+        checks += [
+            f"SELECT 'umkm-count-{index}', COUNT(*) FROM DB.DBA.RDF_QUAD "
+            f"WHERE G = iri_to_id({_sql(target.graph)}, 0);"
+            for index, target in enumerate(targets)
+        ]
         output = session.run("\n".join(checks), timeout=SQL_TIMEOUT)
     finally:
         shutil.rmtree(run, ignore_errors=True)
+        with contextlib.suppress(RemoteError):
+            session.run(f"DELETE FROM DB.DBA.LOAD_LIST WHERE {in_run};", timeout=60.0)
     _account(report, targets, files, output, progress)
     return report
 
@@ -262,10 +272,10 @@ class _Isql:
                 f"Virtuoso may not read the bulk directory: {error}",
                 hint="add the --bulk-dir folder to DirsAllowed in the server's virtuoso.ini",
             )
-        if "42000" in error and ("ermission" in error or "ccess" in error):
+        if "SR186" in error or ("42000" in error and "denied" in error):
             raise RemoteAuthError(
                 f"user {self.user!r} may not run the bulk loader: {error}",
-                hint="use dba, or GRANT EXECUTE ON DB.DBA.ld_dir and DB.DBA.rdf_loader_run",
+                hint=_GRANTS,
             )
         raise RemoteError(f"isql on {self.address} failed: {error}")
 
