@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 
 from umkm_kg.errors import BadInput
 from umkm_kg.namespaces import GENID
-from umkm_kg.push.source import blocks, chunks, plan
+from umkm_kg.push.source import blocks, chunks, plan, prefetched
 from umkm_kg.store import EmbeddedStore
 
 EX = "https://w3id.org/umkm-kg/test/"
@@ -99,3 +100,18 @@ def test_closing_the_stream_early_stops_the_dump() -> None:
     assert next(stream).endswith(b"\n")
     stream.close()
     assert not [t for t in threading.enumerate() if t.name == "umkm-push-dump"]
+
+
+def test_prefetching_gives_the_same_chunks_and_stops_when_abandoned() -> None:
+    store = _store(big=50_000)
+    [target] = plan(store, EX + "target", False)
+
+    def streams() -> Iterator[Iterator[bytes]]:
+        return (blocks(store.oxigraph, part) for part in target.parts)
+
+    assert list(prefetched(chunks(streams(), 3_000))) == list(chunks(streams(), 3_000))
+    ahead = prefetched(chunks(streams(), 3_000))
+    next(ahead)
+    ahead.close()
+    names = {t.name for t in threading.enumerate()}
+    assert not names & {"umkm-push-dump", "umkm-push-prefetch"}

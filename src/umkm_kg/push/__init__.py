@@ -25,6 +25,8 @@ not, and carries the :class:`PushReport`.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Literal
 
 from ..errors import BadInput, EndpointUnavailable, RemoteAuthError, RemoteError
@@ -40,9 +42,10 @@ from .report import (
     Protocol,
     PushIncomplete,
     PushReport,
+    chunk_count,
     incomplete,
 )
-from .source import blocks, chunks, plan, skolemise
+from .source import Target, blocks, chunks, plan, prefetched, skolemise
 from .virtuoso import DEFAULT_SQL_PORT, BulkLoader, bulk_push
 
 __all__ = [
@@ -124,19 +127,33 @@ def push(
         chunk_triples=chunk_triples,
     )
     for target in targets:
-        count = -(-target.triples // chunk_triples)
         streams = (blocks(store.oxigraph, part) for part in target.parts)
-        for number, (body, triples) in enumerate(chunks(streams, chunk_triples), start=1):
-            chunk = Chunk(target.graph, number, count, triples)
-            try:
-                send(client, chosen, endpoint, chunk, body, timeout)
-            except RemoteError as exc:
-                if not report.loaded and isinstance(exc, RemoteAuthError | EndpointUnavailable):
-                    raise  # nothing was loaded: the plain cause says it best
-                report.failed = chunk
-                report.error = exc.message
-                raise incomplete(report, exc) from None
-            report.loaded.append(chunk)
-            if progress is not None:
-                progress(chunk, report)
+        with contextlib.closing(prefetched(chunks(streams, chunk_triples))) as sent:
+            _send_all(client, chosen, endpoint, target, sent, report, timeout, progress)
     return report
+
+
+def _send_all(
+    client: HttpClient,
+    protocol: Protocol,
+    endpoint: str,
+    target: Target,
+    bodies: Iterator[tuple[bytes, int]],
+    report: PushReport,
+    timeout: float,
+    progress: ProgressCallback | None,
+) -> None:
+    count = chunk_count(target.triples, report.chunk_triples)
+    for number, (body, triples) in enumerate(bodies, start=1):
+        chunk = Chunk(target.graph, number, count, triples)
+        try:
+            send(client, protocol, endpoint, chunk, body, timeout)
+        except RemoteError as exc:
+            if not report.loaded and isinstance(exc, RemoteAuthError | EndpointUnavailable):
+                raise  # nothing was loaded: the plain cause says it best
+            report.failed = chunk
+            report.error = exc.message
+            raise incomplete(report, exc) from None
+        report.loaded.append(chunk)
+        if progress is not None:
+            progress(chunk, report)

@@ -11,9 +11,11 @@ blank node, which it rewrites as a skolem IRI (RDF 1.1 Concepts §3.5).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -142,6 +144,48 @@ def chunks(parts: Iterable[Iterator[bytes]], size: int) -> Iterator[tuple[bytes,
                 count = len(split) - start
     if count:
         yield b"".join(pending), count
+
+
+def prefetched(
+    items: Iterator[tuple[bytes, int]], depth: int = 1
+) -> Generator[tuple[bytes, int], None, None]:
+    """``items``, produced by a thread up to ``depth`` ahead: the next chunk is read from the
+    store while the server digests this one (memory: ``depth`` + 1 chunks)."""
+    ahead: queue.Queue[tuple[bytes, int] | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ahead.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put(None)
+        except BaseException as exc:  # re-raised in the consumer's thread
+            ahead.put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # stops the dump behind ``items`` when the consumer gave up
+
+    thread = threading.Thread(target=run, name="umkm-push-prefetch", daemon=True)
+    thread.start()
+    try:
+        while (item := ahead.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                ahead.get_nowait()
+        thread.join()
 
 
 def skolemise(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.Literal:
