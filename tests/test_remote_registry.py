@@ -142,3 +142,47 @@ def test_bulk_push_with_a_wrong_password_or_port_fails_before_writing(
         push(registry, virtuoso_server.query_url, GRAPH, bulk=closed, user="dba",
              password=virtuoso_server.dba_password)  # fmt: skip
     assert not (tmp_path / "bulk").exists()
+
+
+def test_cli_push_bulk_dir_loads_and_hides_the_password(
+    runner, virtuoso_server: SparqlServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    graph = GRAPH + "-cli"
+    monkeypatch.setenv("UMKM_KG_USER", "dba")
+    monkeypatch.setenv("UMKM_KG_PASSWORD", virtuoso_server.dba_password or "")
+    pushed = runner(
+        "push", "--endpoint", virtuoso_server.query_url, "--graph", graph,
+        "--bulk-dir", str(tmp_path / "bulk"), "--sql-port", str(virtuoso_server.sql_port),
+    )  # fmt: skip
+    assert pushed.exit_code == 0, pushed.output
+    assert "(bulk)" in pushed.stdout and f"loaded      <{graph}>: all" in pushed.stdout
+    assert (virtuoso_server.dba_password or "") not in pushed.output
+    monkeypatch.setenv("UMKM_KG_PASSWORD", "not-the-password-1")
+    refused = runner(
+        "push", "--endpoint", virtuoso_server.query_url, "--graph", graph,
+        "--bulk-dir", str(tmp_path / "bulk"), "--sql-port", str(virtuoso_server.sql_port),
+    )  # fmt: skip
+    assert refused.exit_code == 3 and "refused the login" in refused.stderr
+    assert "not-the-password-1" not in refused.output
+
+
+def test_an_enterprise_parameter_is_looked_up_alone_not_listed(
+    server: tuple[RemoteStore, PushReport], registry: KnowledgeGraph
+) -> None:
+    """Regression: a values_from_graph parameter was checked against the listing of every
+    enterprise, cut at the row cap (10,000 rows), so from about 10,000 enterprises on the
+    default enterprise of enterprise-description was refused as "not among the values"."""
+    saved = load_catalogue().get("enterprise-description")
+    [parameter] = saved.parameters
+    last = registry.query(
+        "PREFIX umkm: <https://w3id.org/umkm-kg/ontology#> "
+        "SELECT ?e WHERE { ?e a umkm:Enterprise } ORDER BY DESC(STR(?e)) LIMIT 1"
+    ).rows[0]["e"]
+    remote = KnowledgeGraph(server[0])
+    for kg in (registry, remote):
+        [choice] = kg.choices(parameter, str(last))
+        assert choice.value == last
+    expected = registry.run(saved, {"enterprise": str(last)})
+    actual = remote.run(saved, {"enterprise": str(last)})
+    assert len(expected.graph or ()) > 10
+    assert difference(expected, actual) == ""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
+from rdflib import URIRef
 
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
@@ -110,10 +111,29 @@ class KnowledgeGraph:
         sparql = saved.sparql(saved.bind(params or {}, self.choices))
         return self.store.query(sparql, form=saved.form, timeout=timeout, max_rows=max_rows)
 
-    def choices(self, parameter: Parameter) -> tuple[Choice, ...]:
-        """The values found in the graph for a ``values_from_graph`` parameter."""
+    def choices(self, parameter: Parameter, given: str | None = None) -> tuple[Choice, ...]:
+        """The values found in the graph for a ``values_from_graph`` parameter.
+
+        With ``given`` an IRI, only that value is looked up: a registry of a million
+        enterprises is not listed (nor cut at the row cap, which would refuse a value that is
+        there) to check one of them.
+        """
         query = parameter.choices_query
-        return parameter.choices_from(self.query(query)) if query else ()
+        if not query:
+            return ()
+        if given is not None:
+            from .errors import BadParameter
+            from .sparql import bind_values
+
+            try:
+                term = parameter.convert(given)
+            except BadParameter:
+                term = None  # a label or a name: matched against the listed values
+            if isinstance(term, URIRef):
+                found = parameter.choices_from(self.query(bind_values(query, {"value": term})))
+                if found:
+                    return found
+        return parameter.choices_from(self.query(query))
 
     def info(self, *, validate: bool = False) -> Info:
         """Count triples, graphs and entities per class; with ``validate``, check the shapes.

@@ -278,7 +278,7 @@ def compact(term: Term) -> str:
     return str(term)
 
 
-ChoiceSource = Callable[[Parameter], Sequence[Choice]]
+ChoiceSource = Callable[[Parameter, str], Sequence[Choice]]
 """Lists the values found in the graph for a ``values_from_graph`` parameter."""
 
 
@@ -339,7 +339,9 @@ class SavedQuery:
                     )
                 continue
             found = (
-                choices(parameter) if choices is not None and parameter.values_from_graph else None
+                choices(parameter, value)
+                if choices is not None and parameter.values_from_graph
+                else None
             )
             bindings[parameter.name] = parameter.convert(value, found)
         return bindings
