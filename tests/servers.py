@@ -213,8 +213,8 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 DirsAllowed = ., {dir}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 ServerThreads = 10
 CheckpointInterval = 60
 SchedulerInterval = 10
@@ -252,8 +252,13 @@ def run_isql(sql_port: int, dba_password: str, sql: str) -> str:
 
 
 @contextlib.contextmanager
-def start_virtuoso(*, max_rows: int = 100_000, max_seconds: int = 60) -> Iterator[SparqlServer]:
+def start_virtuoso(
+    *, max_rows: int = 100_000, max_seconds: int = 60, buffers: int = 10_000
+) -> Iterator[SparqlServer]:
     """A fresh Virtuoso database and server with a random dba password and a writer user.
+
+    ``buffers`` is ``NumberOfBuffers`` (8 KiB pages of memory cache; 10,000 = 80 MiB suits
+    the tests, a registry of millions of triples wants hundreds of thousands).
 
     Anonymous ``/sparql`` is read-only; the writer (``user``/``password``, Digest) writes
     through ``update_url`` (``/sparql-auth``) and ``gsp_url`` (``/sparql-graph-crud-auth``).
@@ -271,6 +276,8 @@ def start_virtuoso(*, max_rows: int = 100_000, max_seconds: int = 60) -> Iterato
             http_port=http_port,
             max_rows=max_rows,
             max_seconds=max_seconds,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
         )
     )
     dba_password, password = random_password(18), random_password(18)
