@@ -30,7 +30,7 @@ from ..rdfinput import read_input
 from ..results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
-from .store import RecordsStore, new_batch, provenance
+from .store import RecordsStore, count_enterprises, new_batch, provenance
 from .trig import quads, skolemise
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def _fill(
             )
     if not loaded.conforms:
         raise _Invalid
-    loaded.enterprises = _count_enterprises(tx.store, batch)
+    loaded.enterprises = count_enterprises(tx.store, batch)
 
 
 def _format(path: str, given: str | None) -> RdfFormat | None:
@@ -335,15 +335,6 @@ def _triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
         term_from_oxigraph(quad.predicate),
         term_from_oxigraph(quad.object),
     )
-
-
-def _count_enterprises(store: ox.Store, graph: str) -> int:
-    enterprise = "https://w3id.org/umkm-kg/ontology#Enterprise"
-    answer = store.query(
-        f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?e a <{enterprise}> }} }}"
-    )
-    assert isinstance(answer, ox.QuerySolutions)
-    return int(next(iter(answer))[0].value)  # type: ignore[index]
 
 
 def _note_report(loaded: Loaded, report: ValidationReport) -> None:

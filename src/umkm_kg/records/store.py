@@ -128,7 +128,7 @@ class RecordsStore:
                     shapes_version=_first(values.get(str(DCTERMS.conformsTo))),
                     triples=count,
                     sources=sources,
-                    enterprises=_count(store, graph),
+                    enterprises=count_enterprises(store, graph),
                 )
             )
         return found
@@ -286,7 +286,8 @@ def _first(values: list[str] | None) -> str | None:
     return values[0] if values else None
 
 
-def _count(store: ox.Store, graph: str) -> int:
+def count_enterprises(store: ox.Store, graph: str) -> int:
+    """How many enterprises the named graph ``graph`` of ``store`` describes."""
     enterprise = "https://w3id.org/umkm-kg/ontology#Enterprise"
     answer = store.query(
         f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?e a <{enterprise}> }} }}"
