@@ -82,6 +82,7 @@ class RecordsStore:
         check_data_dir(self.data_dir)
         self.folder = self.data_dir / STORE_FOLDER
         self.legacy_path = self.data_dir / LEGACY_FILE
+        self._disk: DiskStore | None = None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -100,15 +101,25 @@ class RecordsStore:
 
     def dataset(self) -> ox.Store:
         """The whole store as it is now (read-only): bundled graphs and records."""
-        if not (self.folder / "CURRENT").is_file():
-            return ox.Store()
-        return DiskStore(self.folder).oxigraph
+        reader = self._reader()
+        return reader.oxigraph if reader is not None else ox.Store()
+
+    def _reader(self) -> DiskStore | None:
+        # Kept open with its shared lock for as long as this object lives, so that what
+        # dataset() hands out cannot be collected while it is used.
+        if self._disk is None:
+            if not (self.folder / "CURRENT").is_file():
+                return None
+            self._disk = DiskStore(self.folder)
+        else:
+            self._disk.refresh()
+        return self._disk
 
     def batches(self) -> list[BatchInfo]:
         """The added batches, oldest first."""
-        if not (self.folder / "CURRENT").is_file():
+        disk = self._reader()
+        if disk is None:
             return []
-        disk = DiskStore(self.folder)
         store = disk.oxigraph
         found = []
         for graph, count in sorted(disk.generation.graphs.items()):
