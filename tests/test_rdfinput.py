@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,36 @@ def _case_file(case: dict[str, Any], tmp_path: Path) -> Path:
             for _ in range(17 * 1024):  # 17 MiB, over the 16 MiB limit
                 out.write(line)
         return path
+    if case.get("generated") in GENERATED:
+        path = tmp_path / case["file"]
+        path.write_text(GENERATED[case["generated"]](), encoding="utf-8")
+        return path
     return HOSTILE / case["file"]
+
+
+def _many_subjects() -> str:
+    # One subject per line, the last without a label: its line must be found in one pass.
+    nodes = [
+        f'{{"@id": "https://w3id.org/umkm-kg/id/enterprise-j{i}", '
+        f'"@type": "https://w3id.org/umkm-kg/ontology#Enterprise"}}'
+        for i in range(2000)
+    ]
+    return "[\n" + ",\n".join(nodes[:-1]) + ",\n" + nodes[-1] + "\n]"
+
+
+GENERATED = {
+    # 120 KB of escaped quotes in an unclosed string: the nesting pre-check took 52 s.
+    "escaped-quotes": lambda: '{"@id": "' + '\\"' * 60_000,
+    "open-strings": lambda: '["' + '\\\\"' * 40_000,
+    # An RDF list of 8,000 literals: attaching its blank nodes took 44 s.
+    "long-list": lambda: (
+        "<https://w3id.org/umkm-kg/id/enterprise-list> a <https://w3id.org/umkm-kg/ontology#"
+        "Enterprise> ; <https://schema.org/keywords> ("
+        + " ".join(f'"k{i}"' for i in range(8000))
+        + ") .\n"
+    ),
+    "many-subjects": _many_subjects,
+}
 
 
 def test_every_hostile_file_is_listed_in_the_manifest() -> None:
@@ -66,7 +96,10 @@ def test_every_hostile_file_is_listed_in_the_manifest() -> None:
 def test_hostile_file_has_its_expected_outcome(
     case: dict[str, Any], runner: Runner, tmp_path: Path, no_network: None
 ) -> None:
-    result = runner("validate", str(_case_file(case, tmp_path)))
+    path = _case_file(case, tmp_path)
+    started = time.monotonic()
+    result = runner("validate", str(path))
+    assert time.monotonic() - started < case.get("seconds", 60), "not linear in the input"
     expected = {"refused": 2, "violations": 1}[case["outcome"]]
     assert result.exit_code == expected, result.output
     for message in case["messages"]:

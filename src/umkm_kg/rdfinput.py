@@ -221,18 +221,24 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 # --- JSON-LD ---------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# One token at a time, never backtracking over what a token has consumed: a string (closed or
+# not: an unclosed one runs to the end and json.loads reports it) or a bracket. Matching strings
+# on their own and removing them first was quadratic on a text of unclosed quotes.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 def json_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in JSON ``text`` (strings are skipped)."""
+    """The deepest nesting of arrays and objects in JSON ``text`` (strings are skipped).
+
+    Linear in the length of ``text``.
+    """
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
-        if bracket in "[{":
+    for match in _JSON_TOKEN.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
             depth += 1
             deepest = max(deepest, depth)
-        else:
+        elif bracket in ("]", "}"):
             depth -= 1
     return deepest
 
@@ -505,13 +511,27 @@ def locate_subjects(
             found = forms.get(match.group(1))
             if found is not None and found not in lines:
                 lines[found] = number
-    for subject in subjects - set(lines):
-        for form in _forms(str(subject), known):
-            position = _find_token(text, form)
-            if position >= 0:
-                lines[subject] = text.count("\n", 0, position) + 1
-                break
+    missing = subjects - set(lines)
+    if missing:
+        # One pass over the text's IRI-like runs (in quotes, attributes, brackets), each looked
+        # up: searching the text once per subject was quadratic.
+        at_line, counted = 1, 0
+        for match in _IRI_RUN.finditer(text):
+            run = match.group()
+            found = forms.get(run) or forms.get(run.rstrip("."))
+            if found is not None and found in missing:
+                at_line += text.count("\n", counted, match.start())
+                counted = match.start()
+                lines[found] = at_line
+                missing.discard(found)
+                if not missing:
+                    break
     return lines
+
+
+# Maximal runs of characters an IRI or a prefixed name may hold; a mention ends where the run
+# does ("kg:a" does not match inside "kg:ab").
+_IRI_RUN = re.compile(r"""[^\s"'<>{}\[\],;()=`^|\\]+""")
 
 
 def _forms(iri: str, prefixes: dict[str, str]) -> Iterator[str]:
@@ -520,12 +540,3 @@ def _forms(iri: str, prefixes: dict[str, str]) -> Iterator[str]:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             yield f"{prefix}:{iri[len(namespace) :]}"
     yield iri
-
-
-def _find_token(text: str, token: str) -> int:
-    # A mention must end where the IRI ends ("kg:a" must not match inside "kg:ab").
-    for match in re.finditer(re.escape(token), text):
-        end = match.end()
-        if end >= len(text) or not (text[end].isalnum() or text[end] in "-_/#"):
-            return match.start()
-    return -1
