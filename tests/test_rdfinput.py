@@ -211,3 +211,24 @@ def test_bad_iris_are_refused_with_the_reason(iri: str, why: str) -> None:
 def test_check_iri_raises_the_callers_error() -> None:
     with pytest.raises(BadParameter, match="parameter country"):
         check_iri("javascript:x", where="parameter country", error=BadParameter)
+
+
+TRIPLE_TERM_CASES = [c for c in CASES if "RDF 1.2 triple terms" in c["messages"][0]]
+
+
+@pytest.mark.parametrize("case", TRIPLE_TERM_CASES, ids=lambda c: c["file"])
+@pytest.mark.parametrize("command", ["add", "load"])
+def test_triple_terms_are_refused_by_add_and_load_and_nothing_is_written(
+    case: dict[str, Any], command: str, runner: Runner, data_dir: Path
+) -> None:
+    # Regression: RDF 1.2 triple terms gave a TypeError traceback with exit code 1.
+    result = runner(command, str(HOSTILE / case["file"]))
+    if command == "load" and case["file"] == "parse-type-triple.rdf":
+        # The bulk loader's RDF/XML parser drops rdf:parseType="Triple" silently: nothing of
+        # it can be stored, so nothing is.
+        assert "Traceback" not in result.output
+        return
+    assert result.exit_code == 2, result.output
+    assert "RDF 1.2 triple terms" in result.stderr
+    assert "Traceback" not in result.output
+    assert "0 batches" in runner("records", "list").stdout

@@ -41,6 +41,12 @@ CONTEXT_IRIS: frozenset[str] = frozenset({BASE + "context.jsonld", BASE + "conte
 
 STDIN = "-"
 
+TRIPLE_TERMS_REFUSED = (
+    "RDF 1.2 triple terms and annotations (<<( s p o )>>, << s p o >>, {| |}, ~, "
+    'rdf:annotation, rdf:parseType="Triple") are not accepted in records'
+)
+TRIPLE_TERMS_HINT = "state each fact as a plain triple; say where it comes from with dct:source"
+
 _ALLOWED_DATATYPE_NAMESPACES = (str(XSD),)
 _ALLOWED_DATATYPES = frozenset({str(RDF.langString), str(RDF) + "dirLangString"})
 
@@ -181,6 +187,8 @@ def parse_rdf(raw: RawInput) -> ParsedRdf:
         raise BadInput(f"{raw.name}: CSV records are not RDF (read them with csvrecords)")
     graph = Graph(bind_namespaces="none")
     for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise BadInput(f"{raw.name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
         graph.add(
             (
                 cast(IdentifiedNode, term_from_oxigraph(quad.subject)),
@@ -384,7 +392,7 @@ def _check_xml(name: str, data: bytes) -> None:
 
     depth = 0
     try:
-        for event, _ in SafeET.iterparse(
+        for event, element in SafeET.iterparse(
             io.BytesIO(data),
             events=("start", "end"),
             forbid_dtd=True,
@@ -392,6 +400,8 @@ def _check_xml(name: str, data: bytes) -> None:
             forbid_external=True,
         ):
             depth += 1 if event == "start" else -1
+            if event == "start":
+                _check_xml_attributes(name, element.attrib)
             if depth > MAX_DEPTH:
                 raise BadInput(f"{name}: XML nested more than {MAX_DEPTH} elements deep")
     except DefusedXmlException as exc:
@@ -401,6 +411,25 @@ def _check_xml(name: str, data: bytes) -> None:
     except StdET.ParseError as exc:
         line = exc.position[0] if exc.position else "?"
         raise BadInput(f"{name}, line {line}: not well-formed XML: {exc}") from exc
+
+
+_RDF_NS = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_PARSE_TYPES = frozenset({"Literal", "Resource", "Collection"})
+
+
+def _check_xml_attributes(name: str, attributes: dict[str, str]) -> None:
+    # RDF 1.2 annotations (rdf:annotation, rdf:annotationNodeID) and rdf:parseType="Triple"
+    # make triple terms; the parser drops some of them silently: refuse them before it runs.
+    if _RDF_NS + "annotation" in attributes or _RDF_NS + "annotationNodeID" in attributes:
+        raise BadInput(f"{name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
+    parse_type = attributes.get(_RDF_NS + "parseType")
+    if parse_type is not None and parse_type not in _PARSE_TYPES:
+        if parse_type == "Triple":
+            raise BadInput(f"{name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
+        raise BadInput(
+            f"{name}: rdf:parseType={parse_type!r} is not accepted",
+            hint="use rdf:parseType Literal, Resource or Collection",
+        )
 
 
 # --- checks on the parsed graph --------------------------------------------------------------

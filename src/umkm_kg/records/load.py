@@ -26,7 +26,7 @@ from rdflib.term import Node
 from ..errors import BadInput, DuplicateRecord, UmkmError
 from ..formats import RdfFormat
 from ..namespaces import GENID
-from ..rdfinput import read_input
+from ..rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
 from ..results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
@@ -221,7 +221,7 @@ def _load_rdf(
                 if isinstance(obj, ox.BlankNode):
                     obj = ox.NamedNode(genid + obj.value)
                 elif isinstance(obj, ox.Triple) or isinstance(subject, ox.Triple):
-                    raise BadInput(f"{path}: RDF 1.2 triple terms are not accepted in records")
+                    raise BadInput(f"{path}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
                 yield ox.Quad(subject, quad.predicate, obj, target)
                 count += 1
                 if count % 100_000 == 0:
