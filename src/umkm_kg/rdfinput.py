@@ -441,7 +441,11 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
     :raises BadInput: naming the record's line where known.
     """
     lines = lines or {}
-    seen: set[str] = set()
+    # Two sets: an IRI accepted as a resource (say the object of schema:url) is not thereby an
+    # accepted datatype. One shared set made the datatype check depend on the order rdflib
+    # yields triples in, which is hash order.
+    iris: set[str] = set()
+    datatypes: set[str] = set()
 
     def where(subject: object) -> str:
         line = lines.get(subject) if isinstance(subject, IdentifiedNode) else None
@@ -453,17 +457,17 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
         for term in (s, p, o):
             if isinstance(term, URIRef):
                 iri = str(term)
-                if iri in seen:
+                if iri in iris:
                     continue
-                seen.add(iri)
                 if iri.startswith(str(SH)):
                     raise BadInput(
                         f"{where(s)}: records may not carry SHACL shapes (found <{iri}>)"
                     )
                 _check_term_iri(iri, where(s))
+                iris.add(iri)
             elif isinstance(term, Literal) and term.datatype is not None:
                 datatype = str(term.datatype)
-                if datatype in seen:
+                if datatype in datatypes:
                     continue
                 _check_term_iri(datatype, where(s))
                 if not (
@@ -474,7 +478,7 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
                         f"{where(s)}: unsupported datatype <{datatype}>",
                         hint="use an XML Schema datatype such as xsd:string, xsd:date",
                     )
-                seen.add(datatype)
+                datatypes.add(datatype)
     depth = blank_node_depth(graph)
     if depth > MAX_DEPTH:
         raise BadInput(f"{name}: blank nodes nested more than {MAX_DEPTH} levels deep")
