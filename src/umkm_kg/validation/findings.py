@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode, Node
 
 from ..csvrecords import MappingProblem
+from ..formulas import is_formula
 from ..i18n import Text
 from ..namespaces import KG, UMKM
 from .batch import RecordBatch
@@ -188,6 +189,7 @@ def own_checks(
     def field_of(s: Node, p: Node) -> str:
         return batch.field_name(s, p) or short(str(p))
 
+    formulas: set[tuple[Node, str]] = set()
     for s, p, o in batch.triples:
         ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
         if ref is None:
@@ -211,6 +213,31 @@ def own_checks(
                     component=str(MAPPING_COMPONENT),
                 ),
             )
+        if isinstance(o, Literal) and is_formula(str(o)) and (s, str(o)) not in formulas:
+            # Every value, from every format, after CSV cells are split and normalised; once
+            # per node (a CSV name is also its labels).
+            formulas.add((s, str(o)))
+            yield ref, _formula_problem(s, p, o, field_of(s, p))
+
+
+def _formula_problem(s: Node, p: Node, o: Literal, field_name: str) -> Problem:
+    shown = str(o)[:60]
+    return Problem(
+        Severity.VIOLATION,
+        field_name,
+        Text(
+            "text that does not start with = + - @, a tab or a carriage return",
+            "teks yang tidak diawali = + - @, tab atau carriage return",
+        ),
+        Text(shown, shown),
+        Text(
+            "the value looks like a spreadsheet formula and is refused (CSV injection)",
+            "nilai tampak seperti rumus spreadsheet dan ditolak (injeksi CSV)",
+        ),
+        focus=str(s),
+        path=str(p),
+        component=str(MAPPING_COMPONENT),
+    )
 
 
 @cache
