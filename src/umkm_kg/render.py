@@ -193,7 +193,10 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
     if result.truncated:
         footer += f" (result cut: {result.note or 'not all rows are shown'})"
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    # Cells are the data's own text: no markup, no emoji codes.
+    console = Console(
+        file=buffer, width=width, color_system=None, highlight=False, markup=False, emoji=False
+    )
     console.print(grid)
     console.print(Text(footer))
     return buffer.getvalue()
