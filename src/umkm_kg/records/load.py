@@ -276,7 +276,7 @@ def validate_stored_graph(
             part.records[node] = RecordRef(source, subject=str(node))  # type: ignore[index]
         part.triples = list(dict.fromkeys(part.triples))
         part.record_count = len(part.records)
-        report = validate(part, context)
+        report = validate(part, context, own_graph=graph)
         _note_report(loaded, report)
         if note is not None:
             note("validating", loaded.records)
@@ -307,7 +307,7 @@ def _load_csv(
         batch.add_csv_rows(raw.name, table.rows[start : start + chunk], table.titles, resolver)
         batch.triples = list(dict.fromkeys(batch.triples))
         if validate_rows:
-            report = validate(batch, context)
+            report = validate(batch, context, own_graph=graph)
             _note_report(loaded, report)
         else:
             broken = [p for p in batch.problems if p.severity == Severity.VIOLATION.value]

@@ -20,6 +20,7 @@ from .data import ontology_graph, shapes_graph
 from .engine import Index
 from .report import (
     MAPPING_COMPONENT,
+    OWNERSHIP_COMPONENT,
     REFERENCE_COMPONENT,
     Problem,
     RecordProblems,
@@ -218,6 +219,35 @@ def own_checks(
             # per node (a CSV name is also its labels).
             formulas.add((s, str(o)))
             yield ref, _formula_problem(s, p, o, field_of(s, p))
+
+
+def ownership_problems(
+    batch: RecordBatch, kg: Any, own_graph: str | None = None
+) -> Iterable[tuple[RecordRef, Problem]]:
+    """Statements of the batch about ontology terms, shapes or existing resources."""
+    from .ownership import foreign_statements
+
+    fallback = RecordRef(batch.sources[0] if batch.sources else "?")
+    for found in foreign_statements(batch.triples, kg, own_graph=own_graph):
+        s, p, o = found.subject, found.predicate, found.object
+        ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
+        shown = short(str(o))[:80]
+        yield (
+            ref or RecordRef(fallback.source, subject=str(s)),
+            Problem(
+                Severity.VIOLATION,
+                batch.field_name(s, p) or short(str(p)),
+                Text(
+                    "statements about the batch's own new resources only",
+                    "pernyataan hanya tentang sumber daya baru milik batch ini",
+                ),
+                Text(shown, shown),
+                Text(found.reason, found.reason),
+                focus=str(s),
+                path=str(p),
+                component=str(OWNERSHIP_COMPONENT),
+            ),
+        )
 
 
 def _formula_problem(s: Node, p: Node, o: Literal, field_name: str) -> Problem:
