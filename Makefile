@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck fmt bench bench-synth diagram clean
+.PHONY: demo test test-fast lint typecheck fmt bench bench-synth bench-inputs fuzz diagram clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: $(STAMP)
 ## bench-synth: synthetic registry throughput (time, peak memory, file size per format)
 bench-synth: $(STAMP)
 	$(BIN)/python benchmarks/synth.py
+
+## bench-inputs: time and peak memory of each input path at sizes x1, x2, x4, x8
+bench-inputs: $(STAMP)
+	$(BIN)/python benchmarks/inputs.py
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

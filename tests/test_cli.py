@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 import typer.main
 
 from conftest import Runner
@@ -57,3 +59,46 @@ def test_info_reports_triples_and_ontology_version(runner: Runner) -> None:
     assert result.exit_code == 0, result.output
     assert "triples:" in result.stdout
     assert "0.1.0" in result.stdout
+
+
+# --- user text is printed literally (issue 11): no console markup, no emoji codes --------------
+
+LITERAL_TEXTS = [
+    "urn:x:{}|",
+    "[bold]x[/bold]",
+    "a :x: b",
+    "[red]",
+    ":thumbs_up:",
+    "[link=x]y[/link]",
+]
+
+
+@pytest.mark.parametrize("text", LITERAL_TEXTS)
+def test_user_text_in_errors_is_printed_literally(text: str, runner: Runner) -> None:
+    # Regression: -p subject=urn:x:{}| printed "urn❌{}|".
+    parameter = runner("query", "run", "enterprise-description", "-p", f"enterprise={text}")
+    assert parameter.exit_code == 2
+    assert f"'{text}'" in parameter.stderr
+    unknown = runner("query", "run", text)
+    assert unknown.exit_code == 2
+    assert f"'{text}'" in unknown.stderr
+
+
+@pytest.mark.parametrize("text", LITERAL_TEXTS)
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_user_text_in_results_is_printed_literally(text: str, fmt: str, runner: Runner) -> None:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    result = runner("sparql", "--format", fmt, f'SELECT ("{escaped}" AS ?label) {{}}')
+    assert result.exit_code == 0, result.output
+    assert text in result.stdout
+
+
+@pytest.mark.parametrize("text", LITERAL_TEXTS)
+def test_user_text_in_a_validation_report_is_printed_literally(
+    text: str, runner: Runner, tmp_path: Path
+) -> None:
+    records = tmp_path / "r.csv"
+    records.write_text(f'nama,tujuan_ekspor\nUsaha A,"{text}"\n', encoding="utf-8")
+    result = runner("validate", str(records))
+    assert result.exit_code == 1
+    assert text in result.stdout

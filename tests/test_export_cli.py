@@ -87,3 +87,40 @@ def test_site_into_a_file_is_refused(runner: Runner, tmp_path: Path) -> None:
     target.write_text("x")
     result = runner("export", "site", str(target))
     assert result.exit_code == 2
+
+
+# --- links written into pages must be http(s) (issue 11) -------------------------------------
+
+HOSTILE_LINKS = [
+    "javascript:alert(1)//",
+    "JavaScript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "file:///etc/passwd",
+    "https://x.example/a'b",
+    'https://x.example/"><script>alert(1)</script>',
+    "https://x.example/a b",
+    "//x.example/",
+    "https://user:pw@x.example/",
+]
+
+
+@pytest.mark.parametrize("link", HOSTILE_LINKS)
+@pytest.mark.parametrize("option", ["--base-url", "--sparql-endpoint"])
+def test_export_refuses_links_that_are_not_plain_http(
+    link: str, option: str, runner: Runner, tmp_path: Path
+) -> None:
+    # Regression: --base-url 'javascript:alert(1)//' was written as href="javascript:...".
+    site = tmp_path / "site"
+    for command in (["export", "description"], ["export", "site", str(site), "--no-queries"]):
+        result = runner(*command, option, link)
+        assert result.exit_code == 2, result.output
+        assert f"{option} " in result.stderr and "is refused" in result.stderr
+        assert "Traceback" not in result.output
+    assert not site.exists()
+
+
+def test_link_check_accepts_plain_http_urls() -> None:
+    from umkm_kg.iri import link_problem
+
+    for url in ["https://w3id.org/umkm-kg/", "http://localhost:7878/query", "https://[::1]/s"]:
+        assert link_problem(url) is None, url

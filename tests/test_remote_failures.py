@@ -182,7 +182,98 @@ def test_server_error_is_reported_short(runner, credentials) -> None:
 
 def test_server_message_is_one_short_line() -> None:
     assert server_message("<p>a\n  b</p>\n\nSPARQL query:\nSELECT") == "a b"
-    assert len(server_message("x" * 1000)) == 300
+    assert len(server_message("x" * 1000)) == 200
+    assert server_message("a\x1b[31mred\x07 [bold]b[/bold]") == "a\\x1b[31mred\\x07 [bold]b[/bold]"
+
+
+# --- endpoints that are not http(s) (issue 11): refused before anything is read -------------
+
+REFUSED_ENDPOINTS = [
+    "file:///etc/passwd",
+    "FILE:/etc/passwd",
+    "ftp://ftp.example.org/pub/",
+    "data:text/plain,hello",
+    "javascript:alert(1)",
+    "/etc/passwd",
+    "http://",
+    'http://a"b.example/sparql',
+    "http://x.example/sp arql",
+    "https://user:secret@x.example/sparql",
+]
+
+
+@pytest.mark.parametrize("endpoint", REFUSED_ENDPOINTS)
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_endpoint_that_is_not_http_is_refused_with_exit_2(
+    endpoint: str, how: str, runner, credentials
+) -> None:
+    if how == "option":
+        result = runner("--endpoint", endpoint, "sparql", "ASK {}")
+    else:
+        credentials.setenv("UMKM_KG_ENDPOINT", endpoint)
+        result = runner("sparql", "ASK {}")
+    assert result.exit_code == 2, result.output
+    assert "is refused" in result.stderr
+    assert "root:" not in result.output and "secret" not in result.stderr.split("refused")[1]
+
+
+@pytest.mark.parametrize("endpoint", REFUSED_ENDPOINTS[:4])
+def test_push_to_an_endpoint_that_is_not_http_is_refused(endpoint: str, runner) -> None:
+    result = runner("push", "--endpoint", endpoint)
+    assert result.exit_code == 2, result.output
+    assert "root:" not in result.output
+
+
+class _RedirectsAway(http.server.BaseHTTPRequestHandler):
+    """Answers every request with a redirect to ``target``."""
+
+    target: ClassVar[str] = "file:///etc/passwd"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(302)
+        self.send_header("Location", self.target)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("target", ["file:///etc/passwd", "ftp://127.0.0.1:9/etc/passwd"])
+def test_a_redirect_away_from_http_is_not_followed(target: str, runner, credentials) -> None:
+    handler = type("Redirects", (_RedirectsAway,), {"target": target})
+    with scripted_server(handler) as base:
+        result = runner("--endpoint", f"{base}/sparql", "sparql", "ASK { ?s ?p ?o }")
+    assert result.exit_code == EXIT_REMOTE
+    assert "redirect" in result.stderr.lower() and "root:" not in result.output
+
+
+class _Chatty(http.server.BaseHTTPRequestHandler):
+    """Answers with a large plain-text body full of terminal escapes and rich markup."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = ("[bold red]boom[/] :x: \x1b[2J" + "secret-line\n" * 5000).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_an_unreadable_answer_is_quoted_short_and_escaped(runner, credentials) -> None:
+    with scripted_server(_Chatty) as base:
+        result = runner("--endpoint", f"{base}/sparql", "sparql", "ASK { ?s ?p ?o }")
+    assert result.exit_code == EXIT_REMOTE
+    assert len(result.stderr) < 600
+    assert "\x1b" not in result.stderr and "[bold red]boom[/] :x:" in result.stderr
+    assert result.stderr.count("secret-line") < 15
 
 
 class _Slow(http.server.BaseHTTPRequestHandler):

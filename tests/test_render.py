@@ -138,3 +138,28 @@ def test_formats_are_checked_against_the_query_form() -> None:
         resolve_format("csv", QueryForm.CONSTRUCT)
     with pytest.raises(BadInput, match="not a format for SELECT"):
         resolve_format("ttl", QueryForm.SELECT)
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"]
+FORMULAS += ["\t=1+1", "\r=1+1", "  =1+1"]
+
+
+@pytest.mark.parametrize("value", FORMULAS, ids=repr)
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_neutralise_spreadsheet_formulas(value: str, fmt: str) -> None:
+    # Regression: CSV/TSV results printed such values verbatim (OWASP: prefix a quote).
+    result = QueryResult(
+        form=QueryForm.SELECT,
+        variables=("v", "lang", "n"),
+        rows=[
+            {
+                "v": Literal(value),
+                "lang": Literal(value, lang="id"),
+                "n": Literal("-5", datatype=XSD_INTEGER),
+            }
+        ],
+    )
+    text = render(result, ResultFormat.parse_name(fmt))
+    parsed = Result.parse(io.StringIO(text), format=fmt)
+    row = [str(v) for v in next(iter(parsed))]  # type: ignore[arg-type]
+    assert row == ["'" + value, "'" + value, "-5"]  # a number is not a formula

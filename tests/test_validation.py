@@ -230,3 +230,22 @@ def test_fast_evaluator_finds_what_pyshacl_finds_in_a_generated_batch(
     reference = validate(batch, kg, engine=Engine.PYSHACL)
     assert result_keys(fast.graph) == result_keys(reference.graph)
     assert fast.violation_count == reference.violation_count > 0
+
+
+def test_csv_rows_validated_in_chunks_report_as_one_batch(tmp_path: Path) -> None:
+    # Regression: a CSV was validated as one batch (93k rows took 10.5 GB); in chunks, the
+    # report must be the one the whole batch gives.
+    from umkm_kg.validation import read_batch
+    from umkm_kg.validation.files import validate_files
+
+    rows = ["nama,pemilik,produk,tujuan_ekspor,sumber"]
+    rows += [f"Usaha {i},ibu Sekar {i},Batik,Malaysia,form-{i}" for i in range(5)]
+    rows += ["Usaha X,ibu =HYPERLINK(1),Batik,Atlantis,form-x", ",,,,"]
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    kg = KnowledgeGraph.embedded()
+    whole = validate(read_batch([str(path)], kg), kg)
+    for chunk in (1, 2, 3, 100):
+        chunked = validate_files([str(path)], kg, chunk=chunk)
+        assert chunked.as_dict() == whole.as_dict()
+        assert chunked.conforms is False

@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from .csvcolumns import CsvRow, read_rows, split_cell
+from .formulas import is_formula
 from .iri import iri_problem
 from .namespaces import KG, SCHEMA, UMKM
 from .rdfinput import RawInput
@@ -28,7 +29,6 @@ from .resolver import Resolver, expand_iri, normal, short_name
 Triple = tuple[Node, Node, Node]
 
 _HONORIFICS = ("ibu", "bu", "bapak", "pak", "bpk", "mbak", "mas", "hj", "h", "haji", "hajjah")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NIB = re.compile(r"^[0-9]{13}$")
 
 
@@ -153,7 +153,10 @@ class _RowMapping:
         self.resolver = resolver
         self.sink = sink
         self.row = row
-        formulas = sorted(k for k, v in row.cells.items() if _is_formula(v))
+        # A whole cell that is a formula is left out of the mapping; a value that becomes one
+        # only once split or stripped of an honorific ("ibu =HYPERLINK(...)", "a; =1+1") is
+        # caught with every other literal of the batch (validation.findings.own_checks).
+        formulas = sorted(k for k, v in row.cells.items() if is_formula(v))
         self.cells = {k: v for k, v in row.cells.items() if k not in formulas}
         self.name = self.cells.get("name", "").strip()
         self.key = slug(self.name) if self.name else f"row-{row.row}"
@@ -422,11 +425,6 @@ class _RowMapping:
                 self.add(claim, _T.DESTINATION_AS_WRITTEN, Literal(value), "destinations")
                 if product is not None:
                     self.add(claim, _T.EXPORTED_PRODUCT, product, "products")
-
-
-def _is_formula(value: str) -> bool:
-    # OWASP's list: a spreadsheet runs a cell starting with these as a formula.
-    return value.startswith(_FORMULA_START) or value.strip().startswith(_FORMULA_START)
 
 
 def _product_part(product: URIRef | None, key: str) -> str:

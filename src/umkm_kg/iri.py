@@ -78,3 +78,50 @@ def check_iri(value: str, *, where: str = "", error: type[UmkmError] = BadInput)
         f"{prefix}refused IRI <{shown}>: {problem}",
         hint="IRIs must be absolute http(s), urn, tag or mailto IRIs",
     )
+
+
+LINK_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+"""Schemes a link the tool follows or writes may use (``--endpoint``, ``--base-url``)."""
+
+
+def link_problem(value: str) -> str | None:
+    """Why ``value`` is not an acceptable http(s) URL to reach or to link to, or ``None``.
+
+    Stricter than :func:`iri_problem`: only ``http`` and ``https``, a host, no user name or
+    password in the URL (credentials come from the environment), none of the characters that
+    could end an HTML attribute or a header (quotes, spaces, angle brackets, controls).
+    """
+    if not value:
+        return "an empty URL"
+    if len(value) > MAX_IRI_LENGTH:
+        return f"a URL longer than {MAX_IRI_LENGTH} characters"
+    bad = _FORBIDDEN.search(value) or re.search(r"['\x7f-\x9f]", value)
+    if bad:
+        return f"a character not allowed in a URL ({bad.group()!r})"
+    scheme = _SCHEME.match(value)
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        found = f"the scheme {scheme.group(1).lower()!r}" if scheme else "no scheme"
+        return f"{found}: only http and https URLs are allowed"
+    host = _HOST.match(value[scheme.end() :])
+    if host is None or not host.group(1) or not _HOST_OK.match(host.group(1)):
+        return "no valid host"
+    if "@" in host.group(1):
+        return "a user name or password in the URL (give them in UMKM_KG_USER, UMKM_KG_PASSWORD)"
+    if _BAD_ESCAPE.search(value):
+        return "a '%' that does not start a percent-escape"
+    return None
+
+
+def check_link(value: str, *, what: str = "URL", error: type[UmkmError] = BadInput) -> str:
+    """Return ``value`` unchanged if it is an acceptable http(s) URL (:func:`link_problem`).
+
+    >>> check_link("https://example.org/umkm/")
+    'https://example.org/umkm/'
+
+    :raises BadInput: (or ``error``) naming ``what`` (``"--endpoint"``, ``"--base-url"``).
+    """
+    problem = link_problem(value)
+    if problem is None:
+        return value
+    shown = value if len(value) <= 120 else value[:117] + "..."
+    raise error(f"{what} {shown!r} is refused: {problem}", hint="give an http:// or https:// URL")

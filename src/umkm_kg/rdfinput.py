@@ -41,6 +41,12 @@ CONTEXT_IRIS: frozenset[str] = frozenset({BASE + "context.jsonld", BASE + "conte
 
 STDIN = "-"
 
+TRIPLE_TERMS_REFUSED = (
+    "RDF 1.2 triple terms and annotations (<<( s p o )>>, << s p o >>, {| |}, ~, "
+    'rdf:annotation, rdf:parseType="Triple") are not accepted in records'
+)
+TRIPLE_TERMS_HINT = "state each fact as a plain triple; say where it comes from with dct:source"
+
 _ALLOWED_DATATYPE_NAMESPACES = (str(XSD),)
 _ALLOWED_DATATYPES = frozenset({str(RDF.langString), str(RDF) + "dirLangString"})
 
@@ -181,6 +187,8 @@ def parse_rdf(raw: RawInput) -> ParsedRdf:
         raise BadInput(f"{raw.name}: CSV records are not RDF (read them with csvrecords)")
     graph = Graph(bind_namespaces="none")
     for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise BadInput(f"{raw.name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
         graph.add(
             (
                 cast(IdentifiedNode, term_from_oxigraph(quad.subject)),
@@ -221,18 +229,24 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 # --- JSON-LD ---------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# One token at a time, never backtracking over what a token has consumed: a string (closed or
+# not: an unclosed one runs to the end and json.loads reports it) or a bracket. Matching strings
+# on their own and removing them first was quadratic on a text of unclosed quotes.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
 
 
 def json_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in JSON ``text`` (strings are skipped)."""
+    """The deepest nesting of arrays and objects in JSON ``text`` (strings are skipped).
+
+    Linear in the length of ``text``.
+    """
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
-        if bracket in "[{":
+    for match in _JSON_TOKEN.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
             depth += 1
             deepest = max(deepest, depth)
-        else:
+        elif bracket in ("]", "}"):
             depth -= 1
     return deepest
 
@@ -378,7 +392,7 @@ def _check_xml(name: str, data: bytes) -> None:
 
     depth = 0
     try:
-        for event, _ in SafeET.iterparse(
+        for event, element in SafeET.iterparse(
             io.BytesIO(data),
             events=("start", "end"),
             forbid_dtd=True,
@@ -386,6 +400,8 @@ def _check_xml(name: str, data: bytes) -> None:
             forbid_external=True,
         ):
             depth += 1 if event == "start" else -1
+            if event == "start":
+                _check_xml_attributes(name, element.attrib)
             if depth > MAX_DEPTH:
                 raise BadInput(f"{name}: XML nested more than {MAX_DEPTH} elements deep")
     except DefusedXmlException as exc:
@@ -397,6 +413,25 @@ def _check_xml(name: str, data: bytes) -> None:
         raise BadInput(f"{name}, line {line}: not well-formed XML: {exc}") from exc
 
 
+_RDF_NS = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_PARSE_TYPES = frozenset({"Literal", "Resource", "Collection"})
+
+
+def _check_xml_attributes(name: str, attributes: dict[str, str]) -> None:
+    # RDF 1.2 annotations (rdf:annotation, rdf:annotationNodeID) and rdf:parseType="Triple"
+    # make triple terms; the parser drops some of them silently: refuse them before it runs.
+    if _RDF_NS + "annotation" in attributes or _RDF_NS + "annotationNodeID" in attributes:
+        raise BadInput(f"{name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
+    parse_type = attributes.get(_RDF_NS + "parseType")
+    if parse_type is not None and parse_type not in _PARSE_TYPES:
+        if parse_type == "Triple":
+            raise BadInput(f"{name}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
+        raise BadInput(
+            f"{name}: rdf:parseType={parse_type!r} is not accepted",
+            hint="use rdf:parseType Literal, Resource or Collection",
+        )
+
+
 # --- checks on the parsed graph --------------------------------------------------------------
 
 
@@ -406,7 +441,11 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
     :raises BadInput: naming the record's line where known.
     """
     lines = lines or {}
-    seen: set[str] = set()
+    # Two sets: an IRI accepted as a resource (say the object of schema:url) is not thereby an
+    # accepted datatype. One shared set made the datatype check depend on the order rdflib
+    # yields triples in, which is hash order.
+    iris: set[str] = set()
+    datatypes: set[str] = set()
 
     def where(subject: object) -> str:
         line = lines.get(subject) if isinstance(subject, IdentifiedNode) else None
@@ -418,17 +457,17 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
         for term in (s, p, o):
             if isinstance(term, URIRef):
                 iri = str(term)
-                if iri in seen:
+                if iri in iris:
                     continue
-                seen.add(iri)
                 if iri.startswith(str(SH)):
                     raise BadInput(
                         f"{where(s)}: records may not carry SHACL shapes (found <{iri}>)"
                     )
                 _check_term_iri(iri, where(s))
+                iris.add(iri)
             elif isinstance(term, Literal) and term.datatype is not None:
                 datatype = str(term.datatype)
-                if datatype in seen:
+                if datatype in datatypes:
                     continue
                 _check_term_iri(datatype, where(s))
                 if not (
@@ -439,7 +478,7 @@ def check_records(graph: Graph, name: str, lines: dict[IdentifiedNode, int] | No
                         f"{where(s)}: unsupported datatype <{datatype}>",
                         hint="use an XML Schema datatype such as xsd:string, xsd:date",
                     )
-                seen.add(datatype)
+                datatypes.add(datatype)
     depth = blank_node_depth(graph)
     if depth > MAX_DEPTH:
         raise BadInput(f"{name}: blank nodes nested more than {MAX_DEPTH} levels deep")
@@ -505,13 +544,27 @@ def locate_subjects(
             found = forms.get(match.group(1))
             if found is not None and found not in lines:
                 lines[found] = number
-    for subject in subjects - set(lines):
-        for form in _forms(str(subject), known):
-            position = _find_token(text, form)
-            if position >= 0:
-                lines[subject] = text.count("\n", 0, position) + 1
-                break
+    missing = subjects - set(lines)
+    if missing:
+        # One pass over the text's IRI-like runs (in quotes, attributes, brackets), each looked
+        # up: searching the text once per subject was quadratic.
+        at_line, counted = 1, 0
+        for match in _IRI_RUN.finditer(text):
+            run = match.group()
+            found = forms.get(run) or forms.get(run.rstrip("."))
+            if found is not None and found in missing:
+                at_line += text.count("\n", counted, match.start())
+                counted = match.start()
+                lines[found] = at_line
+                missing.discard(found)
+                if not missing:
+                    break
     return lines
+
+
+# Maximal runs of characters an IRI or a prefixed name may hold; a mention ends where the run
+# does ("kg:a" does not match inside "kg:ab").
+_IRI_RUN = re.compile(r"""[^\s"'<>{}\[\],;()=`^|\\]+""")
 
 
 def _forms(iri: str, prefixes: dict[str, str]) -> Iterator[str]:
@@ -520,12 +573,3 @@ def _forms(iri: str, prefixes: dict[str, str]) -> Iterator[str]:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             yield f"{prefix}:{iri[len(namespace) :]}"
     yield iri
-
-
-def _find_token(text: str, token: str) -> int:
-    # A mention must end where the IRI ends ("kg:a" must not match inside "kg:ab").
-    for match in re.finditer(re.escape(token), text):
-        end = match.end()
-        if end >= len(text) or not (text[end].isalnum() or text[end] in "-_/#"):
-            return match.start()
-    return -1

@@ -35,6 +35,7 @@ from .errors import (
     UmkmError,
 )
 from .formats import RdfFormat
+from .iri import check_link, link_problem
 from .results import QueryForm, QueryResult, Term, plain_literal
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Store
 
@@ -107,7 +108,7 @@ class HttpClient:
         password: str | None = None,
         auth: AuthScheme | None = None,
     ) -> None:
-        self.url = url
+        self.url = check_link(url, what="the endpoint")
         self.user = user or None
         self._password = password or ""
         self.auth = auth
@@ -125,7 +126,7 @@ class HttpClient:
                 handlers.append(self._digest)
                 if auth is None:
                     handlers.append(urllib.request.HTTPBasicAuthHandler(passwords))
-        self._opener = urllib.request.build_opener(*handlers)
+        self._opener = _http_opener(handlers)
 
     def open(
         self, request: urllib.request.Request, *, timeout: float | None, action: str
@@ -241,12 +242,51 @@ class HttpClient:
         )
 
 
-def server_message(body: str, limit: int = 300) -> str:
-    """The useful part of a server's error page: no HTML, no echoed query, one line, short."""
-    text = re.sub(r"<[^>]+>", " ", body)
+def server_message(body: str, limit: int = 200) -> str:
+    """The useful part of a server's error page: no HTML, no echoed query, one line, short,
+    with anything unprintable escaped (it is shown on a terminal)."""
+    text = re.sub(r"<[^>]+>", " ", body[: limit * 50])
     text = re.split(r"\n\s*SPARQL query:", text, maxsplit=1)[0]  # Virtuoso echoes the query
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _http_opener(handlers: Sequence[urllib.request.BaseHandler]) -> urllib.request.OpenerDirector:
+    """An opener that speaks only http(s): no file:, ftp: or data: handler, even after a
+    redirect (urllib's default opener has all three)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _HttpRedirects(),
+        urllib.request.HTTPErrorProcessor(),
+        *handlers,
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+class _HttpRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to http(s) URLs only (urllib also follows them to ftp:)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if link_problem(newurl) is not None:
+            raise urllib.error.HTTPError(
+                req.full_url, code, "redirect to a URL that is not http(s) refused", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 class _Wrapper(SPARQLWrapper):
@@ -352,7 +392,10 @@ class RemoteStore(Store):
             )
         if state:
             message = self.client.redact(response.headers.get("X-SQL-Message", ""))
-            raise RemoteError(f"{self.endpoint} reported SQL state {state}: {message}")
+            raise RemoteError(
+                f"{self.endpoint} reported SQL state {server_message(state, 20)}: "
+                f"{server_message(message, 120)}"
+            )
 
     def _virtuoso_cap(self, triples: int, socket_timeout: float | None) -> int | None:
         """Virtuoso's row cap if it is at most ``triples`` (None: the cap is larger, or none).
@@ -464,7 +507,8 @@ class RemoteStore(Store):
             graph.parse(data=body, format=fmt.rdflib_name)
         except Exception as exc:  # rdflib's parsers raise many unrelated types
             raise RemoteError(
-                f"{self.endpoint} answered the query with unreadable {media_type}: {exc}"
+                f"{self.endpoint} answered the query with unreadable "
+                f"{server_message(media_type, 60)}: {server_message(str(exc), 120)}"
             ) from None
         return graph
 

@@ -31,6 +31,7 @@ from rich.text import Text
 
 from .errors import BadInput, BadParameter
 from .formats import RdfFormat, ResultFormat
+from .formulas import is_formula, neutralise
 from .queries import compact
 from .results import QueryForm, QueryResult, Term, term_from_oxigraph, term_to_oxigraph
 from .sparql import n3, safe_term
@@ -192,7 +193,10 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
     if result.truncated:
         footer += f" (result cut: {result.note or 'not all rows are shown'})"
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    # Cells are the data's own text: no markup, no emoji codes.
+    console = Console(
+        file=buffer, width=width, color_system=None, highlight=False, markup=False, emoji=False
+    )
     console.print(grid)
     console.print(Text(footer))
     return buffer.getvalue()
@@ -202,7 +206,11 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
 
 
 def results_csv(result: QueryResult) -> str:
-    """SPARQL 1.1 CSV: IRIs and literals as bare text, CRLF line ends."""
+    """SPARQL 1.1 CSV: IRIs and literals as bare text, CRLF line ends.
+
+    A value a spreadsheet would run as a formula (:mod:`umkm_kg.formulas`) is written with a
+    leading ``'``, in TSV too.
+    """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -214,7 +222,7 @@ def results_csv(result: QueryResult) -> str:
 def _csv_value(term: Term | None) -> str:
     if term is None:
         return ""
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+    return f"_:{term}" if isinstance(term, BNode) else neutralise(str(term))
 
 
 def results_tsv(result: QueryResult) -> str:
@@ -222,9 +230,23 @@ def results_tsv(result: QueryResult) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
     for row in result.rows:
         lines.append(
-            "\t".join(n3(t) if (t := row.get(v)) is not None else "" for v in result.variables)
+            "\t".join(
+                _tsv_value(t) if (t := row.get(v)) is not None else "" for v in result.variables
+            )
         )
     return "\n".join(lines) + "\n"
+
+
+def _tsv_value(term: Term) -> str:
+    # A spreadsheet drops the quotes of a quoted cell and may then run what is inside.
+    if isinstance(term, Literal) and is_formula(str(term)):
+        safe = neutralise(str(term))
+        term = (
+            Literal(safe, lang=term.language)
+            if term.language
+            else Literal(safe, datatype=term.datatype)
+        )
+    return n3(term)
 
 
 def _json_term(term: Term) -> dict[str, str]:

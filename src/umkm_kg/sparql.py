@@ -6,6 +6,12 @@ SPARQL 1.1 parser and walked; anything not known to be harmless is refused (fail
 A second, independent look at the raw tokens refuses ``SERVICE`` and ``LOAD`` keywords even if
 the parse tree were ever to hide one.
 
+Before anything is parsed, a cheap pass over the tokens bounds the size and shape of the query
+(:func:`check_size`): its length, nesting depth, terms per expression, steps of a property path
+and sub-groups per group. Both rdflib's parser and Oxigraph's recurse on these: past the bounds
+the first raises ``RecursionError`` and the second overflows its stack (a segfault), and
+Oxigraph's planning of long paths and OPTIONAL chains grows with the cube of their length.
+
 Values are never pasted into a query as text: :func:`bind_values` writes validated RDF terms
 into a ``VALUES`` block with a strict writer, then parses the result again and checks that the
 block holds exactly those terms and that nothing else changed.
@@ -18,7 +24,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
@@ -106,6 +112,25 @@ _UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
+MAX_QUERY_CHARS = 256 * 1024
+"""Longest query text accepted (characters): a saved query with a page of bound values fits."""
+MAX_QUERY_TOKENS = 50_000
+"""Most tokens (names, literals, operators) in one query."""
+MAX_NESTING = 16
+"""Deepest nesting of brackets (``{``, ``(``, ``[``, runs of unary operators) in one query;
+rdflib's parser gives up a little past 20 levels of parentheses."""
+MAX_TERMS = 1_000
+"""Most operators and commas at one level of one bracket (``1+1+...``, ``IN (...)``)."""
+MAX_PATH_STEPS = 64
+"""Most steps (``/``, ``|``, ``^``) in one bracket's property paths."""
+MAX_SUBGROUPS = 100
+"""Most groups directly inside one group (``OPTIONAL {...}``, ``UNION {...}`` chains)."""
+
+_OPERATORS = frozenset("+-*/|&,=<>!^")
+_PATH_OPERATORS = frozenset("/|^")
+_DOUBLED = frozenset({"||", "&&", "<=", ">=", "!=", "^^"})
+_WORD_OPERATORS = re.compile(r"(?<=[\w.)])[-+]")
+
 # rdflib expands \uHHHH escapes in the whole text before parsing (SPARQL 1.1, 19.2); Oxigraph
 # expands them only inside strings and IRIs. A query read differently by the checker and the
 # engine could hide anything, so such escapes are refused outright.
@@ -163,7 +188,8 @@ def _analyse(text: str, source: str | None = None) -> tuple[CheckedQuery, ParseR
             ),
             hint="write the character itself: engines disagree on where such escapes apply",
         )
-    for token in tokens(text):
+    found = check_size(text, source)
+    for token in found:
         what = _FORBIDDEN_KEYWORDS.get(token.text.upper()) if token.kind == "word" else None
         if what:
             line, col = line_col(text, token.start)
@@ -198,7 +224,7 @@ def _analyse(text: str, source: str | None = None) -> tuple[CheckedQuery, ParseR
                 _located(f"the function <{iri}> is not allowed", source, None),
                 hint="read-only queries may use SPARQL's built-in functions and XSD casts",
             )
-    froms = [t.start for t in tokens(text) if t.kind == "word" and t.text.upper() == "FROM"]
+    froms = [t.start for t in found if t.kind == "word" and t.text.upper() == "FROM"]
     for index, clause in enumerate(datasets):
         iri = dict.get(clause, "default") or dict.get(clause, "named")
         if not (isinstance(iri, URIRef) and str(iri).startswith(ALLOWED_DATASET_PREFIX)):
@@ -246,17 +272,25 @@ def _parse(text: str, source: str | None = None) -> ParseResults:
         raise BadInput(
             _located(f"not valid SPARQL: {exc.msg}", source, exc.lineno, exc.col)
         ) from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise BadInput(
+            _located("the query is nested or chained too deeply to be checked", source, None),
+            hint="use fewer nested brackets, or fewer triple patterns in one group",
+        ) from None
+    except ValueError as exc:
         raise BadInput(_located(f"not valid SPARQL: {exc}", source, None)) from None
 
 
 def _walk(
     tree: object, functions: list[CompValue], datasets: list[CompValue], mentioned: set[str]
 ) -> None:
+    # Iterative, with an explicit stack: a parse tree may be deeper than Python's recursion limit.
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    def visit(node: object) -> None:
+    stack: list[object] = [tree]
+    while stack:
+        node = stack.pop()
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
                 raise ForbiddenQuery("SERVICE is not allowed: queries may not call other endpoints")
@@ -266,21 +300,111 @@ def _walk(
                 functions.append(node)
             elif node.name == "DatasetClause":
                 datasets.append(node)
-            for value in dict.values(node):
-                visit(value)
+            stack.extend(reversed(list(dict.values(node))))
         elif isinstance(node, ParseResults | list | tuple):
-            for item in node:
-                visit(item)
+            stack.extend(reversed(list(node)))
         elif isinstance(node, Variable):
             mentioned.add(str(node))
         elif node is None or isinstance(node, str | int | URIRef | Literal | BNode):
-            return
+            continue
         else:
             raise ForbiddenQuery(
                 f"the query contains {type(node).__name__}, which cannot be checked"
             )
 
-    visit(tree)
+
+def check_size(text: str, source: str | None = None) -> list[Token]:
+    """Bound the size and shape of ``text`` before any parser sees it; return its tokens.
+
+    One linear pass over the tokens, so that no parser or engine is handed a query it would
+    recurse on past its stack (see the module docstring and the ``MAX_*`` bounds).
+
+    :raises BadInput: the query is too long, too deeply nested, or has too long an expression,
+        property path or chain of groups (with its line and column).
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadInput(
+            _located(
+                f"the query is {len(text):,} characters long (at most {MAX_QUERY_CHARS:,})",
+                source,
+                None,
+            ),
+            hint="split it into smaller queries",
+        )
+    found: list[Token] = []
+    # Per open bracket: its kind, operators, path steps, sub-groups.
+    open_: list[list[Any]] = [["", 0, 0, 0]]
+    unary = 0  # the current run of operators with no operand between them
+    previous: Token | None = None
+
+    def refuse(message: str, token: Token) -> BadInput:
+        return BadInput(
+            _located(message, source, *line_col(text, token.start)),
+            hint="a read-only query must stay small enough for the engine to plan safely",
+        )
+
+    def deeper(token: Token) -> None:
+        if len(open_) - 1 + unary > MAX_NESTING:
+            raise refuse(f"the query nests more than {MAX_NESTING} levels deep", token)
+
+    def operators(token: Token, count: int, path: int = 0) -> None:
+        level = open_[-1]
+        level[1] += count
+        level[2] += path
+        if level[1] > MAX_TERMS:
+            raise refuse(f"an expression or list has more than {MAX_TERMS} terms", token)
+        if level[2] > MAX_PATH_STEPS:
+            raise refuse(f"a property path has more than {MAX_PATH_STEPS} steps", token)
+
+    after_operator = False  # the previous token was an operator: a sign now is unary
+    for token in tokens(text):
+        found.append(token)
+        if len(found) > MAX_QUERY_TOKENS:
+            raise refuse(f"the query has more than {MAX_QUERY_TOKENS:,} tokens", token)
+        if token.kind == "word" and ":" not in token.text:
+            # Signs lex as part of a word: "-1", "-", "1-1-1" (two subtractions).
+            word = token.text
+            leading = len(word) - len(word.lstrip("+-"))
+            operators(token, leading + len(_WORD_OPERATORS.findall(word)))
+            if leading:
+                unary += leading - (0 if after_operator else 1)
+                deeper(token)
+            if leading == len(word):
+                after_operator, previous = True, token
+                continue
+        if token.kind != "punct":
+            unary, after_operator = 0, False
+        elif token.text in "({[":
+            if token.text == "{":
+                open_[-1][3] += 1
+                if open_[-1][3] > MAX_SUBGROUPS:
+                    raise refuse(f"a group holds more than {MAX_SUBGROUPS} groups", token)
+            open_.append([token.text, 0, 0, 0])
+            deeper(token)
+            unary, after_operator = 0, False
+        elif token.text in ")}]":
+            if len(open_) > 1:
+                open_.pop()
+            unary, after_operator = 0, False
+        elif token.text in _OPERATORS:
+            doubled = (
+                previous is not None
+                and previous.kind == "punct"
+                and previous.start + 1 == token.start
+                and previous.text + token.text in _DOUBLED
+            )
+            if doubled:  # "||", "^^": one operator, which its first character counted
+                operators(token, 0, -1 if previous and previous.text in _PATH_OPERATORS else 0)
+            else:
+                operators(token, 1, 1 if token.text in _PATH_OPERATORS else 0)
+                if after_operator:
+                    unary += 1
+                    deeper(token)
+            after_operator = True
+        else:
+            unary, after_operator = 0, False
+        previous = token
+    return found
 
 
 # --- a small lexer: enough to tell code from comments, strings and IRIs ------------------

@@ -14,8 +14,10 @@ from ..errors import UmkmError
 from ..kg import KnowledgeGraph, default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Everything printed may quote the user's text (a parameter, a label, a server's message): no
+# console markup ("[bold]") and no emoji codes (":x:" in "urn:x:" became an emoji), ever.
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 USER_ENV = "UMKM_KG_USER"
 PASSWORD_ENV = "UMKM_KG_PASSWORD"

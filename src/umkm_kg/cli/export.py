@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Annotated
@@ -15,6 +15,7 @@ import typer
 from ..errors import BadInput
 from ..export import GraphSelection
 from ..formats import RdfFormat
+from ..iri import check_link
 from ._common import err, out, settings
 
 app = typer.Typer(
@@ -48,17 +49,33 @@ OntologyOption = Annotated[
 ShapesOption = Annotated[
     bool, typer.Option("--with-shapes", help="Include the SHACL shapes (graph/shapes).")
 ]
+
+
+def _link(option: str) -> Callable[[str | None], str | None]:
+    """A callback refusing a value of ``option`` that is not an http(s) URL: it is written
+    into pages and descriptions as a link (``javascript:`` or a quote would run or break out)."""
+
+    def check(value: str | None) -> str | None:
+        return None if value is None else check_link(value, what=option)
+
+    return check
+
+
 BaseUrlOption = Annotated[
     str | None,
     typer.Option(
         "--base-url",
-        help="Where the site and dumps are published (default: https://w3id.org/umkm-kg/).",
+        help="Where the site and dumps are published, an http(s) URL "
+        "(default: https://w3id.org/umkm-kg/).",
+        callback=_link("--base-url"),
     ),
 ]
 EndpointOption = Annotated[
     str | None,
     typer.Option(
-        "--sparql-endpoint", help="A SPARQL endpoint serving the data, to state in the description."
+        "--sparql-endpoint",
+        help="A SPARQL endpoint serving the data (an http(s) URL), to state in the description.",
+        callback=_link("--sparql-endpoint"),
     ),
 ]
 

@@ -226,11 +226,10 @@ def template_command(
 def _validate(
     ctx: typer.Context, files: list[str], fmt: str | None, max_size: int
 ) -> ValidationReport:
-    from ..validation import read_batch, validate
+    from ..validation.files import validate_files
 
     kg = settings(ctx).kg()
-    batch = read_batch(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
-    return validate(batch, kg)
+    return validate_files(files, kg, fmt=fmt, max_bytes=max_size * 1024 * 1024)
 
 
 def _lang(ctx: typer.Context, lang: Lang | None) -> str:

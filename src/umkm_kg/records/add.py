@@ -56,12 +56,12 @@ def add_records(
     from .store import RecordsStore
 
     batch = read_batch(paths, kg, fmt=fmt, max_bytes=max_bytes)
-    report = validate(batch, kg)
-    if not report.conforms:
-        return Added(report, batch.record_count, None)
     store = RecordsStore(data_dir)
-    if dry_run:
-        check_duplicates(batch.graph, store.dataset())
+    # Duplicates first: a record that repeats a known enterprise is best told so, not that it
+    # describes a resource it does not own (which validation would say of it).
+    check_duplicates(batch.graph, store.dataset())
+    report = validate(batch, kg)
+    if not report.conforms or dry_run:
         return Added(report, batch.record_count, None)
     graph = store.add(batch.graph, batch.sources, shapes_version())
     if isinstance(kg.store, DiskStore):

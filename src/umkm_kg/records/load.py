@@ -26,7 +26,7 @@ from rdflib.term import Node
 from ..errors import BadInput, DuplicateRecord, UmkmError
 from ..formats import RdfFormat
 from ..namespaces import GENID
-from ..rdfinput import read_input
+from ..rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
 from ..results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
@@ -221,7 +221,7 @@ def _load_rdf(
                 if isinstance(obj, ox.BlankNode):
                     obj = ox.NamedNode(genid + obj.value)
                 elif isinstance(obj, ox.Triple) or isinstance(subject, ox.Triple):
-                    raise BadInput(f"{path}: RDF 1.2 triple terms are not accepted in records")
+                    raise BadInput(f"{path}: {TRIPLE_TERMS_REFUSED}", hint=TRIPLE_TERMS_HINT)
                 yield ox.Quad(subject, quad.predicate, obj, target)
                 count += 1
                 if count % 100_000 == 0:
@@ -276,7 +276,7 @@ def validate_stored_graph(
             part.records[node] = RecordRef(source, subject=str(node))  # type: ignore[index]
         part.triples = list(dict.fromkeys(part.triples))
         part.record_count = len(part.records)
-        report = validate(part, context)
+        report = validate(part, context, own_graph=graph)
         _note_report(loaded, report)
         if note is not None:
             note("validating", loaded.records)
@@ -307,7 +307,7 @@ def _load_csv(
         batch.add_csv_rows(raw.name, table.rows[start : start + chunk], table.titles, resolver)
         batch.triples = list(dict.fromkeys(batch.triples))
         if validate_rows:
-            report = validate(batch, context)
+            report = validate(batch, context, own_graph=graph)
             _note_report(loaded, report)
         else:
             broken = [p for p in batch.problems if p.severity == Severity.VIOLATION.value]

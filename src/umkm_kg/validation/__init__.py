@@ -40,7 +40,15 @@ from .engine import (
     report_graph,
     result_keys,
 )
-from .findings import add_result, finish, new_report, own_checks, shacl_problem, unknown_references
+from .findings import (
+    add_result,
+    finish,
+    new_report,
+    own_checks,
+    ownership_problems,
+    shacl_problem,
+    unknown_references,
+)
 from .report import Problem, RecordProblems, RecordRef, Severity, ValidationReport, short
 
 __all__ = [
@@ -112,9 +120,18 @@ def shacl_report(
 
 
 def validate(
-    batch: RecordBatch | Graph, kg: Any, *, engine: Engine = Engine.FAST
+    batch: RecordBatch | Graph,
+    kg: Any,
+    *,
+    engine: Engine = Engine.FAST,
+    own_graph: str | None = None,
 ) -> ValidationReport:
-    """Validate a batch of records together with the resources of ``kg`` it refers to."""
+    """Validate a batch of records together with the resources of ``kg`` it refers to.
+
+    Statements about what the batch does not own are violations
+    (:mod:`~umkm_kg.validation.ownership`); ``own_graph`` names the batch's graph when ``kg``
+    already holds it (a load validates what it has written).
+    """
     if isinstance(batch, Graph):
         batch = RecordBatch.of(batch)
     context = context_graph(batch.triples, kg)
@@ -132,7 +149,7 @@ def validate(
         problem = shacl_problem(shacl, result, data, batch)
         problems.append((batch.records[focus], problem))
         copy_result(shacl, result, report)
-    for ref, problem in own_checks(batch, unknown):
+    for ref, problem in [*own_checks(batch, unknown), *ownership_problems(batch, kg, own_graph)]:
         problems.append((ref, problem))
         add_result(report, problem)
     return finish(problems, report, batch.record_count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ from rdflib.term import IdentifiedNode, Node
 
 from ..csvcolumns import CsvRow, read_rows
 from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
-from ..rdfinput import MAX_INPUT_BYTES, RecordFormat, parse_rdf, read_input
+from ..rdfinput import MAX_INPUT_BYTES, RawInput, RecordFormat, parse_rdf, read_input
 from ..resolver import Resolver
 from .report import RecordRef
 
@@ -100,16 +101,7 @@ def read_batch(
         if raw.format is RecordFormat.CSV:
             tables.append(raw)
             continue
-        parsed = parse_rdf(raw)
-        batch.triples.extend(parsed.graph)
-        for subject in set(parsed.graph.subjects()):
-            if isinstance(subject, URIRef):
-                batch.records.setdefault(
-                    subject,
-                    RecordRef(raw.name, line=parsed.lines.get(subject), subject=str(subject)),
-                )
-        batch.record_count += sum(1 for s in set(parsed.graph.subjects()) if isinstance(s, URIRef))
-        _attach_blank_nodes(parsed.graph, batch.records)
+        add_rdf(batch, raw)
     if tables:
         resolver = Resolver.from_kg(kg)
         resolver.add_triples(batch.triples)
@@ -120,19 +112,40 @@ def read_batch(
     return batch
 
 
+def add_rdf(batch: RecordBatch, raw: RawInput) -> None:
+    """Parse an RDF input and add its triples to ``batch``, one record per named subject.
+
+    :raises BadInput: the input cannot be parsed or accepted.
+    """
+    parsed = parse_rdf(raw)
+    batch.triples.extend(parsed.graph)
+    subjects = {s for s in parsed.graph.subjects() if isinstance(s, URIRef)}
+    for subject in subjects:
+        batch.records.setdefault(
+            subject, RecordRef(raw.name, line=parsed.lines.get(subject), subject=str(subject))
+        )
+    batch.record_count += len(subjects)
+    _attach_blank_nodes(parsed.graph, batch.records)
+
+
 def _attach_blank_nodes(graph: Graph, records: dict[IdentifiedNode, RecordRef]) -> None:
-    # A blank node belongs to the record of the named subject that points at it.
-    pending = [s for s in set(graph.subjects()) if isinstance(s, BNode)]
-    for _ in range(len(pending) + 1):
-        left = []
-        for node in pending:
-            parent = next((s for s in graph.subjects(None, node) if s in records), None)
-            if isinstance(parent, IdentifiedNode):
+    """Give each blank node the record of the named subject that (through other blank nodes)
+    points at it; one the batch's records do not reach gets an unknown record.
+
+    Breadth first from the records, so linear in the triples (an RDF list of 8,000 items took
+    44 s when each pass attached one more node).
+    """
+    children: dict[IdentifiedNode, list[BNode]] = {}
+    for s, _, o in graph:
+        if isinstance(o, BNode) and isinstance(s, IdentifiedNode):
+            children.setdefault(s, []).append(o)
+    queue = deque(s for s in children if not isinstance(s, BNode) and s in records)
+    while queue:
+        parent = queue.popleft()
+        for node in children.get(parent, ()):
+            if node not in records:
                 records[node] = records[parent]
-            else:
-                left.append(node)
-        if len(left) == len(pending):
-            break
-        pending = left
-    for node in pending:
-        records[node] = RecordRef("?", subject=None)
+                queue.append(node)
+    for subject in graph.subjects():
+        if isinstance(subject, BNode) and subject not in records:
+            records[subject] = RecordRef("?", subject=None)

@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode, Node
 
 from ..csvrecords import MappingProblem
+from ..formulas import is_formula
 from ..i18n import Text
 from ..namespaces import KG, UMKM
 from .batch import RecordBatch
@@ -19,6 +20,7 @@ from .data import ontology_graph, shapes_graph
 from .engine import Index
 from .report import (
     MAPPING_COMPONENT,
+    OWNERSHIP_COMPONENT,
     REFERENCE_COMPONENT,
     Problem,
     RecordProblems,
@@ -188,6 +190,7 @@ def own_checks(
     def field_of(s: Node, p: Node) -> str:
         return batch.field_name(s, p) or short(str(p))
 
+    formulas: set[tuple[Node, str]] = set()
     for s, p, o in batch.triples:
         ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
         if ref is None:
@@ -211,6 +214,60 @@ def own_checks(
                     component=str(MAPPING_COMPONENT),
                 ),
             )
+        if isinstance(o, Literal) and is_formula(str(o)) and (s, str(o)) not in formulas:
+            # Every value, from every format, after CSV cells are split and normalised; once
+            # per node (a CSV name is also its labels).
+            formulas.add((s, str(o)))
+            yield ref, _formula_problem(s, p, o, field_of(s, p))
+
+
+def ownership_problems(
+    batch: RecordBatch, kg: Any, own_graph: str | None = None
+) -> Iterable[tuple[RecordRef, Problem]]:
+    """Statements of the batch about ontology terms, shapes or existing resources."""
+    from .ownership import foreign_statements
+
+    fallback = RecordRef(batch.sources[0] if batch.sources else "?")
+    for found in foreign_statements(batch.triples, kg, own_graph=own_graph):
+        s, p, o = found.subject, found.predicate, found.object
+        ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
+        shown = short(str(o))[:80]
+        yield (
+            ref or RecordRef(fallback.source, subject=str(s)),
+            Problem(
+                Severity.VIOLATION,
+                batch.field_name(s, p) or short(str(p)),
+                Text(
+                    "statements about the batch's own new resources only",
+                    "pernyataan hanya tentang sumber daya baru milik batch ini",
+                ),
+                Text(shown, shown),
+                Text(found.reason, found.reason),
+                focus=str(s),
+                path=str(p),
+                component=str(OWNERSHIP_COMPONENT),
+            ),
+        )
+
+
+def _formula_problem(s: Node, p: Node, o: Literal, field_name: str) -> Problem:
+    shown = str(o)[:60]
+    return Problem(
+        Severity.VIOLATION,
+        field_name,
+        Text(
+            "text that does not start with = + - @, a tab or a carriage return",
+            "teks yang tidak diawali = + - @, tab atau carriage return",
+        ),
+        Text(shown, shown),
+        Text(
+            "the value looks like a spreadsheet formula and is refused (CSV injection)",
+            "nilai tampak seperti rumus spreadsheet dan ditolak (injeksi CSV)",
+        ),
+        focus=str(s),
+        path=str(p),
+        component=str(MAPPING_COMPONENT),
+    )
 
 
 @cache

@@ -22,6 +22,9 @@ MAPPING_COMPONENT = SHAPES_NS["RecordMappingConstraintComponent"]
 """Component named in reports for cells that cannot be mapped (unknown names, formulas)."""
 REFERENCE_COMPONENT = SHAPES_NS["UnknownReferenceConstraintComponent"]
 """Component named in reports for references to resources or terms the graph does not have."""
+OWNERSHIP_COMPONENT = SHAPES_NS["ForeignStatementConstraintComponent"]
+"""Component named in reports for statements about what the batch does not own
+(:mod:`umkm_kg.validation.ownership`)."""
 
 
 class Severity(StrEnum):
