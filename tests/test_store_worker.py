@@ -102,8 +102,8 @@ def test_close_stops_the_child(data_dir: Path) -> None:
 def test_checking_the_query_counts_against_the_limit(kg: KnowledgeGraph) -> None:
     """Regression: parsing and checking ran before the clock started (a 100 KB IN list took
     65 s with a 2 s limit); the limit now covers the whole query."""
-    values = ", ".join(f'"v{n}"' for n in range(3_000))
+    values = ", ".join(f'"v{n}"' for n in range(900))
     started = time.monotonic()
     with pytest.raises(QueryTimeout):
-        kg.query(f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(?o IN ({values})) }}", timeout=0.01)
+        kg.query(f"SELECT ?s WHERE {{ ?s ?p ?o FILTER(?o IN ({values})) }}", timeout=0.001)
     assert time.monotonic() - started < 30
