@@ -147,9 +147,10 @@ def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
     place set too).
     """
     ids, names = _graph_keys(graph)
+    batch = {str(s) for s in graph.subjects(RDF.type, URIRef(_ENTERPRISE))}
     problems: list[str] = []
     for store in known:
-        keys = enterprise_keys(store)
+        keys = _keys_for(store, batch, set(ids), {name for name, _ in names})
         for subject in graph.subjects(RDF.type, URIRef(_ENTERPRISE)):
             if str(subject) in keys.enterprises:
                 problems.append(f"the enterprise <{subject}> already exists")
@@ -179,6 +180,47 @@ def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
             listed = ", ".join(f"<{e}>" for e in sorted(found))
             problems.append(f"several records have the name {name!r} and the same place: {listed}")
     return sorted(set(problems))
+
+
+def _keys_for(store: ox.Store, iris: set[str], ids: set[str], names: set[str]) -> _Keys:
+    """The keys of ``store``'s enterprises that could match these IRIs, identifiers and
+    normalised names: looked up, not listed (a registry holds hundreds of thousands)."""
+    kind = (ox.NamedNode(str(RDF.type)), ox.NamedNode(_ENTERPRISE))
+
+    def is_enterprise(node: object) -> bool:
+        return isinstance(node, ox.NamedNode) and _exists(store, node, *kind)
+
+    enterprises = {iri for iri in iris if is_enterprise(ox.NamedNode(iri))}
+    identifiers: dict[str, str] = {}
+    for value in sorted(ids):
+        for predicate in IDENTIFIER_PREDICATES:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(value)):
+                if is_enterprise(quad.subject):
+                    identifiers.setdefault(value, quad.subject.value)  # type: ignore[union-attr]
+    found: dict[tuple[str, tuple[str, ...]], str] = {}
+    if names:
+        # One pass over the names in the store's index (a registry's are a few MB); the
+        # engine's REPLACE over each of them took seconds.
+        place = ox.NamedNode(PLACE_PREDICATE)
+        candidates = [
+            quad
+            for quad in store.quads_for_pattern(None, ox.NamedNode(NAME_PREDICATE), None)
+            if isinstance(quad.object, ox.Literal) and _normal(quad.object.value) in names
+        ]
+        for quad in sorted(candidates, key=lambda q: (str(q.subject), str(q.object))):
+            obj = quad.object
+            assert isinstance(obj, ox.Literal)
+            if not is_enterprise(quad.subject):
+                continue
+            places = tuple(
+                sorted({q.object.value for q in store.quads_for_pattern(quad.subject, place, None)})  # type: ignore[union-attr]
+            )
+            found.setdefault((_normal(obj.value), places), quad.subject.value)  # type: ignore[union-attr]
+    return _Keys(enterprises, identifiers, found, [])
+
+
+def _exists(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> bool:
+    return next(store.quads_for_pattern(s, p, o), None) is not None
 
 
 def _graph_keys(
