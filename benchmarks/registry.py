@@ -50,7 +50,13 @@ def measure(
             if deadline is not None and time.perf_counter() > deadline:
                 process.kill()
                 _, status, usage = os.wait4(process.pid, 0)
-                return {"stopped": True, "seconds": timeout, "peak": usage.ru_maxrss / 1024}
+                out.seek(0)
+                return {
+                    "stopped": True,
+                    "seconds": timeout,
+                    "peak": usage.ru_maxrss / 1024,
+                    "stdout": out.read().decode("utf-8", "replace"),
+                }
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         out.seek(0)
