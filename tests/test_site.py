@@ -380,3 +380,27 @@ def test_fewer_alternates_leave_the_pages_whole(tmp_path: Path) -> None:
 def test_an_alternate_must_be_a_resource_format(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="cannot be written as"):
         build_site(_SampleKG(sample_kg().store), tmp_path, alternates=[RdfFormat.RDFXML])
+
+
+def test_only_http_iris_become_links(tmp_path: Path) -> None:
+    """Issue 11, item 9: a javascript: (or any non-http) IRI that reaches the data is shown,
+    never written as a link."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.embedded(with_records=False)
+    enterprise = ox.NamedNode("https://w3id.org/umkm-kg/id/enterprise-haura-hijab")
+    graph = ox.NamedNode("https://w3id.org/umkm-kg/graph/records/test")
+    kg.store.oxigraph.extend(
+        [
+            ox.Quad(enterprise, ox.NamedNode("https://schema.org/sameAs"),
+                    ox.NamedNode("javascript:alert(1)"), graph),
+            ox.Quad(enterprise, ox.NamedNode("https://schema.org/email"),
+                    ox.NamedNode("mailto:haura@example.org"), graph),
+        ]
+    )  # fmt: skip
+    build_site(kg, tmp_path)
+    page = (tmp_path / "id" / "enterprise-haura-hijab.html").read_text(encoding="utf-8")
+    assert "javascript:alert(1)" in page  # shown
+    assert 'href="javascript:' not in page and 'href="mailto:' not in page
+    for other in _pages(tmp_path):
+        assert 'href="javascript:' not in other.read_text(encoding="utf-8"), other

@@ -29,7 +29,10 @@ def term(v: View | None) -> Markup:
     kind = v["kind"]
     if kind == "iri":
         # No title with the IRI: a site page shows its IRI, and any other link goes to the IRI.
-        out = Markup(f'<a href="{_e(v["href"])}">{_e(v["label"])}</a>')
+        if v["href"]:
+            out = Markup(f'<a href="{_e(v["href"])}">{_e(v["label"])}</a>')
+        else:  # only http(s) IRIs become links
+            out = Markup(f'<span class="iri">{_e(v["label"])}</span>')
         v["html"] = out
         return out
     if kind == "literal":

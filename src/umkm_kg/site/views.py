@@ -42,11 +42,13 @@ class Views:
         self._links: dict[str, str] = {}
 
     def href(self, iri: str) -> str:
-        """Where a link to ``iri`` goes: its page in the site, else the IRI itself."""
+        """Where a link to ``iri`` goes: its page in the site, else the IRI itself if it is an
+        http(s) IRI; '' (no link) for any other scheme (urn:, mailto:, or a javascript: that
+        reached the data some other way)."""
         stem = page_stem(iri)
         if stem is not None and self._has_page(iri):
             return self.link(stem + ".html")
-        return iri
+        return iri if iri.startswith(("http://", "https://")) else ""
 
     def link(self, target: str) -> str:
         """A link to a site file given relative to the root."""
