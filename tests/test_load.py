@@ -227,3 +227,40 @@ def test_ntriples_without_blank_nodes_take_the_bulk_loader(
     result = runner("load", "--no-validate", str(broken))
     assert result.exit_code == 2 and "broken.nt" in result.stderr
     assert _version(data_dir) == before
+
+
+@pytest.mark.parametrize("name", ["plain.nt", "blank.nt", "records.ttl"])
+def test_iris_of_a_refused_scheme_never_reach_the_store(
+    runner: Runner, data_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """Issue 11, item 9: every entry to the store checks IRIs, the bulk loader's path too."""
+    runner("info", "--no-check")
+    before = _version(data_dir)
+    blank = "_:b" if name == "blank.nt" else "<https://w3id.org/umkm-kg/id/enterprise-z>"
+    path = tmp_path / name
+    path.write_text(
+        f"{blank} <https://schema.org/sameAs> <javascript:alert(1)> .\n", encoding="utf-8"
+    )
+    for flag in ("--no-validate", "--validate"):
+        result = runner("load", flag, str(path))
+        assert result.exit_code == 2, result.output
+        assert "javascript:alert(1)" in result.stderr and "not allowed" in result.stderr
+    assert _version(data_dir) == before
+
+
+def test_the_python_api_checks_iris_too(data_dir: Path) -> None:
+    from rdflib import Graph, URIRef
+
+    from umkm_kg.errors import BadInput
+
+    graph = Graph()
+    graph.add(
+        (
+            URIRef("https://w3id.org/umkm-kg/id/enterprise-z"),
+            URIRef("https://schema.org/url"),
+            URIRef("file:///etc/passwd"),
+        )
+    )
+    with pytest.raises(BadInput, match="'file', which is not allowed"):
+        RecordsStore(data_dir).add(graph, "api", None)
+    assert RecordsStore(data_dir).batches() == []

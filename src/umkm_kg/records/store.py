@@ -25,7 +25,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from .. import resources
-from ..errors import StoreError, UnknownName
+from ..errors import BadInput, StoreError, UnknownName
+from ..iri import iri_problem
 from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
 from ..results import term_from_oxigraph
 from ..store import DiskStore
@@ -200,6 +201,7 @@ class RecordsStore:
         :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
         :raises StoreError: the lock is held too long, or the store cannot be written.
         """
+        check_terms(graph)
         store = self.open()
         now = datetime.now(UTC)
         batch = new_batch(now)
@@ -291,6 +293,26 @@ def check_data_dir(data_dir: Path) -> None:
                 f"{'the installed package' if place == package else 'the source tree'} ({place})",
                 hint="choose a folder elsewhere with --data-dir or UMKM_KG_DATA",
             )
+
+
+def check_terms(graph: Graph) -> None:
+    """Refuse a graph with an IRI the project does not accept (every entry to the store
+    checks, not only the command line's readers: the Python API too).
+
+    :raises BadInput: naming the IRI and what is wrong with it.
+    """
+    seen: set[str] = set()
+    for triple in graph:
+        for term in triple:
+            node = term.datatype if isinstance(term, Literal) else term
+            if isinstance(node, URIRef) and node not in seen:
+                seen.add(node)
+                problem = iri_problem(str(node))
+                if problem is not None:
+                    raise BadInput(
+                        f"refusing to store <{str(node)[:200]}>: {problem}",
+                        hint="records name resources by http(s), urn, tag or mailto IRIs",
+                    )
 
 
 def _first(values: list[str] | None) -> str | None:
