@@ -192,7 +192,7 @@ class DiskStore(EmbeddedStore):
         """Move to the newest published generation; True if it changed."""
         try:
             name = (self.folder / CURRENT).read_text(encoding="ascii").strip()
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # unreadable now: keep the generation open
             return False
         if name == self.generation.name:
             return False
@@ -294,7 +294,31 @@ def _read_meta(folder: Path, name: str) -> Generation | None:
         raise StoreError(
             f"the store description {folder / name}.json is unreadable: {exc}"
         ) from exc
+    problem = _meta_problem(meta)
+    if problem:
+        raise StoreError(
+            f"the store description {folder / name}.json is damaged: {problem}",
+            hint="restore an earlier generation (umkm-kg records restore)",
+        )
     return Generation(name, meta)
+
+
+def _meta_problem(meta: object) -> str | None:
+    """What is wrong with the shape of a generation's description, or None."""
+    if not isinstance(meta, dict):
+        return "not a JSON object"
+    graphs = meta.get("graphs", {})
+    if not isinstance(graphs, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in graphs.items()
+    ):
+        return "'graphs' is not an object of graph names and counts"
+    for key in ("created", "change", "bundled"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"{key!r} is not text"
+    if not isinstance(meta.get("unvalidated", []), list):
+        return "'unvalidated' is not a list"
+    return None
 
 
 def _current(folder: Path) -> Generation | None:
@@ -320,7 +344,7 @@ def _open_current(folder: Path) -> tuple[Generation, ox.Store, _SharedLock | Non
             name = (folder / CURRENT).read_text(encoding="ascii").strip()
         except FileNotFoundError as exc:
             raise StoreError(f"no store in {folder}") from exc
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise StoreError(f"cannot read {folder / CURRENT}: {exc}") from exc
         if not _NAME.match(name):
             raise StoreError(f"{folder / CURRENT} does not name a generation: {name[:40]!r}")
