@@ -49,6 +49,10 @@ bench-synth: $(STAMP)
 bench-inputs: $(STAMP)
 	$(BIN)/python benchmarks/inputs.py
 
+## fuzz: the property-based fuzzers of the untrusted-input entry points, many more examples
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider
+
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)
 	$(BIN)/python -m umkm_kg.diagram --readme README.md

@@ -209,7 +209,7 @@ def test_a_linked_generation_folder_is_refused(folder: Path, tmp_path: Path) -> 
 def test_a_description_that_is_not_ours_is_refused(folder: Path) -> None:
     store = DiskStore.open(folder, bundled={})
     (folder / f"{store.version}.json").write_text('["graphs"]', encoding="utf-8")
-    with pytest.raises(StoreError, match="not one of ours"):
+    with pytest.raises(StoreError, match="is damaged: not a JSON object"):
         DiskStore(folder)
 
 

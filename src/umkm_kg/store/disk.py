@@ -348,9 +348,31 @@ def _read_meta(folder: Path, name: str) -> Generation | None:
         raise StoreError(
             f"the store description {folder / name}.json is unreadable: {exc}"
         ) from exc
-    if not isinstance(meta, dict) or not isinstance(meta.get("graphs", {}), dict):
-        raise StoreError(f"the store description {folder / name}.json is not one of ours")
+    problem = _meta_problem(meta)
+    if problem:
+        raise StoreError(
+            f"the store description {folder / name}.json is damaged: {problem}",
+            hint="restore an earlier generation (umkm-kg records restore)",
+        )
     return Generation(name, meta)
+
+
+def _meta_problem(meta: object) -> str | None:
+    """What is wrong with the shape of a generation's description, or None."""
+    if not isinstance(meta, dict):
+        return "not a JSON object"
+    graphs = meta.get("graphs", {})
+    if not isinstance(graphs, dict) or not all(
+        isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+        for k, v in graphs.items()
+    ):
+        return "'graphs' is not an object of graph names and counts"
+    for key in ("created", "change", "bundled"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            return f"{key!r} is not text"
+    if not isinstance(meta.get("unvalidated", []), list):
+        return "'unvalidated' is not a list"
+    return None
 
 
 def _current_name(folder: Path) -> str | None:
