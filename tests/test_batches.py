@@ -82,3 +82,17 @@ def test_history_lists_backups_and_restore_brings_one_back(runner: Runner, data_
     assert history[0]["change"] == f"restore {before}" and history[0]["parent"] == before
     refused = runner("records", "restore", "../../etc")
     assert refused.exit_code == 2 and "no generation" in refused.stderr
+
+
+def test_a_damaged_current_is_mended_by_a_restore(runner: Runner, data_dir: Path) -> None:
+    _two_batches(runner)
+    history = json.loads(runner("records", "history", "--json").stdout)
+    current = data_dir / "store" / "CURRENT"
+    current.write_text("g00000099\n", encoding="ascii")  # names nothing
+    broken = runner("records", "list")
+    assert broken.exit_code == 2 and "not in the store" in broken.stderr
+    assert runner("add", str(RECORDS / "valid-enterprise.ttl")).exit_code == 2  # no new store
+    listed = runner("records", "history", "--json")
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == history
+    assert runner("records", "restore", history[0]["name"]).exit_code == 0
+    assert len(RecordsStore(data_dir).batches()) == 2

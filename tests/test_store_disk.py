@@ -224,3 +224,11 @@ def test_a_transaction_that_loses_quads_is_not_published(folder: Path) -> None:
         tx.store.remove(_quad(1))  # as a bug would, behind the transaction's back
         tx.extend([_quad(2)])  # a write to the same graph that adds nothing new
     assert store.version == before and _count(store) == 2
+
+
+def test_current_naming_a_missing_generation_says_so(folder: Path) -> None:
+    DiskStore.open(folder, bundled={})
+    (folder / CURRENT).write_text("g00000042\n", encoding="ascii")
+    with pytest.raises(StoreError, match="names g00000042, which is not in the store"):
+        DiskStore(folder)
+    assert not (folder / "g00000042.lock").exists()

@@ -95,7 +95,7 @@ def history_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The store's kept generations (backups), newest first: when, and what changed."""
     from ..records import RecordsStore
 
-    generations = RecordsStore(settings(ctx).records_dir).open().history()
+    generations = RecordsStore(settings(ctx).records_dir).history()
     if as_json:
         typer.echo(json.dumps([dict(g.meta, name=g.name) for g in generations], indent=2))
         return
@@ -118,7 +118,5 @@ def restore_command(
     """Make a kept generation the current state again (as a new generation: nothing is lost)."""
     from ..records import RecordsStore
 
-    store = RecordsStore(settings(ctx).records_dir).open()
-    with store.transaction(f"restore {generation}", start=generation):
-        pass
-    typer.echo(f"restored {generation} as {store.version}", err=True)
+    made = RecordsStore(settings(ctx).records_dir).restore(generation)
+    typer.echo(f"restored {generation} as {made}", err=True)

@@ -30,7 +30,13 @@ from ..iri import iri_problem
 from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
 from ..results import term_from_oxigraph
 from ..store import DiskStore
-from ..store.disk import atomic_write, read_small_file, write_transaction
+from ..store.disk import (
+    Generation,
+    atomic_write,
+    list_generations,
+    read_small_file,
+    write_transaction,
+)
 from .duplicates import check_duplicates, without_known_triples
 from .trig import graph_block, quads, skolemise
 
@@ -213,6 +219,21 @@ class RecordsStore:
             tx.extend(quads(records, str(batch)))
         store.close()
         return str(batch)
+
+    def history(self) -> list[Generation]:
+        """The kept generations, newest first (readable even when ``CURRENT`` is damaged)."""
+        return list_generations(self.folder)
+
+    def restore(self, generation: str) -> str:
+        """Make a kept generation current again, as a new generation; returns the new one's name.
+
+        Works when the current state cannot be opened: that is when one needs it.
+
+        :raises StoreError: no such generation, or the store cannot be written.
+        """
+        with write_transaction(self.folder, f"restore {generation}", start=generation):
+            pass
+        return list_generations(self.folder)[0].name
 
     def remove(self, name: str) -> tuple[BatchInfo, Path]:
         """Retract a batch: its graph leaves the store, in one transaction; its records are kept

@@ -391,8 +391,21 @@ def _current_name(folder: Path) -> str | None:
 
 
 def _current(folder: Path) -> Generation | None:
+    """The current generation; None when there is no store yet.
+
+    :raises StoreError: ``CURRENT`` names a generation that is not there (never a reason to
+        start an empty store: the records would seem gone).
+    """
     name = _current_name(folder)
-    return None if name is None else _read_meta(folder, name)
+    if name is None:
+        return None
+    generation = _read_meta(folder, name)
+    if generation is None:
+        raise StoreError(
+            f"{folder / CURRENT} names {name}, which is not in the store",
+            hint="restore one that is: see umkm-kg records history",
+        )
+    return generation
 
 
 def _open_current(folder: Path) -> tuple[Generation, ox.Store, _SharedLock | None]:
@@ -402,8 +415,15 @@ def _open_current(folder: Path) -> tuple[Generation, ox.Store, _SharedLock | Non
         name = _current_name(folder)
         if name is None:
             raise StoreError(f"no store in {folder}")
-        if (folder / name).is_symlink() or not (folder / name).is_dir():
+        if (folder / name).is_symlink():
             raise StoreError(f"refusing to open {folder / name}: not a folder of the store")
+        if not (folder / name).is_dir():
+            if _current_name(folder) != name:
+                continue  # CURRENT moved on meanwhile
+            raise StoreError(
+                f"{folder / CURRENT} names {name}, which is not in the store",
+                hint="restore one that is: see umkm-kg records history",
+            )
         lock = _SharedLock.take(folder / f"{name}.lock")
         generation = _read_meta(folder, name)
         if generation is None:
@@ -543,8 +563,12 @@ def _publish(folder: Path, name: str, meta: Mapping[str, Any]) -> None:
 
 def _collect(folder: Path) -> None:
     """Remove what no one needs: unfinished generations (a writer was killed) and published
-    ones older than the :data:`HISTORY` kept, unless a reader still has them open."""
-    current = _current(folder)
+    ones older than the :data:`HISTORY` kept, unless a reader still has them open. Nothing
+    is removed while ``CURRENT`` is damaged: the generation it should name may be any."""
+    try:
+        current = _current(folder)
+    except StoreError:
+        return
     published = [g.name for g in list_generations(folder)]
     keep = set(published[: HISTORY + 1])
     if current is not None:
