@@ -156,20 +156,32 @@ def test_basic_authentication(auth: str | None) -> None:
 # --- server errors -------------------------------------------------------------------------------
 
 
-class _Broken(http.server.BaseHTTPRequestHandler):
-    """Answers every query with an HTML error page (HTTP 500) that echoes the query."""
+def _answering(
+    status: int, content_type: str, body: bytes
+) -> type[http.server.BaseHTTPRequestHandler]:
+    """A handler that answers every POST with this status, media type and body."""
 
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = b"<html><body><h1>Internal error</h1><p>disk full</p>\nSPARQL query:\nASK {}</body>"
-        self.send_response(500)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    class Answering(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Answering
+
+
+# Answers every query with an HTML error page (HTTP 500) that echoes the query.
+_Broken = _answering(
+    500,
+    "text/html",
+    b"<html><body><h1>Internal error</h1><p>disk full</p>\nSPARQL query:\nASK {}</body>",
+)
 
 
 def test_server_error_is_reported_short(runner, credentials) -> None:
@@ -251,20 +263,10 @@ def test_a_redirect_away_from_http_is_not_followed(target: str, runner, credenti
     assert "redirect" in result.stderr.lower() and "root:" not in result.output
 
 
-class _Chatty(http.server.BaseHTTPRequestHandler):
-    """Answers with a large plain-text body full of terminal escapes and rich markup."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = ("[bold red]boom[/] :x: \x1b[2J" + "secret-line\n" * 5000).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+# Answers with a large plain-text body full of terminal escapes and rich markup.
+_Chatty = _answering(
+    200, "text/plain", ("[bold red]boom[/] :x: \x1b[2J" + "secret-line\n" * 5000).encode()
+)
 
 
 def test_an_unreadable_answer_is_quoted_short_and_escaped(runner, credentials) -> None:
