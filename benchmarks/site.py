@@ -13,7 +13,6 @@ process so that the peak memory is the build's own (it includes the inherited st
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import resource
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _forked import in_child
 from validate_batch import build_registry
 
 from umkm_kg.formats import RdfFormat
@@ -61,14 +61,7 @@ def _build(out: str, pipe: Any) -> None:
 
 def measure(out: str) -> dict[str, Any]:
     """Build the site into ``out`` in a forked child; return its figures."""
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_build, args=(out, child))
-    process.start()
-    child.close()
-    figures: dict[str, Any] = parent.recv()
-    process.join()
-    return figures
+    return in_child(_build, out)
 
 
 def main(argv: list[str] | None = None) -> None:

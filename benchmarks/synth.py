@@ -14,7 +14,6 @@ a slow disk added.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import resource
 import sys
@@ -22,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _forked import in_child
 
 from umkm_kg.synth import write_registry
 from umkm_kg.synth.reference import bundled_reference
@@ -47,14 +48,7 @@ def _run(path: str, size: int, pipe: Any) -> None:
 
 def measure(path: str, size: int) -> dict[str, Any]:
     """Write one registry in a forked child and return its figures."""
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_run, args=(path, size, child))
-    process.start()
-    child.close()
-    figures: dict[str, Any] = parent.recv()
-    process.join()
-    return figures
+    return in_child(_run, path, size)
 
 
 def main(argv: list[str] | None = None) -> None:
