@@ -35,7 +35,7 @@ typecheck: $(STAMP)
 
 ## fmt: rewrite the Turtle files in their canonical sorted form
 fmt: $(STAMP)
-	$(BIN)/python -m umkm_kg.turtle ontology/umkm.ttl ontology/shapes.ttl data/umkm.ttl
+	$(BIN)/python -m umkm_kg.publish.turtle ontology/umkm.ttl ontology/shapes.ttl data/umkm.ttl
 
 ## bench: validation benchmark (prints time and peak memory)
 bench: $(STAMP)
@@ -55,7 +55,7 @@ fuzz: $(STAMP)
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)
-	$(BIN)/python -m umkm_kg.diagram --readme README.md
+	$(BIN)/python -m umkm_kg.publish.diagram --readme README.md
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

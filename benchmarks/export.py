@@ -5,7 +5,7 @@
     python benchmarks/export.py 10000 --run-mib 8  # smaller sorted runs: more of them to merge
 
 The registry (``generate.py``: neighbourhoods of Kota Tangerang and N enterprises, mapped
-through :mod:`umkm_kg.csvrecords` like added records, ~45 triples each) is written with the
+through :mod:`umkm_kg.records.csvrecords` like added records, ~45 triples each) is written with the
 bundled ontology and article into an on-disk pyoxigraph store in a temporary folder. Each
 format is then dumped by ``write_export`` (with the ontology and the shapes, as ``umkm-kg export
 --with-ontology --with-shapes -o FILE`` does) in a fresh process, which reports its time and
@@ -32,14 +32,14 @@ import generate
 import pyoxigraph as ox
 
 from umkm_kg import resources
-from umkm_kg.csvrecords import Triple, map_csv
-from umkm_kg.export import GraphSelection, write_export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX
-from umkm_kg.rdfinput import RawInput, RecordFormat
-from umkm_kg.resolver import Resolver
-from umkm_kg.results import term_to_oxigraph
+from umkm_kg.publish.export import GraphSelection, write_export
+from umkm_kg.query.results import term_to_oxigraph
+from umkm_kg.records.csvrecords import Triple, map_csv
+from umkm_kg.records.rdfinput import RawInput, RecordFormat
+from umkm_kg.records.resolver import Resolver
 from umkm_kg.store import EmbeddedStore
 
 CHUNK = 10_000

@@ -85,7 +85,7 @@ PATHS: dict[str, tuple[Callable[[Path, int], list[str]], int]] = {
 
 def _work(name: str, files: list[str]) -> None:
     from umkm_kg.errors import UmkmError
-    from umkm_kg.sparql import check_size
+    from umkm_kg.query.sparql import check_size
     from umkm_kg.validation.files import validate_files
 
     if name == "query-check":

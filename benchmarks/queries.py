@@ -33,13 +33,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import generate
 
-from umkm_kg.csvrecords import Triple, map_csv
-from umkm_kg.graphvalues import GraphValues
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import RECORDS_GRAPH_PREFIX
-from umkm_kg.queries import SavedQuery
-from umkm_kg.rdfinput import RawInput, RecordFormat
-from umkm_kg.resolver import Resolver
+from umkm_kg.query.catalogue import SavedQuery
+from umkm_kg.query.graphvalues import GraphValues
+from umkm_kg.records.csvrecords import Triple, map_csv
+from umkm_kg.records.rdfinput import RawInput, RecordFormat
+from umkm_kg.records.resolver import Resolver
 from umkm_kg.store import EmbeddedStore
 
 

@@ -94,7 +94,7 @@ def child(step: str, args: list[str]) -> None:
 
 def _bound_queries(kg: Any, names: list[str]) -> dict[str, tuple[str, Any]]:
     """Each saved query's SPARQL with its default parameters bound, as ``run`` would send it."""
-    from umkm_kg.graphvalues import GraphValues
+    from umkm_kg.query.graphvalues import GraphValues
 
     found = {}
     for name in names:
@@ -160,7 +160,7 @@ def _naive_queries(registry: Path, budget: float, names: list[str]) -> None:
 
 
 def run_size(size: int, work: Path, options: argparse.Namespace) -> dict[str, Any]:
-    from umkm_kg.queries import load_catalogue
+    from umkm_kg.query.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     names = sorted(q.name for q in catalogue)

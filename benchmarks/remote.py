@@ -47,10 +47,10 @@ from remote_compare import difference  # noqa: E402
 from servers import SparqlServer, start_oxigraph, start_virtuoso  # noqa: E402
 from umkm_kg.errors import QueryTimeout  # noqa: E402
 from umkm_kg.kg import KnowledgeGraph  # noqa: E402
-from umkm_kg.push import BulkLoader, push  # noqa: E402
-from umkm_kg.queries import load_catalogue  # noqa: E402
-from umkm_kg.remote import RemoteStore  # noqa: E402
-from umkm_kg.results import QueryResult  # noqa: E402
+from umkm_kg.publish.push import BulkLoader, push  # noqa: E402
+from umkm_kg.query.catalogue import load_catalogue  # noqa: E402
+from umkm_kg.query.results import QueryResult  # noqa: E402
+from umkm_kg.store.remote import RemoteStore  # noqa: E402
 
 GRAPH = "https://w3id.org/umkm-kg/graph/all"
 SEED = 2016

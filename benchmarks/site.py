@@ -27,7 +27,7 @@ from _forked import in_child
 from validate_batch import build_registry
 
 from umkm_kg.formats import RdfFormat
-from umkm_kg.site import build_site
+from umkm_kg.publish.site import build_site
 
 KG_STATE: dict[str, Any] = {}
 

@@ -46,7 +46,7 @@ from rdflib import Graph
 
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import RECORDS_GRAPH_PREFIX
-from umkm_kg.results import QueryForm
+from umkm_kg.query.results import QueryForm
 from umkm_kg.synth import ntriples_chunks, write_registry
 from umkm_kg.synth.reference import bundled_reference
 from umkm_kg.validation import (

@@ -14,7 +14,7 @@ import pytest
 from servers import oxigraph_server, virtuoso_capped, virtuoso_server  # noqa: F401
 from umkm_kg.cli import main
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.querycache import CACHE_ENV
+from umkm_kg.query.catalogue_cache import CACHE_ENV
 
 # The saved-query cache of the test run lives in a temporary folder, never in the user's.
 _CACHE = tempfile.mkdtemp(prefix="umkm-kg-test-cache-")

@@ -2,7 +2,7 @@
 
 Not a pytest conftest: the test modules import what they need from here. Run as a script
 (``python tests/conftest_model.py``) to rewrite the bundled Turtle files in canonical form
-with :func:`umkm_kg.turtle.canonical_turtle`.
+with :func:`umkm_kg.publish.turtle.canonical_turtle`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
-from umkm_kg.turtle import canonical_turtle
+from umkm_kg.publish.turtle import canonical_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "umkm.ttl"

@@ -14,7 +14,7 @@ import pytest
 
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import GRAPH
-from umkm_kg.queries import Catalogue, load_catalogue
+from umkm_kg.query.catalogue import Catalogue, load_catalogue
 from umkm_kg.store import EmbeddedStore
 
 DATA = Path(__file__).parent / "data"

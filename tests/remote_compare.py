@@ -25,7 +25,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
 from umkm_kg.namespaces import GENID
-from umkm_kg.results import QueryForm, QueryResult, Term
+from umkm_kg.query.results import QueryForm, QueryResult, Term
 
 BLANK = BNode("blank")
 """What every blank node (and skolem IRI) reads as in a SELECT row."""

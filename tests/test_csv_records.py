@@ -10,13 +10,13 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from umkm_kg.csvcolumns import COLUMNS, CsvRow, read_rows
-from umkm_kg.csvrecords import MappedRow, Triple, map_csv, map_row, slug
 from umkm_kg.errors import BadInput
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, UMKM
-from umkm_kg.rdfinput import RawInput, RecordFormat
-from umkm_kg.resolver import Resolver
+from umkm_kg.records.csvcolumns import COLUMNS, CsvRow, read_rows
+from umkm_kg.records.csvrecords import MappedRow, Triple, map_csv, map_row, slug
+from umkm_kg.records.rdfinput import RawInput, RecordFormat
+from umkm_kg.records.resolver import Resolver
 
 
 @pytest.fixture(scope="module")

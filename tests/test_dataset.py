@@ -8,11 +8,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID
 
 from test_export import sample_kg
-from umkm_kg.dataset import CC_BY, DCAT_VERSION, DUMPS, dataset_iri, describe
-from umkm_kg.export import serialize_graph
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, SCHEMA
+from umkm_kg.publish.dataset import CC_BY, DCAT_VERSION, DUMPS, dataset_iri, describe
+from umkm_kg.publish.export import serialize_graph
 
 DATA_GRAPHS = (
     f"<{ONTOLOGY_GRAPH}>, <{ARTICLE_GRAPH}>, <https://w3id.org/umkm-kg/graph/records/batch-1>"

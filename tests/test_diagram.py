@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from umkm_kg.diagram import REUSED_EDGES, _instantiated, mermaid
+from umkm_kg.publish.diagram import REUSED_EDGES, _instantiated, mermaid
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

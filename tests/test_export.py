@@ -14,7 +14,10 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from umkm_kg.export import (
+from umkm_kg.formats import RdfFormat
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX
+from umkm_kg.publish.export import (
     SHAPES_GRAPH,
     GraphSelection,
     collect,
@@ -24,9 +27,6 @@ from umkm_kg.export import (
     union,
     with_provenance,
 )
-from umkm_kg.formats import RdfFormat
-from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX
 from umkm_kg.store import EmbeddedStore
 
 DATA = Path(__file__).parent / "data"

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import Runner
-from umkm_kg.export import GraphSelection, export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.publish.export import GraphSelection, export
 
 
 @pytest.mark.parametrize("fmt", list(RdfFormat), ids=lambda f: f.key)

@@ -9,11 +9,11 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from umkm_kg.export import STREAMED, GraphSelection, collect, serialize, write_export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.linesort import LineSorter
 from umkm_kg.namespaces import KG, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX, SCHEMA, UMKM
+from umkm_kg.publish.export import STREAMED, GraphSelection, collect, serialize, write_export
+from umkm_kg.publish.linesort import LineSorter
 from umkm_kg.store import EmbeddedStore
 
 OWL = "http://www.w3.org/2002/07/owl#"

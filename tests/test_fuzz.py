@@ -28,9 +28,9 @@ from rdflib import Literal, URIRef
 from umkm_kg.errors import BadInput, BadParameter, ForbiddenQuery, StoreError, UmkmError
 from umkm_kg.formulas import is_formula
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.rdfinput import RawInput, RecordFormat, parse_rdf
-from umkm_kg.results import QueryForm
-from umkm_kg.sparql import bind_values, inspect_query
+from umkm_kg.query.results import QueryForm
+from umkm_kg.query.sparql import bind_values, inspect_query
+from umkm_kg.records.rdfinput import RawInput, RecordFormat, parse_rdf
 
 settings.register_profile(
     "ci",

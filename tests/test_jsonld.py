@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from umkm_kg.export import jsonld_context
-from umkm_kg.jsonld import Triple, compact_document
+from umkm_kg.publish.export import jsonld_context
+from umkm_kg.publish.jsonld import Triple, compact_document
 
 S = "https://schema.org/"
 KG = "https://w3id.org/umkm-kg/id/"

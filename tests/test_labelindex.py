@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from umkm_kg.labelindex import LABEL_INDEX_GRAPH, LABEL_TOKEN, label_index, words
+from umkm_kg.query.labelindex import LABEL_INDEX_GRAPH, LABEL_TOKEN, label_index, words
 
 KG = "https://w3id.org/umkm-kg/id/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

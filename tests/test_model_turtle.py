@@ -12,8 +12,8 @@ from rdflib.compare import isomorphic
 
 from conftest_model import TURTLE_FILES, parse
 from umkm_kg.namespaces import PREFIXES
-from umkm_kg.results import term_from_oxigraph
-from umkm_kg.turtle import canonical_turtle
+from umkm_kg.publish.turtle import canonical_turtle
+from umkm_kg.query.results import term_from_oxigraph
 
 FILE_IDS = [f"{path.parent.name}/{path.name}" for path in TURTLE_FILES]
 

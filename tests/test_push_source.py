@@ -10,7 +10,7 @@ import pytest
 
 from umkm_kg.errors import BadInput
 from umkm_kg.namespaces import GENID
-from umkm_kg.push.source import blocks, chunks, plan, prefetched
+from umkm_kg.publish.push.source import blocks, chunks, plan, prefetched
 from umkm_kg.store import EmbeddedStore
 
 EX = "https://w3id.org/umkm-kg/test/"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from umkm_kg.errors import QueryFileError
-from umkm_kg.queries import SavedQuery, load_catalogue
-from umkm_kg.querycache import QueryCache
-from umkm_kg.queryfile import load_query_file
+from umkm_kg.query.catalogue import SavedQuery, load_catalogue
+from umkm_kg.query.catalogue_cache import QueryCache
+from umkm_kg.query.queryfile import load_query_file
 from umkm_kg.resources import QUERIES
 
 QUERY = """#+ title: {id: Uji, en: Test}
@@ -112,7 +112,8 @@ from umkm_kg.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     code = main(sys.argv[1:])
 heavy = (
-    "rdflib.plugins.sparql.parser", "umkm_kg.queryfile", "yaml", "pyshacl", "umkm_kg.validation"
+    "rdflib.plugins.sparql.parser", "umkm_kg.query.queryfile", "yaml", "pyshacl",
+    "umkm_kg.validation"
 )
 print(code, *[name for name in heavy if name in sys.modules])
 """

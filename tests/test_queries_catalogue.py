@@ -20,8 +20,8 @@ from rdflib import BNode, Literal, URIRef
 
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import PREFIXES
-from umkm_kg.queries import SavedQuery, compact, load_catalogue
-from umkm_kg.results import QueryForm, QueryResult, Term
+from umkm_kg.query.catalogue import SavedQuery, compact, load_catalogue
+from umkm_kg.query.results import QueryForm, QueryResult, Term
 
 EXPECTED = Path(__file__).parent / "expected"
 CATALOGUE = load_catalogue()

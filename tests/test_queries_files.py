@@ -8,8 +8,8 @@ import pytest
 
 from queries_fixtures import BAD_QUERIES
 from umkm_kg.errors import QueryFileError
-from umkm_kg.queries import load_catalogue
-from umkm_kg.queryfile import load_query_file
+from umkm_kg.query.catalogue import load_catalogue
+from umkm_kg.query.queryfile import load_query_file
 
 #: file -> (line, part of the message)
 EXPECTED: dict[str, tuple[int, str]] = {

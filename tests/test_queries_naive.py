@@ -17,11 +17,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
 from umkm_kg import resources
-from umkm_kg.graphvalues import GraphValues
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH
-from umkm_kg.queries import SavedQuery, load_catalogue
-from umkm_kg.results import QueryForm, QueryResult
+from umkm_kg.query.catalogue import SavedQuery, load_catalogue
+from umkm_kg.query.graphvalues import GraphValues
+from umkm_kg.query.results import QueryForm, QueryResult
 from umkm_kg.store import EmbeddedStore
 
 KG = "https://w3id.org/umkm-kg/id/"

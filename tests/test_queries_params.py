@@ -11,7 +11,7 @@ from queries_fixtures import EVERY_TYPE, store_digest, test_catalogue, test_kg  
 from umkm_kg.errors import BadParameter, UnknownQuery
 from umkm_kg.i18n import Text
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.queries import Catalogue, Parameter, ParamType
+from umkm_kg.query.catalogue import Catalogue, Parameter, ParamType
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -216,7 +216,7 @@ def test_a_payload_in_a_string_is_a_value_not_code(
     text = (Path(__file__).parent / "data" / "queries-test-graph.ttl").read_text(encoding="utf-8")
     assert 'buat \\"baik\\" {selalu}' in text  # a stored value with quotes and braces
     from queries_fixtures import write_catalogue
-    from umkm_kg.queries import load_catalogue
+    from umkm_kg.query.catalogue import load_catalogue
 
     catalogue = load_catalogue(write_catalogue(tmp_path))
     result = test_kg.run(catalogue.get("shops-by-motto"), {"motto": 'buat "baik" {selalu}'})

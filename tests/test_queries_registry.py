@@ -15,10 +15,10 @@ from rdflib.namespace import RDF, RDFS
 from queries_fixtures import test_catalogue, test_kg  # noqa: F401
 from umkm_kg import resources
 from umkm_kg.errors import BadParameter
-from umkm_kg.graphvalues import GraphValues
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH
-from umkm_kg.queries import Catalogue, ListedValues
+from umkm_kg.query.catalogue import Catalogue, ListedValues
+from umkm_kg.query.graphvalues import GraphValues
 from umkm_kg.store import DEFAULT_MAX_ROWS, EmbeddedStore
 
 KG = "https://w3id.org/umkm-kg/id/"

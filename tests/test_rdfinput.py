@@ -21,7 +21,7 @@ import pytest
 from conftest import Runner
 from umkm_kg.errors import BadInput, BadParameter
 from umkm_kg.iri import check_iri, iri_problem
-from umkm_kg.rdfinput import (
+from umkm_kg.records.rdfinput import (
     MAX_DEPTH,
     RawInput,
     RecordFormat,
@@ -240,7 +240,7 @@ def test_triple_terms_are_refused_by_add_and_load_and_nothing_is_written(
 _PARSE_ALL = """
 import json, sys
 from umkm_kg.errors import BadInput
-from umkm_kg.rdfinput import parse_rdf, read_input
+from umkm_kg.records.rdfinput import parse_rdf, read_input
 answers = {}
 for path in sys.argv[1:]:
     try:

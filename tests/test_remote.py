@@ -18,11 +18,11 @@ from servers import SparqlServer
 from umkm_kg.errors import UmkmError
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import GENID
-from umkm_kg.push import DEFAULT_CHUNK_TRIPLES, UPDATE_CHUNK_MAX, PushReport, push
-from umkm_kg.queries import SavedQuery, load_catalogue
-from umkm_kg.remote import RemoteStore
-from umkm_kg.results import QueryForm
+from umkm_kg.publish.push import DEFAULT_CHUNK_TRIPLES, UPDATE_CHUNK_MAX, PushReport, push
+from umkm_kg.query.catalogue import SavedQuery, load_catalogue
+from umkm_kg.query.results import QueryForm
 from umkm_kg.store import EmbeddedStore
+from umkm_kg.store.remote import RemoteStore
 
 pytestmark = pytest.mark.remote
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from remote_compare import BLANK, GENID, canonical, difference, normalise
-from umkm_kg.remote import term_from_json
-from umkm_kg.results import QueryForm, QueryResult
+from umkm_kg.query.results import QueryForm, QueryResult
+from umkm_kg.store.remote import term_from_json
 
 EX = "https://w3id.org/umkm-kg/test/"
 # An open namespace: pytest probes module globals for mock attributes, which rdflib's closed

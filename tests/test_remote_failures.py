@@ -27,10 +27,10 @@ from umkm_kg.errors import (
     ResultTruncated,
 )
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.push import Chunk, PushIncomplete, PushReport, push
-from umkm_kg.remote import RemoteStore, server_message
-from umkm_kg.results import QueryForm
+from umkm_kg.publish.push import Chunk, PushIncomplete, PushReport, push
+from umkm_kg.query.results import QueryForm
 from umkm_kg.store import EmbeddedStore
+from umkm_kg.store.remote import RemoteStore, server_message
 
 pytestmark = pytest.mark.remote
 

@@ -17,13 +17,13 @@ import pytest
 from remote_compare import difference
 from servers import SparqlServer
 from umkm_kg.errors import EndpointUnavailable, RemoteAuthError
-from umkm_kg.graphvalues import GraphValues
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.push import BulkLoader, PushReport, push
-from umkm_kg.queries import SavedQuery, load_catalogue
+from umkm_kg.publish.push import BulkLoader, PushReport, push
+from umkm_kg.query.catalogue import SavedQuery, load_catalogue
+from umkm_kg.query.graphvalues import GraphValues
+from umkm_kg.query.results import QueryForm
 from umkm_kg.records.load import load_records
-from umkm_kg.remote import RemoteStore
-from umkm_kg.results import QueryForm
+from umkm_kg.store.remote import RemoteStore
 from umkm_kg.synth import write_registry
 
 pytestmark = pytest.mark.remote

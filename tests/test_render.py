@@ -14,9 +14,9 @@ from queries_fixtures import test_catalogue, test_kg  # noqa: F401
 from umkm_kg.errors import BadInput
 from umkm_kg.formats import RdfFormat, ResultFormat
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.queries import Catalogue
-from umkm_kg.render import fetch_labels, render, resolve_format
-from umkm_kg.results import QueryForm, QueryResult
+from umkm_kg.query.catalogue import Catalogue
+from umkm_kg.query.render import fetch_labels, render, resolve_format
+from umkm_kg.query.results import QueryForm, QueryResult
 
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 

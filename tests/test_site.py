@@ -16,14 +16,14 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from test_export import SAMPLE_SHAPES, sample_kg
-from umkm_kg.dataset import DUMP_GRAPHS, DUMP_WITH_ONTOLOGY
 from umkm_kg.errors import BadInput
-from umkm_kg.export import export
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.queries import Catalogue, load_catalogue
-from umkm_kg.site import SiteReport, build_site
-from umkm_kg.site.search import shard_key, tokens
+from umkm_kg.publish.dataset import DUMP_GRAPHS, DUMP_WITH_ONTOLOGY
+from umkm_kg.publish.export import export
+from umkm_kg.publish.site import SiteReport, build_site
+from umkm_kg.publish.site.search import shard_key, tokens
+from umkm_kg.query.catalogue import Catalogue, load_catalogue
 
 QUERIES = Path(__file__).parent / "data" / "export-queries"
 

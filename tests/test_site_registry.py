@@ -15,8 +15,8 @@ from rdflib.compare import isomorphic
 from test_site import _check_links, _embedded, _pages, _parse, _rdf, _search_shards
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, RECORDS_GRAPH_PREFIX, UMKM
-from umkm_kg.site import Paging, SiteReport, build_site
-from umkm_kg.site.search import shard_key, tokens
+from umkm_kg.publish.site import Paging, SiteReport, build_site
+from umkm_kg.publish.site.search import shard_key, tokens
 from umkm_kg.synth import write_registry
 
 ENTERPRISES = 240

@@ -1,4 +1,4 @@
-"""Read-only checking of queries and safe VALUES binding (umkm_kg.sparql)."""
+"""Read-only checking of queries and safe VALUES binding (umkm_kg.query.sparql)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from rdflib import BNode, Literal, URIRef
 
 from queries_fixtures import open_test_graph, store_digest
 from umkm_kg.errors import BadInput, BadParameter, ForbiddenQuery
-from umkm_kg.results import QueryForm
-from umkm_kg.sparql import bind_values, check_read_only, inspect_query, n3, safe_term, tokens
+from umkm_kg.query.results import QueryForm
+from umkm_kg.query.sparql import bind_values, check_read_only, inspect_query, n3, safe_term, tokens
 
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")

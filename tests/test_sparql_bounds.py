@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from umkm_kg.errors import BadInput
-from umkm_kg.sparql import MAX_NESTING, check_size, inspect_query
+from umkm_kg.query.sparql import MAX_NESTING, check_size, inspect_query
 
 MANIFEST = json.loads(
     (Path(__file__).parent / "data" / "hostile" / "manifest.json").read_text(encoding="utf-8")

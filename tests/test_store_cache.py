@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from umkm_kg.results import QueryForm
+from umkm_kg.query.results import QueryForm
 from umkm_kg.store import DiskStore
 
 EX = "https://example.org/"

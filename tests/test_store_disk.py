@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from umkm_kg.errors import StoreError
+from umkm_kg.query.results import QueryForm
 from umkm_kg.records import bundled_graphs
-from umkm_kg.results import QueryForm
 from umkm_kg.store import DiskStore
 from umkm_kg.store.disk import CURRENT, HISTORY, list_generations, write_transaction
 

@@ -12,7 +12,7 @@ import pytest
 
 from umkm_kg.errors import BadInput, QueryTimeout, ResourceLimit
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.results import QueryForm
+from umkm_kg.query.results import QueryForm
 from umkm_kg.store.worker import QueryWorker
 
 # A cartesian product of the bundled data with itself, three times: minutes of work.

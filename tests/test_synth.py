@@ -13,12 +13,12 @@ import pytest
 from rdflib import Graph
 
 from conftest import Runner
-from umkm_kg.csvcolumns import COLUMNS, CsvRow
-from umkm_kg.csvrecords import Triple, map_row, slug
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, SCHEMA
 from umkm_kg.records import find_duplicates
-from umkm_kg.resolver import Resolver
+from umkm_kg.records.csvcolumns import COLUMNS, CsvRow
+from umkm_kg.records.csvrecords import Triple, map_row, slug
+from umkm_kg.records.resolver import Resolver
 from umkm_kg.synth import (
     PLACES_GRAPH,
     SynthFormat,

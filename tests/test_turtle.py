@@ -8,7 +8,7 @@ import sys
 
 from rdflib import Graph
 
-from umkm_kg.turtle import canonical_turtle
+from umkm_kg.publish.turtle import canonical_turtle
 
 SIBLING_BLANK_NODES = """
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
@@ -19,7 +19,7 @@ SIBLING_BLANK_NODES = """
 """
 
 SCRIPT = (
-    "import sys; from rdflib import Graph; from umkm_kg.turtle import canonical_turtle; "
+    "import sys; from rdflib import Graph; from umkm_kg.publish.turtle import canonical_turtle; "
     "g = Graph(); g.parse(data=sys.stdin.read(), format='turtle'); "
     "sys.stdout.write(canonical_turtle(g))"
 )

@@ -15,11 +15,11 @@ from platformdirs import user_data_path
 
 from . import resources
 from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
-from .results import QueryForm, QueryResult
+from .query.results import QueryForm, QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
 if TYPE_CHECKING:
-    from .queries import Catalogue, Choice, Parameter, SavedQuery
+    from .query.catalogue import Catalogue, Choice, Parameter, SavedQuery
 
 DATA_DIR_ENV = "UMKM_KG_DATA"
 
@@ -123,7 +123,7 @@ class KnowledgeGraph:
         :raises ForbiddenQuery: an update, SERVICE, LOAD or a FROM outside the graph.
         :raises BadInput: not valid SPARQL.
         """
-        from .sparql import check_read_only
+        from .query.sparql import check_read_only
 
         started = time.monotonic()
         form = check_read_only(sparql)
@@ -135,7 +135,7 @@ class KnowledgeGraph:
     @property
     def catalogue(self) -> Catalogue:
         """The saved queries of ``queries/*.rq``, parsed once."""
-        from .queries import load_catalogue
+        from .query.catalogue import load_catalogue
 
         return load_catalogue()
 
@@ -155,7 +155,7 @@ class KnowledgeGraph:
         :raises UnknownQuery: no saved query has that name.
         :raises BadParameter: a parameter is unknown, missing or not of its type.
         """
-        from .graphvalues import GraphValues
+        from .query.graphvalues import GraphValues
 
         started = time.monotonic()
         saved = self.catalogue.get(query) if isinstance(query, str) else query
@@ -185,7 +185,7 @@ class KnowledgeGraph:
         """
         if parameter.values_from_graph is None:
             return ()
-        from .graphvalues import GraphValues
+        from .query.graphvalues import GraphValues
 
         values = GraphValues(self.store, timeout=timeout)
         return values.choices(parameter, search=search, limit=limit, offset=offset)

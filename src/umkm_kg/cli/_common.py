@@ -50,7 +50,7 @@ class Settings:
         """Open the graph: the embedded default, or ``--endpoint`` through SPARQLWrapper."""
         if self._kg is None:
             if self.endpoint:
-                from ..remote import RemoteStore
+                from ..store.remote import RemoteStore
 
                 store = RemoteStore(
                     self.endpoint,

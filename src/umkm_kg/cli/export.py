@@ -13,9 +13,9 @@ from typing import IO, Annotated
 import typer
 
 from ..errors import BadInput
-from ..export import GraphSelection
 from ..formats import RdfFormat
 from ..iri import check_link
+from ..publish.export import GraphSelection
 from ._common import err, out, settings
 
 app = typer.Typer(
@@ -113,7 +113,7 @@ def dump(
     N-Quads and TriG keep the named graphs (and say where each comes from); the other
     formats write their union. JSON-LD is compacted with the project's context.
     """
-    from ..export import write_export
+    from ..publish.export import write_export
 
     chosen = _format(fmt, output)
     kg = settings(ctx).kg()
@@ -132,8 +132,8 @@ def description(
     sparql_endpoint: EndpointOption = None,
 ) -> None:
     """Write the dataset description (VoID, DCAT and schema.org Dataset) with computed counts."""
-    from ..dataset import DEFAULT_BASE_URL, describe
-    from ..export import serialize_graph
+    from ..publish.dataset import DEFAULT_BASE_URL, describe
+    from ..publish.export import serialize_graph
 
     chosen = _format(fmt, output)
     graph = describe(
@@ -167,8 +167,8 @@ def site(
     A page per resource (with its Turtle, JSON-LD and N-Triples), ontology docs, query pages,
     the dumps and their description, and content negotiation for Apache and nginx.
     """
-    from ..dataset import DEFAULT_BASE_URL
-    from ..site import build_site
+    from ..publish.dataset import DEFAULT_BASE_URL
+    from ..publish.site import build_site
 
     state = settings(ctx)
     if directory.exists() and not directory.is_dir():

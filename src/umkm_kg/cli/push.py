@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..push import DEFAULT_CHUNK_TRIPLES, DEFAULT_SQL_PORT
+from ..publish.push import DEFAULT_CHUNK_TRIPLES, DEFAULT_SQL_PORT
 from ._common import PASSWORD_ENV, USER_ENV, err, out, settings
 
 if TYPE_CHECKING:
-    from ..push import Chunk, PushReport
+    from ..publish.push import Chunk, PushReport
 
 
 class ProtocolName(StrEnum):
@@ -101,8 +101,8 @@ def push_command(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..kg import KnowledgeGraph
-    from ..push import BulkLoader, push
-    from ..remote import AUTH_ENV, auth_scheme
+    from ..publish.push import BulkLoader, push
+    from ..store.remote import AUTH_ENV, auth_scheme
 
     options = settings(ctx)
     kg = KnowledgeGraph.embedded(data_dir=options.records_dir, isolated=False)

@@ -10,14 +10,14 @@ import typer
 from rich.text import Text
 
 from ..errors import BadInput, BadParameter
-from ..queries import load_catalogue
+from ..query.catalogue import load_catalogue
 from ._common import Lang, Settings, err, out, settings
 
 if TYPE_CHECKING:
     from rdflib import URIRef
 
-    from ..render import Format
-    from ..results import QueryResult
+    from ..query.render import Format
+    from ..query.results import QueryResult
 
 query_app = typer.Typer(
     help="List, show and run the saved SPARQL queries (queries/*.rq).", no_args_is_help=True
@@ -111,7 +111,7 @@ def run(
     output: OutputOption = None,
 ) -> None:
     """Run a saved query, e.g. query run exporters-by-country -p country=Malaysia."""
-    from ..render import resolve_format
+    from ..query.render import resolve_format
 
     options = settings(ctx)
     saved = load_catalogue().get(name)
@@ -141,7 +141,7 @@ def sparql(
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"{file}: cannot be read: {exc}") from exc
     assert query is not None
-    from ..render import resolve_format
+    from ..query.render import resolve_format
 
     options = settings(ctx)
     result = options.kg().query(query, timeout=options.timeout, max_rows=options.max_rows)
@@ -175,7 +175,7 @@ def emit(
 ) -> None:
     """Write a result to stdout or ``output``; say on stderr when it was cut."""
     from ..formats import ResultFormat
-    from ..render import fetch_labels, render
+    from ..query.render import fetch_labels, render
 
     labels: dict[URIRef, str] = {}
     if fmt is ResultFormat.TABLE and not result.form.returns_graph:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import EXIT_NONCONFORMANT
-from ..rdfinput import MAX_INPUT_BYTES, RecordFormat
+from ..records.rdfinput import MAX_INPUT_BYTES, RecordFormat
 from ._common import Lang, settings
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ def template_command(
     lang: LangOption = None,
 ) -> None:
     """Print a blank record with comments; fill it in, then validate or add it."""
-    from ..templates import template
+    from ..records.templates import template
 
     kg = settings(ctx).kg() if fmt is not TemplateFormat.csv else None
     typer.echo(template(kind, fmt.value, kg, _lang(ctx, lang)), nl=False)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..rdfinput import MAX_INPUT_BYTES
 from ..store import DiskStore
+from .rdfinput import MAX_INPUT_BYTES
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph

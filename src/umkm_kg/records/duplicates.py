@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..errors import DuplicateRecord
-from ..results import term_to_oxigraph
+from ..query.results import term_to_oxigraph
 
 _ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
 IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://schema.org/identifier",)

@@ -28,10 +28,10 @@ from ..errors import BadInput, DuplicateRecord, UmkmError
 from ..formats import RdfFormat
 from ..iri import ALLOWED_SCHEMES, iri_problem
 from ..namespaces import GENID
-from ..rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
-from ..results import term_from_oxigraph
+from ..query.results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
+from .rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
 from .store import RecordsStore, count_enterprises, new_batch, provenance
 from .trig import quads, skolemise
 
@@ -311,9 +311,9 @@ def _load_csv(
     chunk: int,
     note: Progress,
 ) -> None:
-    from ..csvcolumns import read_rows
-    from ..resolver import Resolver
     from ..validation import RecordBatch, Severity, validate
+    from .csvcolumns import read_rows
+    from .resolver import Resolver
 
     raw = read_input(path, fmt="csv", max_bytes=MAX_CSV_BYTES)
     table = read_rows(raw)

@@ -28,7 +28,7 @@ from .. import resources
 from ..errors import BadInput, StoreError, UnknownName
 from ..iri import iri_problem
 from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
-from ..results import term_from_oxigraph
+from ..query.results import term_from_oxigraph
 from ..store import DiskStore
 from ..store.disk import (
     Generation,

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..namespaces import GENID, PREFIXES
-from ..results import term_to_oxigraph
+from ..query.results import term_to_oxigraph
 
 
 def skolemise(graph: Graph, scope: str) -> Graph:

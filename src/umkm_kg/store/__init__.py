@@ -3,7 +3,7 @@
 - :class:`EmbeddedStore`: pyoxigraph in this process, in memory (tests, the bundled graph alone);
 - :class:`DiskStore`: the persistent store in the data directory, generations of an on-disk
   pyoxigraph store that readers open read-only and writers replace atomically (:mod:`.disk`);
-- ``RemoteStore`` (:mod:`umkm_kg.remote`): any SPARQL 1.1 server through SPARQLWrapper.
+- ``RemoteStore`` (:mod:`umkm_kg.store.remote`): any SPARQL 1.1 server through SPARQLWrapper.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..results import QueryForm, QueryResult
+from ..query.results import QueryForm, QueryResult
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a query may run before it is stopped."""
@@ -26,7 +26,7 @@ class Store(ABC):
         timeout: float | None = DEFAULT_TIMEOUT,
         max_rows: int | None = DEFAULT_MAX_ROWS,
     ) -> QueryResult:
-        """Run a read-only query already checked by :mod:`umkm_kg.sparql`.
+        """Run a read-only query already checked by :mod:`umkm_kg.query.sparql`.
 
         :raises QueryTimeout: past ``timeout`` seconds.
         :raises RemoteError: for a remote backend that fails.

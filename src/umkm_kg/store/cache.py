@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from ..results import QueryForm, QueryResult, Term, plain_literal, term_from_oxigraph
+from ..query.results import QueryForm, QueryResult, Term, plain_literal, term_from_oxigraph
 
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 """Larger answers are not kept (they are cheap to recompute relative to their size)."""

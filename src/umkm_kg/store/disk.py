@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from filelock import FileLock, Timeout
 
 from ..errors import BadInput, StoreError
-from ..results import QueryForm, QueryResult
+from ..query.results import QueryForm, QueryResult
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from .cache import ResultCache
 from .embedded import EmbeddedStore

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import BadInput, QueryTimeout, UmkmError
-from ..results import QueryForm, QueryResult, Term, term_from_oxigraph
+from ..query.results import QueryForm, QueryResult, Term, term_from_oxigraph
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Store
 
 
@@ -37,7 +37,7 @@ class EmbeddedStore(Store):
             raise BadInput(f"{path}: {exc}") from exc
 
     def load_triples(self, triples: Iterable[tuple[Term, Term, Term]], name: str) -> None:
-        from ..results import term_to_oxigraph
+        from ..query.results import term_to_oxigraph
 
         g = ox.NamedNode(name)
         self._store.extend(

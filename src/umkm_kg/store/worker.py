@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import BadInput, QueryTimeout, ResourceLimit
-from ..results import QueryForm, QueryResult
+from ..query.results import QueryForm, QueryResult
 
 DEFAULT_MEMORY = 4 * 1024**3
 """Bytes of address space a query's process may use."""

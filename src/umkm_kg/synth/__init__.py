@@ -4,12 +4,12 @@
     write_registry("batch.csv", enterprises=1_000, seed=8, broken_ratio=0.1,
                    manifest="batch.broken.jsonl")
 
-Records have exactly the shape of CSV records mapped by :mod:`umkm_kg.csvrecords` (Indonesian
-names, owners with honorifics, unique 13-digit NIBs, products in Indonesian and English in the
-graph's product categories, export destinations among the graph's countries, never one country
-twice, size classes of UU 20/2008 or PP 7/2021, a kelurahan of Kota Tangerang). The kelurahan
-the bundled graph lacks are written too, as ``umkm:Neighbourhood`` in ``kg:city-tangerang``, so
-that the output validates against the bundled graph with nothing added by hand:
+Records have exactly the shape of CSV records mapped by :mod:`~umkm_kg.records.csvrecords`
+(Indonesian names, owners with honorifics, unique 13-digit NIBs, products in Indonesian and English
+in the graph's product categories, export destinations among the graph's countries, never one
+country twice, size classes of UU 20/2008 or PP 7/2021, a kelurahan of Kota Tangerang). The
+kelurahan the bundled graph lacks are written too, as ``umkm:Neighbourhood`` in
+``kg:city-tangerang``, so that the output validates against the bundled graph with nothing added by hand:
 
 - ``.ttl`` and ``.nt``: the places first, then the records;
 - ``.nq``: the records in the graph ``graph/records/synth-<seed>`` (:func:`records_graph`), the
@@ -37,9 +37,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
-from ..csvrecords import Triple
 from ..errors import BadInput
 from ..namespaces import KG, RECORDS_GRAPH_PREFIX
+from ..records.csvrecords import Triple
 from .emit import CSV_HEADER, TURTLE_PREFIXES, Block, Emitter, Syntax, csv_cells
 from .records import MAPPING_BREAKAGES, SHAPES_BREAKAGES, Breakage, Enterprise, Generator, plant
 from .reference import Reference, bundled_reference

@@ -1,7 +1,7 @@
 """Writing synthetic enterprises: as CSV rows, or as triples written straight to N-Triples,
 N-Quads or Turtle text.
 
-The triples are those :func:`umkm_kg.csvrecords.map_row` makes of the enterprise's CSV row
+The triples are those :func:`umkm_kg.records.csvrecords.map_row` makes of the enterprise's CSV row
 (tests/test_synth.py checks that they are the same set), made here without rdflib terms so that
 a million enterprises take a minute, not an hour.
 """
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from ..csvrecords import Triple, slug
 from ..namespaces import KG, SCHEMA, UMKM
-from ..resolver import short_name
+from ..records.csvrecords import Triple, slug
+from ..records.resolver import short_name
 from .records import Enterprise, curie
 from .reference import AGENCY, Reference
 
@@ -34,7 +34,7 @@ CSV_HEADER: tuple[str, ...] = (
     "sumber",
     "dilaporkan_oleh",
 )
-"""The Indonesian headers of the columns written (see :data:`umkm_kg.csvcolumns.COLUMNS`)."""
+"""The Indonesian headers of the columns written (:data:`~umkm_kg.records.csvcolumns.COLUMNS`)."""
 CSV_KEYS: tuple[str, ...] = (
     "name",
     "identifier",

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from math import gcd
 from typing import TypeVar
 
-from ..csvrecords import slug
 from ..namespaces import KG
+from ..records.csvrecords import slug
 from .reference import Category, Reference
 from .vocabulary import (
     FAMILY_MEN,
@@ -99,7 +99,7 @@ class Enterprise:
 
     @property
     def key(self) -> str:
-        """The key :mod:`umkm_kg.csvrecords` gives the record: the slugs of name and NIB."""
+        """The key :mod:`umkm_kg.records.csvrecords` gives the record: the slugs of name and NIB."""
         nib = self.cells.get("identifier", self.nib)
         return f"{self.name_slug or slug(self.name)}-{nib if nib.isdigit() else slug(nib)}"
 

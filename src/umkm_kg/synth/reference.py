@@ -12,11 +12,11 @@ from functools import cache
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from ..csvrecords import Triple, slug
 from ..kg import KnowledgeGraph
 from ..namespaces import KG, SCHEMA, UMKM
-from ..resolver import Resolver, normal
-from ..results import QueryForm
+from ..query.results import QueryForm
+from ..records.csvrecords import Triple, slug
+from ..records.resolver import Resolver, normal
 from .vocabulary import KELURAHAN, PRODUCTS
 
 CITY = str(KG["city-tangerang"])

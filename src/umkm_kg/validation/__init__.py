@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import IdentifiedNode, Node
 
-from ..results import QueryForm
+from ..query.results import QueryForm
 from .batch import RecordBatch, read_batch
 from .data import (
     PreparedQueryGraph,

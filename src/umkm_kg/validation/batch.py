@@ -10,10 +10,10 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import IdentifiedNode, Node
 
-from ..csvcolumns import CsvRow, read_rows
-from ..csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
-from ..rdfinput import MAX_INPUT_BYTES, RawInput, RecordFormat, parse_rdf, read_input
-from ..resolver import Resolver
+from ..records.csvcolumns import CsvRow, read_rows
+from ..records.csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
+from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, RecordFormat, parse_rdf, read_input
+from ..records.resolver import Resolver
 from .report import RecordRef
 
 

@@ -21,7 +21,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from .. import resources
-from ..results import QueryForm
+from ..query.results import QueryForm
 
 SCHEMA_CONTAINED_IN = URIRef("https://schema.org/containedInPlace")
 

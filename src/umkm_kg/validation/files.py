@@ -14,9 +14,9 @@ from typing import Any
 
 from rdflib.namespace import SH
 
-from ..csvcolumns import read_rows
-from ..rdfinput import MAX_INPUT_BYTES, RecordFormat, read_input
-from ..resolver import Resolver
+from ..records.csvcolumns import read_rows
+from ..records.rdfinput import MAX_INPUT_BYTES, RecordFormat, read_input
+from ..records.resolver import Resolver
 from .batch import RecordBatch, add_rdf
 from .findings import finish, new_report
 from .report import Problem, RecordRef, ValidationReport

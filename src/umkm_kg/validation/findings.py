@@ -11,10 +11,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import IdentifiedNode, Node
 
-from ..csvrecords import MappingProblem
 from ..formulas import is_formula
 from ..i18n import Text
 from ..namespaces import KG, UMKM
+from ..records.csvrecords import MappingProblem
 from .batch import RecordBatch
 from .data import ontology_graph, shapes_graph
 from .engine import Index

@@ -35,7 +35,7 @@ from rdflib.namespace import OWL, RDFS
 from rdflib.term import Node
 
 from ..namespaces import SHAPES_NS, UMKM
-from ..results import QueryForm
+from ..query.results import QueryForm
 from .data import ontology_graph
 
 IDENTITY = frozenset(

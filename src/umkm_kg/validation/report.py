@@ -174,7 +174,7 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
     def turtle(self) -> str:
-        from ..turtle import canonical_turtle
+        from ..publish.turtle import canonical_turtle
 
         return canonical_turtle(self.graph)
 

@@ -245,7 +245,7 @@ class SparqlRunner:
         return self._store
 
     def _back(self, term: Any) -> Node:
-        from ..results import term_from_oxigraph
+        from ..query.results import term_from_oxigraph
 
         value = term_from_oxigraph(term)
         if isinstance(value, URIRef) and str(value).startswith(self._SKOLEM):

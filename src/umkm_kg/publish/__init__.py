@@ -1,0 +1,2 @@
+"""Publishing the graph: RDF exports and dumps, the dataset description, the static site, and
+push to a remote store."""

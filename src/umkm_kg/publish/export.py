@@ -1,0 +1,498 @@
+"""Dumps of the graph in every RDF format, byte for byte the same each time.
+
+Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
+its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
+same bytes whichever process writes it. N-Triples, N-Quads, Turtle and TriG stream from the
+store in bounded memory (:mod:`umkm_kg.publish.dump`); JSON-LD and RDF/XML are built in memory.
+Quads formats keep each named graph and say in the default graph where each one comes from.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, VOID
+
+from .. import resources
+from ..errors import BadInput
+from ..formats import RdfFormat
+from ..kg import KnowledgeGraph
+from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from ..query.results import term_from_oxigraph, term_to_oxigraph
+from ..store import EmbeddedStore
+from .dump import (
+    ProvenanceFn,
+    Source,
+    graph_sizes,
+    write_nquads,
+    write_ntriples,
+    write_trig,
+    write_turtle,
+)
+from .jsonld import compact_document
+from .linesort import DEFAULT_RUN_BYTES
+
+SHAPES_GRAPH = GRAPH["shapes"]
+"""The named graph the SHACL shapes go in when a dump includes them."""
+
+_SCHEMA_ARTICLE = "https://schema.org/NewsArticle"
+_RDF_TYPE = str(RDF.type)
+
+
+class GraphSelection(StrEnum):
+    """Which data graphs a dump holds (the ontology and shapes are opted in separately)."""
+
+    ARTICLE = "article"
+    RECORDS = "records"
+    ALL = "all"
+
+
+def export(
+    kg: KnowledgeGraph,
+    fmt: RdfFormat,
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+) -> bytes:
+    """Serialise the selected graphs as ``fmt``; the same graph always gives the same bytes.
+
+    ``shapes`` overrides the bundled ``ontology/shapes.ttl`` (for tests). To write a large
+    graph to a file without holding the dump in memory, use :func:`write_export`.
+
+    :raises BadInput: the graph is remote, the shapes file is unreadable, or a term cannot be
+        written in ``fmt`` (an IRI RDF/XML cannot split into a qualified name).
+    """
+    buffer = io.BytesIO()
+    write_export(
+        kg,
+        fmt,
+        buffer,
+        graphs,
+        with_ontology=with_ontology,
+        with_shapes=with_shapes,
+        shapes=shapes,
+    )
+    return buffer.getvalue()
+
+
+STREAMED = frozenset({RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.TURTLE, RdfFormat.TRIG})
+"""Formats written from the store as they stream past, in bounded memory."""
+
+
+def write_export(
+    kg: KnowledgeGraph,
+    fmt: RdfFormat,
+    output: IO[bytes],
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+    run_bytes: int = DEFAULT_RUN_BYTES,
+    temp_dir: Path | None = None,
+) -> None:
+    """Write the selected graphs as ``fmt`` to ``output``: the bytes :func:`export` returns.
+
+    N-Triples, N-Quads, Turtle and TriG stream from the store through sorted runs of at most
+    ``run_bytes`` (temporary files in ``temp_dir``); JSON-LD and RDF/XML are built in memory.
+
+    :raises BadInput: as :func:`export`.
+    """
+    if fmt not in STREAMED:
+        dataset = collect(
+            kg, graphs, with_ontology=with_ontology, with_shapes=with_shapes, shapes=shapes
+        )
+        output.write(serialize(dataset, fmt))
+        return
+    store = _embedded(kg)
+    names = selected_graphs(store, graphs, with_ontology=with_ontology)
+    source = Source(
+        store.oxigraph,
+        names,
+        extra=_shapes(shapes) if with_shapes else ox.Dataset(),
+        run_bytes=run_bytes,
+        temp_dir=temp_dir,
+    )
+    articles = _articles(store.oxigraph) if str(ARTICLE_GRAPH) in names else []
+    _write(source, fmt, output, lambda sizes: _provenance(sizes, articles))
+
+
+def _write(source: Source, fmt: RdfFormat, output: IO[bytes], provenance: ProvenanceFn) -> None:
+    if fmt is RdfFormat.NTRIPLES:
+        write_ntriples(source, output)
+    elif fmt is RdfFormat.NQUADS:
+        write_nquads(source, output, provenance)
+    elif fmt is RdfFormat.TURTLE:
+        write_turtle(source, output, PREFIXES)
+    else:
+        write_trig(source, output, PREFIXES, provenance)
+
+
+def collect(
+    kg: KnowledgeGraph,
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+) -> ox.Dataset:
+    """The quads a dump holds, one named graph each (:func:`serialize` adds their provenance).
+
+    :raises BadInput: the graph is not the embedded one, or the shapes cannot be read.
+    """
+    store = _embedded(kg)
+    names = selected_graphs(store, graphs, with_ontology=with_ontology)
+    dataset = ox.Dataset()
+    for name in names:
+        node = ox.NamedNode(name)
+        _extend(
+            dataset,
+            (
+                ox.Quad(q.subject, q.predicate, q.object, node)
+                for q in store.oxigraph.quads_for_pattern(None, None, None, node)
+            ),
+        )
+    if with_shapes:
+        _extend(dataset, _shapes(shapes))
+    return dataset
+
+
+def _shapes(shapes: Path | None) -> ox.Dataset:
+    """The SHACL shapes (``shapes`` or the bundled file) in their named graph.
+
+    :raises BadInput: the file cannot be read or parsed.
+    """
+    path = shapes or resources.SHAPES
+    node = ox.NamedNode(str(SHAPES_GRAPH))
+    try:
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, node) for q in parsed)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise BadInput(f"cannot read the shapes {path}: {exc}") from exc
+
+
+def _articles(store: ox.Store) -> list[str]:
+    """The news articles the article graph of ``store`` describes."""
+    return sorted(
+        q.subject.value
+        for q in store.quads_for_pattern(
+            None,
+            ox.NamedNode(_RDF_TYPE),
+            ox.NamedNode(_SCHEMA_ARTICLE),
+            ox.NamedNode(str(ARTICLE_GRAPH)),
+        )
+        if isinstance(q.subject, ox.NamedNode)
+    )
+
+
+def _extend(dataset: ox.Dataset, quads: Iterable[ox.Quad]) -> None:
+    for quad in quads:
+        dataset.add(quad)
+
+
+def selected_graphs(
+    store: EmbeddedStore, graphs: GraphSelection, *, with_ontology: bool = False
+) -> list[str]:
+    """The named graphs of ``store`` that a selection covers, in a stable order."""
+    present = store.named_graphs()
+    names: list[str] = []
+    if with_ontology and str(ONTOLOGY_GRAPH) in present:
+        names.append(str(ONTOLOGY_GRAPH))
+    if graphs in (GraphSelection.ARTICLE, GraphSelection.ALL) and str(ARTICLE_GRAPH) in present:
+        names.append(str(ARTICLE_GRAPH))
+    if graphs in (GraphSelection.RECORDS, GraphSelection.ALL):
+        names.extend(n for n in present if n.startswith(RECORDS_GRAPH_PREFIX))
+    return names
+
+
+def _embedded(kg: KnowledgeGraph) -> EmbeddedStore:
+    if not isinstance(kg.store, EmbeddedStore):
+        raise BadInput(
+            "export reads the embedded graph, not a remote endpoint",
+            hint="run without --endpoint, or use the server's own dump facility",
+        )
+    return kg.store
+
+
+def with_provenance(dataset: ox.Dataset) -> ox.Dataset:
+    """``dataset`` plus, in its default graph, what each named graph is and where it comes from."""
+    out = ox.Dataset(dataset)
+    _extend(out, list(_provenance(graph_sizes(dataset), _dataset_articles(dataset))))
+    return out
+
+
+def _dataset_articles(dataset: ox.Dataset) -> list[str]:
+    return sorted(
+        q.subject.value
+        for q in dataset.quads_for_object(ox.NamedNode(_SCHEMA_ARTICLE))
+        if isinstance(q.subject, ox.NamedNode)
+        and q.predicate.value == _RDF_TYPE
+        and q.graph_name == ox.NamedNode(str(ARTICLE_GRAPH))
+    )
+
+
+def _provenance(sizes: dict[str, int], articles: list[str]) -> Iterator[ox.Quad]:
+    """What each named graph (of ``sizes`` triples) is; the article graph names ``articles``."""
+    default = ox.DefaultGraph()
+    for name in sorted(sizes):
+        node = ox.NamedNode(name)
+        yield ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), default)
+        yield ox.Quad(
+            node,
+            ox.NamedNode(str(VOID.triples)),
+            ox.Literal(
+                str(sizes[name]),
+                datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"),
+            ),
+            default,
+        )
+        for lang, text in _graph_labels(name).items():
+            yield ox.Quad(
+                node, ox.NamedNode(str(RDFS.label)), ox.Literal(text, language=lang), default
+            )
+        if name == str(ARTICLE_GRAPH):
+            for article in articles:
+                yield ox.Quad(
+                    node, ox.NamedNode(str(PROV.hadPrimarySource)), ox.NamedNode(article), default
+                )
+
+
+def _graph_labels(name: str) -> dict[str, str]:
+    """Names for the project's graphs (none for a graph it does not know)."""
+    if name == str(ARTICLE_GRAPH):
+        return {"en": "Facts stated in the ANTARA article", "id": "Fakta dari artikel ANTARA"}
+    if name == str(ONTOLOGY_GRAPH):
+        return {"en": "The UMKM ontology", "id": "Ontologi UMKM"}
+    if name == str(SHAPES_GRAPH):
+        return {"en": "SHACL shapes of the records", "id": "Bentuk SHACL untuk rekaman"}
+    if not name.startswith(RECORDS_GRAPH_PREFIX):
+        return {}
+    batch = name.removeprefix(RECORDS_GRAPH_PREFIX)
+    return {
+        "en": f"Records added in batch {batch}",
+        "id": f"Rekaman yang ditambahkan, batch {batch}",
+    }
+
+
+# --- writers ------------------------------------------------------------------------------
+
+
+def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
+    """Write ``dataset`` as ``fmt``, the same bytes for the same dataset.
+
+    Quads formats keep the named graphs and describe them in the default graph
+    (:func:`with_provenance`); the other formats write the union of all graphs.
+    """
+    if fmt in STREAMED:
+        buffer = io.BytesIO()
+        source = Source(ox.Store(), [], extra=dataset)
+        articles = _dataset_articles(dataset)
+        _write(source, fmt, buffer, lambda sizes: _provenance(sizes, articles))
+        return buffer.getvalue()
+    writer = {RdfFormat.JSONLD: _jsonld, RdfFormat.RDFXML: _rdfxml}[fmt]
+    return writer(_canonical_union(dataset))
+
+
+def _canonical_union(dataset: ox.Dataset) -> ox.Dataset:
+    """:func:`union`, blank nodes renamed by RDFC-1.0.
+
+    RDFC-1.0 names a blank node from the quads that mention blank nodes only, so just those go
+    through it (usually a handful among hundreds of thousands): the labels are the same.
+    """
+    canon = union(dataset)
+    blank = [
+        q
+        for q in canon
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    ]
+    if not blank:
+        return canon
+    for quad in blank:
+        canon.discard(quad)
+    named = ox.Dataset(blank)
+    named.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    _extend(canon, named)
+    return canon
+
+
+def from_rdflib(graph: Graph) -> ox.Dataset:
+    """A dataset holding ``graph``'s triples in its default graph (to :func:`serialize` them)."""
+    dataset = ox.Dataset()
+    for s, p, o in graph:
+        dataset.add(
+            ox.Quad(
+                term_to_oxigraph(s),  # type: ignore[arg-type]
+                term_to_oxigraph(p),  # type: ignore[arg-type]
+                term_to_oxigraph(o),  # type: ignore[arg-type]
+                ox.DefaultGraph(),
+            )
+        )
+    return dataset
+
+
+def serialize_graph(graph: Graph, fmt: RdfFormat) -> bytes:
+    """Serialise a plain rdflib graph deterministically as ``fmt``."""
+    return serialize(from_rdflib(graph), fmt)
+
+
+def canonical(quads: Iterable[ox.Quad]) -> ox.Dataset:
+    """A copy of ``quads`` with blank nodes renamed by RDFC-1.0."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return dataset
+
+
+def union(dataset: ox.Dataset) -> ox.Dataset:
+    """All the triples of ``dataset``, in its default graph."""
+    return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in dataset)
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
+    """An rdflib graph of the triples of ``quads`` (graph names dropped)."""
+    graph = Graph(bind_namespaces="none")
+    for q in quads:
+        graph.add((_rd(q.subject), _rd(q.predicate), _rd(q.object)))
+    return graph
+
+
+def _rd(term: object) -> Any:
+    """An rdflib term for a pyoxigraph one, keeping a literal's lexical form as it is."""
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language, normalize=False)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value, normalize=False)
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return term_from_oxigraph(term)
+
+
+def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
+    """The project's prefixes, then ``ns1``, ``ns2``... for other namespaces, in sorted order.
+
+    Naming the other namespaces ourselves (rather than letting rdflib number them as it meets
+    them) keeps one prefix map for every graph of a TriG file.
+    """
+    prefixes = dict(PREFIXES)
+    known = set(prefixes.values())
+    extra: set[str] = set()
+    for q in dataset:
+        for term in (q.predicate, q.object if q.predicate.value == _RDF_TYPE else None):
+            if isinstance(term, ox.NamedNode):
+                split = _split(term.value)
+                if split is not None and split[0] not in known:
+                    extra.add(split[0])
+    for number, namespace in enumerate(sorted(extra), start=1):
+        prefixes[f"ns{number}"] = namespace
+    return prefixes
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The project's JSON-LD context: ``ontology/context.jsonld``, or one made from the prefixes.
+
+    :raises BadInput: the context file exists but is not JSON with an ``@context``.
+    """
+    path = resources.JSONLD_CONTEXT
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise BadInput(f"{path}: not a JSON-LD context: {exc}") from exc
+        if isinstance(data, dict) and isinstance(data.get("@context"), dict):
+            return {"@context": data["@context"]}
+        raise BadInput(f"{path}: expected an object with an @context object")
+    return {"@context": dict(PREFIXES)}
+
+
+def _jsonld(dataset: ox.Dataset) -> bytes:
+    """JSON-LD compacted with the project context (inlined), node objects and keys sorted."""
+    triples = [(q.subject, q.predicate, q.object) for q in dataset]
+    doc = compact_document(triples, jsonld_context()["@context"], graph=True)  # type: ignore[arg-type]
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+# --- RDF/XML -------------------------------------------------------------------------------
+
+_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_RDF = str(RDF)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _split(iri: str) -> tuple[str, str] | None:
+    """Split an IRI into a namespace and an XML local name, preferring the project's prefixes."""
+    for ns in sorted(PREFIXES.values(), key=len, reverse=True):
+        if iri.startswith(ns) and _NCNAME.match(iri[len(ns) :]):
+            return ns, iri[len(ns) :]
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    for end in range(cut + 1, len(iri)):
+        if _NCNAME.match(iri[end:]):
+            return iri[:end], iri[end:]
+    return None
+
+
+def split_iri(iri: str) -> tuple[str, str]:
+    """Split an IRI into namespace and local name (the local name may be empty)."""
+    split = _split(iri)
+    if split is not None:
+        return split
+    cut = max(iri.rfind("#"), iri.rfind("/")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def _rdfxml(dataset: ox.Dataset) -> bytes:
+    """RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted."""
+    prefixes = _prefixes_for(dataset)
+    by_ns = {iri: p for p, iri in prefixes.items()}
+    subjects: dict[tuple[int, str], list[tuple[str, str]]] = {}
+    used: set[str] = {_RDF}
+    for q in dataset:
+        split = _split(q.predicate.value)
+        if split is None:
+            raise BadInput(f"<{q.predicate.value}> cannot be written as an RDF/XML element name")
+        ns, local = split
+        if ns not in by_ns:
+            raise BadInput(f"no prefix for the namespace <{ns}>")
+        used.add(ns)
+        element = f"{by_ns[ns]}:{local}"
+        key = (1, q.subject.value) if isinstance(q.subject, ox.BlankNode) else (0, q.subject.value)
+        subjects.setdefault(key, []).append((element, _xml_property(element, q.object)))
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    out.extend(f"  xmlns:{by_ns[ns]}={quoteattr(ns)}" for ns in sorted(used, key=by_ns.__getitem__))
+    out[-1] += ">"
+    for (blank, name), props in sorted(subjects.items()):
+        attr = f"rdf:nodeID={quoteattr(name)}" if blank else f"rdf:about={quoteattr(name)}"
+        out.append(f"  <rdf:Description {attr}>")
+        out.extend(f"    {xml}" for _, xml in sorted(props))
+        out.append("  </rdf:Description>")
+    out.append("</rdf:RDF>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _xml_property(element: str, obj: object) -> str:
+    if isinstance(obj, ox.NamedNode):
+        return f"<{element} rdf:resource={quoteattr(obj.value)}/>"
+    if isinstance(obj, ox.BlankNode):
+        return f"<{element} rdf:nodeID={quoteattr(obj.value)}/>"
+    assert isinstance(obj, ox.Literal)
+    if _XML_INVALID.search(obj.value):
+        raise BadInput(f"the literal {obj} holds characters XML 1.0 cannot carry")
+    text = escape(obj.value, {"\r": "&#13;"})
+    if obj.language:
+        return f"<{element} xml:lang={quoteattr(obj.language)}>{text}</{element}>"
+    if obj.datatype.value != _XSD_STRING:
+        return f"<{element} rdf:datatype={quoteattr(obj.datatype.value)}>{text}</{element}>"
+    return f"<{element}>{text}</{element}>"
