@@ -18,6 +18,7 @@ from umkm_kg.namespaces import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 ARTICLE = "kg:article-antara-banten-2016-umkm-tangerang"
+KG = PREFIXES["kg"]
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +61,21 @@ def column(rows: list[dict[str, object]], name: str) -> set[object]:
 # ---------------------------------------------------------------- counts derived from the article
 
 EXPECTED_COUNTS = {
-    # p8: Dewi Sambi Batik, Haura Hijab, KO-Gaya; p9: Kerajinan Lumintu, Berkah Mebel Furniture.
-    # "sepatu Geres" (p9) is a brand of shoes and the bidadari souvenir (p9) names no maker.
-    "umkm:Enterprise": 5,
+    # p8: Dewi Sambi Batik, Haura Hijab, KO-Gaya; p9: Kerajinan Lumintu, Berkah Mebel Furniture,
+    # and the makers the article does not name: "sepatu Geres yang dikirim ke Perancis" has the
+    # construction of "Kerajinan Lumintu ke Belanda", and the bidadari souvenirs are "diekspor".
+    "umkm:Enterprise": 7,
     # p2 Arief R Wismansyah, p6 Sayuti, p8 ibu Bunga and ibu Luki, p10 Endang Purwaningsih,
     # p14 Achmad Irfan (reporter), p15 Ganet Dirgantara (editor).
     "schema:Person": 7,
     # p8: Dewi Sambi Batik 2 + Haura Hijab 4 + KO-Gaya 3; p9: Geres 1 + Lumintu 1 + Berkah 1 +
-    # bidadari 2; p1: city-level claims to Singapura, Malaysia, Belanda, Arab Saudi, Australia.
-    "umkm:ExportClaim": 19,
+    # bidadari 2. Paragraph 1's "primadona" countries are not export claims of an enterprise.
+    "umkm:ExportClaim": 14,
+    # p1: "primadona di beberapa negara. Mulai dari Singapura, Malaysia, Belanda, Arab Saudi
+    # hingga Australia": five market mentions.
+    "umkm:MarketMention": 5,
+    # The attribution of the p8-9 claims to the Dinas, a reading (the text names no source).
+    "prov:Attribution": 1,
     # p5 (the mayor), p12 ("paparnya", Endang Purwaningsih).
     "schema:Quotation": 2,
     # p13: total 10.079, mikro 8.132, kecil 1.502, menengah 445.
@@ -115,6 +122,62 @@ def test_number_of_organisations(store: pyoxigraph.Store) -> None:
     assert len(rows) == 5
 
 
+def test_market_mentions_are_not_export_claims(store: pyoxigraph.Store) -> None:
+    """Paragraph 1 names five countries where the city's products are "primadona": a market
+    mention of no enterprise, kept apart so that counts of export claims do not mix them in."""
+    rows = select(
+        store,
+        """
+        SELECT ?written ?code WHERE {
+            ?m a umkm:MarketMention ; umkm:paragraph 1 ; umkm:marketAsWritten ?written ;
+                umkm:market/umkm:iso3166Alpha2 ?code ; umkm:isInterpretation true .
+            FILTER NOT EXISTS { ?m a umkm:ExportClaim }
+            FILTER NOT EXISTS { ?m umkm:exporter|umkm:exportedProduct ?x }
+        }""",
+    )
+    assert {(r["written"], r["code"]) for r in rows} == {
+        ("Singapura", "SG"),
+        ("Malaysia", "MY"),
+        ("Belanda", "NL"),
+        ("Arab Saudi", "SA"),
+        ("Australia", "AU"),
+    }
+    assert not ask(store, "ASK { ?claim a umkm:ExportClaim ; umkm:paragraph 1 }")
+
+
+def test_every_export_claim_has_an_exporter(store: pyoxigraph.Store) -> None:
+    """The named and the unnamed makers alike, so rankings by exporter see every destination
+    the article names (France only through the maker of Geres shoes)."""
+    assert not ask(
+        store, "ASK { ?claim a umkm:ExportClaim FILTER NOT EXISTS { ?claim umkm:exporter ?e } }"
+    )
+    rows = select(
+        store,
+        """
+        SELECT ?maker WHERE {
+            ?maker a umkm:Enterprise ; umkm:unnamed true ; umkm:isInterpretation true .
+            FILTER NOT EXISTS { ?maker schema:name ?name }
+        }""",
+    )
+    assert column(rows, "maker") == {
+        "https://w3id.org/umkm-kg/id/enterprise-maker-sepatu-geres",
+        "https://w3id.org/umkm-kg/id/enterprise-maker-souvenir-bidadari",
+    }
+
+
+def test_the_dinas_attribution_is_a_qualified_interpretation(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store,
+        """
+        SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+            ?claim a umkm:ExportClaim ; prov:wasAttributedTo kg:org-disperindagkop-tangerang ;
+                prov:qualifiedAttribution ?a .
+            ?a prov:agent kg:org-disperindagkop-tangerang ; umkm:isInterpretation true .
+        }""",
+    )
+    assert rows == [{"n": 14}]  # every claim of paragraphs 8 and 9
+
+
 def test_destination_countries_of_the_article(store: pyoxigraph.Store) -> None:
     rows = select(
         store,
@@ -140,9 +203,19 @@ def test_exporters_to_malaysia(store: pyoxigraph.Store) -> None:
             OPTIONAL { ?claim umkm:exporter/schema:name ?name }
         }""",
     )
+    # The bidadari souvenirs' maker is an enterprise whose name the article does not give.
     assert column(rows, "name") == {"Dewi Sambi Batik", "Haura Hijab", "KO-Gaya", None}
     assert "Souvenir atau ornamen kerajinan tangan bidadari" in column(rows, "product")
-    assert ask(store, "ASK { kg:export-kota-tangerang-my umkm:originArea kg:city-tangerang }")
+    assert ask(
+        store,
+        """ASK { ?claim umkm:destination kg:country-my ;
+        umkm:exporter kg:enterprise-maker-souvenir-bidadari }""",
+    )
+    assert ask(
+        store,
+        """ASK { kg:market-mention-kota-tangerang-my a umkm:MarketMention ;
+        umkm:market kg:country-my ; umkm:originArea kg:city-tangerang }""",
+    )
 
 
 def test_haura_hijab_destinations_resolve_to_countries(store: pyoxigraph.Store) -> None:
@@ -451,6 +524,16 @@ def test_dewi_sambi_batik_location(store: pyoxigraph.Store) -> None:
 
 # The traps of DOMAIN.md: each reading is flagged and explained in both languages.
 INTERPRETATIONS = [
+    "enterprise-maker-sepatu-geres",
+    "enterprise-maker-souvenir-bidadari",
+    "export-sepatu-geres-fr",
+    "attribution-disperindagkop-export-claims-2016",
+    "market-mention-kota-tangerang-sg",
+    # Products and their categories inferred from the enterprise's name.
+    "product-dewi-sambi-batik",
+    "product-haura-hijab",
+    "product-berkah-mebel-furniture",
+    "product-kerajinan-lumintu",
     "product-line-ko-gaya-busana-muslimah",
     "product-sepatu-geres",
     "brand-geres",
@@ -471,17 +554,17 @@ def test_ambiguous_readings_are_marked(store: pyoxigraph.Store, node: str) -> No
     assert len(rows) == 2
 
 
-def test_geres_and_bidadari_have_no_maker(store: pyoxigraph.Store) -> None:
-    assert not ask(
+def test_geres_and_bidadari_makers_are_not_named(store: pyoxigraph.Store) -> None:
+    rows = select(
         store,
-        """ASK { ?c umkm:exportedProduct ?p ; umkm:exporter ?e
-        FILTER (?p IN (kg:product-sepatu-geres, kg:product-souvenir-bidadari)) }""",
+        """SELECT ?p ?e WHERE { ?c umkm:exportedProduct ?p ; umkm:exporter ?e .
+        ?e umkm:hasProduct ?p ; umkm:unnamed true
+        FILTER NOT EXISTS { ?e schema:name ?name } }""",
     )
-    assert not ask(
-        store,
-        """ASK { ?e umkm:hasProduct ?p
-        FILTER (?p IN (kg:product-sepatu-geres, kg:product-souvenir-bidadari)) }""",
-    )
+    assert {(r["p"], r["e"]) for r in rows} == {
+        (f"{KG}product-sepatu-geres", f"{KG}enterprise-maker-sepatu-geres"),
+        (f"{KG}product-souvenir-bidadari", f"{KG}enterprise-maker-souvenir-bidadari"),
+    }
     assert ask(
         store,
         """ASK { kg:export-sepatu-geres-fr umkm:destination kg:country-fr ;
