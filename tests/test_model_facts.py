@@ -78,6 +78,9 @@ EXPECTED_COUNTS = {
     "prov:Attribution": 1,
     # p5 (the mayor), p12 ("paparnya", Endang Purwaningsih).
     "schema:Quotation": 2,
+    # p2 "Arief R Wismansyah mengatakan", p6 "Sayuti, mengatakan", p10 "Endang Purwaningsih
+    # menambahkan": indirect speech, not quotations.
+    "umkm:ReportedSpeech": 3,
     # p13: total 10.079, mikro 8.132, kecil 1.502, menengah 445.
     "qb:Observation": 4,
     "qb:DataSet": 1,
@@ -268,13 +271,39 @@ def test_head_of_the_dinas_is_sayuti(store: pyoxigraph.Store) -> None:
         store,
         """
         SELECT ?name ?year WHERE {
-            ?post org:postIn kg:org-disperindagkop-tangerang ;
-                org:role kg:role-kepala-dinas ; org:heldBy ?person .
-            ?person schema:name ?name .
+            ?post org:postIn kg:org-disperindagkop-tangerang ; org:role kg:role-kepala-dinas .
             ?holding umkm:post ?post ; org:member ?person ; umkm:attestedIn ?year .
+            ?person schema:name ?name .
         }""",
     )
     assert rows == [{"name": "Sayuti", "year": "2016"}]
+
+
+def test_posts_have_no_untimed_holder(store: pyoxigraph.Store) -> None:
+    """Posts change hands: who held them is said by a post holding attested in 2016 only."""
+    assert not ask(store, "ASK { ?post org:heldBy ?person }")
+    assert not ask(store, "ASK { ?holding a umkm:PostHolding ; org:memberDuring ?interval }")
+
+
+def test_reported_speech_links_speakers_to_what_they_said(store: pyoxigraph.Store) -> None:
+    """p2 "Arief R Wismansyah mengatakan" (local products abroad; coaching and training), p6
+    "Sayuti, mengatakan" (MEA), p10 "Endang Purwaningsih menambahkan" (retail partners)."""
+    rows = select(
+        store,
+        """
+        SELECT ?speaker ?about ?paragraph WHERE {
+            ?speech a umkm:ReportedSpeech ; umkm:speaker/schema:name ?speaker ;
+                schema:about ?about ; umkm:paragraph ?paragraph ;
+                schema:abstract ?en , ?id .
+            FILTER (lang(?en) = "en" && lang(?id) = "id")
+            FILTER NOT EXISTS { ?speech a schema:Quotation }
+        }""",
+    )
+    assert {(r["speaker"], r["about"], r["paragraph"]) for r in rows} == {
+        ("Arief R Wismansyah", f"{KG}programme-pembinaan-pelatihan", 2),
+        ("Sayuti", f"{KG}policy-mea", 6),
+        ("Endang Purwaningsih", f"{KG}programme-kemitraan-retail", 10),
+    }
 
 
 def test_posts_and_holders_at_the_time(store: pyoxigraph.Store) -> None:
@@ -346,7 +375,7 @@ def test_mayor_quotation_speaker(store: pyoxigraph.Store) -> None:
             kg:quote-walikota-1 schema:spokenByCharacter ?p ; schema:text ?text ;
                 umkm:translatedText ?translation .
             ?p schema:name ?speaker .
-            ?post org:heldBy ?p ; org:role kg:role-walikota .
+            ?holding org:member ?p ; org:role kg:role-walikota .
         }""",
     )
     assert len(rows) == 1
@@ -462,6 +491,7 @@ def test_every_claim_points_at_its_sentence(store: pyoxigraph.Store) -> None:
         f"""
         SELECT ?claim WHERE {{
             VALUES ?type {{ umkm:ExportClaim umkm:PostHolding umkm:Ownership schema:Quotation
+                           umkm:ReportedSpeech umkm:MarketMention
                            qb:Observation qb:DataSet umkm:Enterprise schema:Person org:Post
                            schema:GovernmentOrganization schema:Product umkm:Programme }}
             ?claim a ?type .
