@@ -99,6 +99,10 @@ EXPECTED_COUNTS = {
     # p8: Haura Hijab (ibu Bunga), KO-Gaya (ibu Luki).
     "umkm:Ownership": 2,
     "schema:NewsArticle": 1,
+    # The article's mentions of the real-world things it describes: 7 enterprises, 7 people,
+    # 5 organisations, 3 posts, 7 products and lines, 1 brand, 4 programmes, Facebook, the
+    # MEA, Kreo and Cipadu.
+    "oa:Annotation": 38,
     "umkm:PromotionChannel": 1,
     "umkm:PolicyFramework": 1,
 }
@@ -430,7 +434,7 @@ def test_facebook_is_a_channel_and_partner_not_a_customer(store: pyoxigraph.Stor
     assert not ask(
         store,
         """ASK {
-        { ?x ?p kg:platform-facebook FILTER (?p NOT IN (umkm:channel, umkm:partner)) }
+        { ?x ?p kg:platform-facebook FILTER (?p NOT IN (umkm:channel, umkm:partner, oa:hasBody)) }
         UNION { kg:platform-facebook a ?t FILTER (?t != umkm:PromotionChannel) } }""",
     )
 
@@ -485,15 +489,13 @@ def test_export_claim_provenance_gives_the_paragraph(store: pyoxigraph.Store) ->
     }
 
 
-def test_every_claim_points_at_its_sentence(store: pyoxigraph.Store) -> None:
+def test_every_statement_points_at_its_sentence(store: pyoxigraph.Store) -> None:
     rows = select(
         store,
         f"""
         SELECT ?claim WHERE {{
             VALUES ?type {{ umkm:ExportClaim umkm:PostHolding umkm:Ownership schema:Quotation
-                           umkm:ReportedSpeech umkm:MarketMention
-                           qb:Observation qb:DataSet umkm:Enterprise schema:Person org:Post
-                           schema:GovernmentOrganization schema:Product umkm:Programme }}
+                           umkm:ReportedSpeech umkm:MarketMention qb:Observation qb:DataSet }}
             ?claim a ?type .
             FILTER NOT EXISTS {{
                 ?claim prov:wasDerivedFrom {ARTICLE} ; umkm:paragraph ?n ; umkm:sourceSentence ?s .
@@ -502,6 +504,48 @@ def test_every_claim_points_at_its_sentence(store: pyoxigraph.Store) -> None:
         }}""",
     )
     assert rows == []
+
+
+#: Real-world things: a second source may mention them too, so the article's evidence for them
+#: is kept on a Web Annotation of the article, not on the thing.
+THINGS = """umkm:Enterprise schema:Person org:Post schema:GovernmentOrganization
+    schema:NewsMediaOrganization schema:Organization org:OrganizationalUnit schema:Product
+    umkm:ProductLine schema:Brand umkm:Programme umkm:PromotionChannel umkm:PolicyFramework
+    umkm:Neighbourhood"""
+
+
+def test_provenance_is_on_statements_not_on_things(store: pyoxigraph.Store) -> None:
+    assert not ask(
+        store,
+        f"""ASK {{ VALUES ?type {{ {THINGS} }} ?thing a ?type ;
+        umkm:paragraph|umkm:sourceSentence ?evidence }}""",
+    )
+    # Every thing the article describes is mentioned by an annotation pointing into it.
+    rows = select(
+        store,
+        f"""
+        SELECT ?thing WHERE {{
+            VALUES ?type {{ {THINGS} }}
+            ?thing a ?type ; prov:wasDerivedFrom {ARTICLE} .
+            FILTER NOT EXISTS {{
+                ?mention a oa:Annotation ; oa:motivatedBy oa:identifying ; oa:hasBody ?thing ;
+                    oa:hasTarget {ARTICLE} ; umkm:paragraph ?n ; umkm:sourceSentence ?s .
+                FILTER (?n >= 1 && ?n <= 16 && lang(?s) = "id")
+            }}
+        }}""",
+    )
+    assert rows == []
+
+
+def test_sayuti_is_mentioned_in_paragraph_6_by_the_article(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store,
+        """
+        SELECT ?paragraph ?source WHERE {
+            ?m oa:hasBody kg:person-sayuti ; umkm:paragraph ?paragraph ; oa:hasTarget ?source
+        }""",
+    )
+    assert rows == [{"paragraph": 6, "source": KG + "article-antara-banten-2016-umkm-tangerang"}]
 
 
 def test_source_sentences_are_verbatim_excerpts() -> None:
@@ -554,6 +598,9 @@ def test_dewi_sambi_batik_location(store: pyoxigraph.Store) -> None:
 
 # The traps of DOMAIN.md: each reading is flagged and explained in both languages.
 INTERPRETATIONS = [
+    # "Kreo Cipadu" read as two kelurahan: the article's mentions of each.
+    "mention-neighbourhood-kreo-antara-banten-2016",
+    "mention-neighbourhood-cipadu-antara-banten-2016",
     "enterprise-maker-sepatu-geres",
     "enterprise-maker-souvenir-bidadari",
     "export-sepatu-geres-fr",

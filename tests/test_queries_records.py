@@ -121,3 +121,11 @@ def test_enterprises_by_category_lists_the_added_enterprise(kg: KnowledgeGraph) 
         "source": SOURCE,
     } in found
     assert {r["source"] for r in found if r["enterprise"] != ENTERPRISE} == {ARTICLE}
+
+
+def test_fact_provenance_gives_the_records_source(kg: KnowledgeGraph) -> None:
+    found = rows(kg, "fact-provenance", subject=str(ENTERPRISE))
+    assert [(r["statement"], r["source"], r["interpretation"].toPython()) for r in found] == [
+        (ENTERPRISE, SOURCE, False)
+    ]
+    assert all("paragraph" not in r for r in found)
