@@ -129,3 +129,15 @@ def test_fact_provenance_gives_the_records_source(kg: KnowledgeGraph) -> None:
         (ENTERPRISE, SOURCE, False)
     ]
     assert all("paragraph" not in r for r in found)
+
+
+def test_enterprise_description_and_places_cover_the_added_enterprise(kg: KnowledgeGraph) -> None:
+    result = kg.run(kg.catalogue.get("enterprise-description"), {"enterprise": str(ENTERPRISE)})
+    assert result.graph is not None
+    subjects = {s for s in result.graph.subjects() if isinstance(s, URIRef)}
+    assert {ENTERPRISE, PRODUCT} <= subjects
+    assert sum(1 for s in subjects if compact(s).startswith("kg:export-keripik-tempe")) == 2
+    written = {
+        (str(r["destinationAsWritten"]), compact(r["place"])) for r in rows(kg, "places-as-written")
+    }
+    assert ("Perancis", "kg:country-fr") in written
