@@ -178,19 +178,19 @@ def _fill(
 
 
 def _format(path: str, given: str | None) -> RdfFormat | None:
-    """The RDF format of ``path`` (from ``given`` or its extension); None for CSV.
+    """The RDF format of ``path`` (from ``given`` or its extension); None for CSV and xlsx.
 
     :raises BadInput: neither names a format a load reads.
     """
     word = given or (path.rsplit(".", 1)[-1] if "." in Path(path).name else "")
-    if word.lower() == "csv":
+    if word.lower() in ("csv", "xlsx"):
         return None
     try:
         return RdfFormat.parse_name(word)
     except UmkmError:
         raise BadInput(
             f"cannot load {path}: unknown format {word!r}",
-            hint="a load reads ttl, nt, nq, trig, jsonld, xml or csv (give --format)",
+            hint="a load reads ttl, nt, nq, trig, jsonld, xml, csv or xlsx (give --format)",
         ) from None
 
 
@@ -315,7 +315,8 @@ def _load_csv(
     from .csvcolumns import read_rows
     from .resolver import Resolver
 
-    raw = read_input(path, fmt="csv", max_bytes=MAX_CSV_BYTES)
+    sheet = path.lower().endswith(".xlsx")
+    raw = read_input(path, fmt="xlsx" if sheet else "csv", max_bytes=MAX_CSV_BYTES)
     table = read_rows(raw)
     resolver = Resolver.from_kg(context)
     scope = graph.rsplit("/", 1)[-1]

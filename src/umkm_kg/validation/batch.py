@@ -12,7 +12,7 @@ from rdflib.term import IdentifiedNode, Node
 
 from ..records.csvcolumns import CsvRow, read_rows
 from ..records.csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
-from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, RecordFormat, parse_rdf, read_input
+from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, parse_rdf, read_input
 from ..records.resolver import Resolver
 from .report import RecordRef
 
@@ -98,7 +98,7 @@ def read_batch(
     for path in paths:
         raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
         batch.sources.append(raw.name)
-        if raw.format is RecordFormat.CSV:
+        if raw.format.tabular:
             tables.append(raw)
             continue
         add_rdf(batch, raw)

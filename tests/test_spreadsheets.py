@@ -1,0 +1,244 @@
+"""Records from spreadsheets: .xlsx workbooks and CSV files as Excel saves them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from conftest import Runner
+from umkm_kg.errors import BadInput
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.records import xlsx
+from umkm_kg.records.csvcolumns import read_rows
+from umkm_kg.records.rdfinput import RawInput, RecordFormat
+from umkm_kg.validation import read_batch
+
+HEADER = ["nama", "nib", "pemilik", "produk", "kategori", "tujuan_ekspor", "lokasi", "sumber"]
+ROW = [
+    "Batik Sekar Uji",
+    "9120001234567",
+    "ibu Sekar",
+    "Batik tulis",
+    "batik",
+    "Malaysia; SG",
+    "Kota Tangerang",
+    "Formulir 2024",
+]
+
+
+def _workbook(path: Path, rows: list[list[object]], sheet: str = "Sheet1") -> Path:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = sheet
+    for row in rows:
+        first.append(row)
+    book.save(path)
+    return path
+
+
+def _graph(paths: list[Path], kg: KnowledgeGraph) -> Graph:
+    graph = Graph()
+    for triple in read_batch([str(p) for p in paths], kg).triples:
+        graph.add(triple)  # type: ignore[arg-type]
+    return graph
+
+
+def test_an_xlsx_sheet_maps_to_the_same_graph_as_csv(tmp_path: Path, kg: KnowledgeGraph) -> None:
+    book = _workbook(
+        tmp_path / "r.xlsx", [["# komentar"], HEADER, [*ROW[:1], 9120001234567, *ROW[2:]]]
+    )
+    text = tmp_path / "r.csv"
+    text.write_text(
+        "# komentar\n" + ",".join(HEADER) + "\n" + ",".join(f'"{c}"' for c in ROW) + "\n"
+    )
+    from_sheet, from_csv = _graph([book], kg), _graph([text], kg)
+    assert len(from_sheet) > 10
+    assert isomorphic(from_sheet, from_csv)
+
+
+def test_the_sheet_named_usaha_is_read_before_the_first(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Catatan"
+    notes.append(["this sheet is not records"])
+    records = book.create_sheet("Usaha")
+    records.append(HEADER)
+    records.append(ROW)
+    book.save(tmp_path / "two.xlsx")
+    raw = RawInput(
+        str(tmp_path / "two.xlsx"), (tmp_path / "two.xlsx").read_bytes(), RecordFormat.XLSX
+    )
+    table = read_rows(raw)
+    assert [r.cells["name"] for r in table.rows] == ["Batik Sekar Uji"]
+    assert table.rows[0].row == 2  # the sheet's own row number
+
+
+def test_xlsx_rows_are_sheet_row_numbers_in_reports(tmp_path: Path, runner: Runner) -> None:
+    rows: list[list[object]] = [HEADER, ROW, [], ["Batik Dua", "91200012345", *ROW[2:]]]
+    book = _workbook(tmp_path / "r.xlsx", rows)
+    result = runner("validate", str(book))
+    assert result.exit_code == 1
+    assert f"{book}, row 4" in result.stdout
+    assert "format the NIB column as text" in result.stdout
+
+
+@pytest.mark.parametrize("nib", ["9,12E+12", "9.12E+12", "912000123456"])
+def test_a_nib_a_spreadsheet_reformatted_gets_a_hint(
+    tmp_path: Path, runner: Runner, nib: str
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("nama;nib;sumber\r\nBatik Tiga;" + nib + ";uji\r\n")
+    result = runner("validate", str(path))
+    assert result.exit_code == 1
+    assert "format the NIB column as text" in result.stdout
+    indonesian = runner("--lang", "id", "validate", str(path))
+    assert "format kolom NIB sebagai teks" in indonesian.stdout
+
+
+def test_a_malformed_nib_that_is_no_number_gets_no_spreadsheet_hint(
+    tmp_path: Path, runner: Runner
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("nama,nib,sumber\nBatik Tiga,NIB-12,uji\n")
+    result = runner("validate", str(path))
+    assert "a NIB has 13 digits" in result.stdout
+    assert "as text" not in result.stdout
+
+
+def test_csv_as_excel_saves_it_is_read(tmp_path: Path, kg: KnowledgeGraph, runner: Runner) -> None:
+    # Excel (Indonesian locale) saves 'CSV UTF-8' with a BOM, ';' between cells, CRLF, quotes
+    # around cells holding ';', trailing empty cells, and the template's comments as cells.
+    excel = (
+        '\ufeff"# Rekaman usaha untuk umkm-kg; ganti setiap TODO";;;;;;;\r\n'
+        "# nama (name): nama usaha;;;;;;;\r\n"
+        + ";".join(HEADER)
+        + "\r\n"
+        + ";".join(f'"{c}"' if ";" in c else c for c in ROW)
+        + "\r\n;;;;;;;\r\n"
+    ).encode("utf-8")
+    path = tmp_path / "excel.csv"
+    path.write_bytes(excel)
+    plain = tmp_path / "plain.csv"
+    plain.write_text(",".join(HEADER) + "\n" + ",".join(f'"{c}"' for c in ROW) + "\n")
+    assert isomorphic(_graph([path], kg), _graph([plain], kg))
+    table = read_rows(RawInput(str(path), excel, RecordFormat.CSV))
+    assert [r.row for r in table.rows] == [4]
+    assert runner("validate", str(path)).exit_code == 0
+
+
+def test_the_csv_template_survives_a_spreadsheet_round_trip(tmp_path: Path, runner: Runner) -> None:
+    template = runner("template", "enterprise", "--format", "csv").stdout
+    # What Excel writes back: each comment becomes one quoted cell followed by empty ones.
+    import csv
+
+    rows = list(csv.reader(io.StringIO(template)))
+    width = len(rows[-2])
+    saved = io.StringIO()
+    writer = csv.writer(saved, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row + [""] * (width - len(row)))
+    path = tmp_path / "saved.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + saved.getvalue().encode("utf-8"))
+    result = runner("validate", str(path))
+    assert "unknown column" not in result.output
+    assert result.exit_code == 0, result.output
+
+
+def test_add_and_load_accept_xlsx(tmp_path: Path, runner: Runner) -> None:
+    book = _workbook(tmp_path / "a.xlsx", [HEADER, ROW])
+    added = runner("add", str(book))
+    assert added.exit_code == 0, added.output
+    other = [*ROW]
+    other[0], other[1] = "Batik Lain", "9120001234568"
+    second = _workbook(tmp_path / "b.xlsx", [HEADER, other])
+    loaded = runner("load", str(second))
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded 1 enterprises" in loaded.stderr
+    listed = runner("records", "list", "--json")
+    assert "a.xlsx" in listed.stdout and "b.xlsx" in listed.stdout
+
+
+def _zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _encrypted_flag(data: bytes) -> bytes:
+    # Set bit 0 (encrypted) of the general-purpose flags in every central directory entry.
+    out = bytearray(data)
+    start = 0
+    while (at := out.find(b"PK\x01\x02", start)) >= 0:
+        out[at + 8] |= 0x1
+        start = at + 4
+    return bytes(out)
+
+
+def _lying_sizes(data: bytes) -> bytes:
+    # The central directory says every member unpacks to 10 bytes.
+    out = bytearray(data)
+    start = 0
+    while (at := out.find(b"PK\x01\x02", start)) >= 0:
+        out[at + 24 : at + 28] = (10).to_bytes(4, "little")
+        start = at + 4
+    return bytes(out)
+
+
+_TYPES = {"[Content_Types].xml": b"<Types/>"}
+HOSTILE = {
+    "not-a-zip": (b"nama,nib\nA,1\n", "not a zip"),
+    "ole": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "password-protected"),
+    "plain-zip": (_zip({"a.txt": b"hello"}), "not an .xlsx workbook"),
+    "zip-bomb": (_zip({**_TYPES, "xl/worksheets/sheet1.xml": bytes(50 * 1024 * 1024)}), "zip bomb"),
+    "encrypted": (_encrypted_flag(_zip({**_TYPES, "xl/a.xml": b"x" * 100})), "encrypted"),
+    "lying-sizes": (_lying_sizes(_zip({**_TYPES, "xl/a.xml": b"<x/>" * 1000})), "not an .xlsx"),
+    "truncated": (_zip({**_TYPES, "xl/a.xml": b"<x/>" * 1000})[:-30], "not an .xlsx"),
+    "no-workbook": (_zip(_TYPES), "not a readable .xlsx workbook"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_bad_workbook_is_refused_with_a_message(
+    tmp_path: Path, runner: Runner, case: str
+) -> None:
+    data, message = HOSTILE[case]
+    path = tmp_path / f"{case}.xlsx"
+    path.write_bytes(data)
+    # add and load share validate's reader; each is run on two of the cases.
+    commands = ("validate", "add", "load") if case in ("zip-bomb", "ole") else ("validate",)
+    for command in commands:
+        result = runner(command, str(path))
+        assert result.exit_code == 2, (command, result.output)
+        assert message in result.stderr, (command, result.stderr)
+        assert result.stderr.lstrip().startswith("error: ")
+        assert "Traceback" not in result.output
+    if len(commands) > 1:
+        assert runner("records", "list", "--json").stdout.strip() in ("[]", "")
+
+
+def test_a_sheet_over_the_cell_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = _workbook(tmp_path / "big.xlsx", [HEADER, *[ROW] * 50])
+    monkeypatch.setattr(xlsx, "MAX_CELLS", 100)
+    raw = RawInput(str(book), book.read_bytes(), RecordFormat.XLSX)
+    with pytest.raises(BadInput, match=r"more than the .* cells"):
+        read_rows(raw)
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [(9120001234567.0, "9120001234567"), (3, "3"), (1.5, "1.5"), (True, "true"), ("x", "x")],
+)
+def test_cells_read_as_the_text_a_csv_cell_would_hold(cell: object, text: str) -> None:
+    assert xlsx.text(cell) == text
