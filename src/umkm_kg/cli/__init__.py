@@ -14,7 +14,9 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..errors import EXIT_USAGE, UmkmError
+from ..config import CONFIG_ENV, CONFIG_NAME, Config, find_config, load_config
+from ..errors import EXIT_USAGE, BadInput, UmkmError
+from ..kg import default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from ._common import Lang, Settings, err, report_error
 
@@ -81,22 +83,68 @@ def main_options(
         int, typer.Option("--max-rows", min=1, help="Rows shown before a result is cut.")
     ] = DEFAULT_MAX_ROWS,
     lang: Annotated[
-        Lang, typer.Option("--lang", help="Language of labels and messages.")
+        Lang,
+        typer.Option(
+            "--lang", envvar="UMKM_KG_LANG", help="Language of labels, messages and reports."
+        ),
     ] = Lang.en,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_ENV,
+            help=f"Settings file (default: {CONFIG_NAME} in the data folder, if there is one).",
+            dir_okay=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Query, validate, add to and export the UMKM knowledge graph."""
+    # Until the configuration is read, its own errors are reported in the language known so far.
+    ctx.obj = Settings(lang=lang)
+    chosen = _settings_file(ctx, config, data_dir)
+    given = _given(ctx)
+    if chosen.data_dir is not None and "data_dir" not in given:
+        data_dir = chosen.data_dir
+    if chosen.lang is not None and "lang" not in given:
+        lang = Lang(chosen.lang)
+    if chosen.endpoint is not None and "endpoint" not in given:
+        endpoint = chosen.endpoint
     ctx.obj = Settings(
         data_dir=data_dir,
         endpoint=endpoint,
-        graphs=tuple(graph or ()),
+        graphs=tuple(graph or ()) or chosen.graphs,
         timeout=timeout,
         max_rows=max_rows,
         lang=lang,
+        config=chosen.path,
     )
+
+
+def _given(ctx: typer.Context) -> set[str]:
+    """The global options set on the command line or in the environment (not defaults)."""
+    # By name: typer ships its own copy of click, whose ParameterSource is another enum.
+    given = set()
+    for name in ("data_dir", "lang", "endpoint"):
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            given.add(name)
+    return given
+
+
+def _settings_file(ctx: typer.Context, path: Path | None, data_dir: Path | None) -> Config:
+    """The configuration named by ``--config``, else the data folder's, else none."""
+    if path is not None:
+        if not path.is_file():
+            raise BadInput(
+                f"no configuration file {path}", hint=f"see: {CONFIG_NAME} in the README"
+            )
+        return load_config(path)
+    found = find_config(data_dir or default_data_dir())
+    return load_config(found) if found is not None else Config()
 
 
 for _name in _COMMAND_MODULES:

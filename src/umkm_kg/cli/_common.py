@@ -40,6 +40,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     lang: Lang = Lang.en
+    config: Path | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     @property
