@@ -86,7 +86,7 @@ def test_bad_settings_are_refused_with_exit_2(
     result = runner("--config", str(config), "query", "list")
     assert result.exit_code == 2
     assert message in result.stderr
-    with pytest.raises(BadInput, match="bad.toml"):
+    with pytest.raises(BadInput, match=r"bad\.toml"):
         load_config(config)
 
 
