@@ -242,3 +242,117 @@ def test_a_sheet_over_the_cell_cap_is_refused(
 )
 def test_cells_read_as_the_text_a_csv_cell_would_hold(cell: object, text: str) -> None:
     assert xlsx.text(cell) == text
+
+
+# --- the .xlsx template ------------------------------------------------------------------------
+
+PLACE = """@prefix kg: <https://w3id.org/umkm-kg/id/> .
+@prefix umkm: <https://w3id.org/umkm-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+kg:neighbourhood-uji-sukasari a umkm:Neighbourhood ;
+    rdfs:label "Sukasari Uji"@id , "Sukasari Uji"@en ;
+    dct:source "uji" ;
+    schema:containedInPlace kg:city-tangerang .
+"""
+
+
+def _lists(book: openpyxl.Workbook) -> dict[str, list[str]]:
+    """The drop-down lists of the first sheet, by the header of the column they check."""
+    sheet = book.worksheets[0]
+    headers = {cell.column_letter: cell.value for cell in sheet[1]}
+    found: dict[str, list[str]] = {}
+    for check in sheet.data_validations.dataValidation:
+        column = str(check.sqref).split(":")[0].rstrip("0123456789")
+        source, cells = check.formula1.split("!")
+        first, last = cells.replace("$", "").split(":")
+        values = [c.value for (c,) in book[source.strip("'")][f"{first}:{last}"]]
+        found[str(headers[column])] = [str(v) for v in values]
+    return found
+
+
+def test_the_xlsx_template_offers_the_graphs_values(
+    tmp_path: Path, runner: Runner, kg: KnowledgeGraph
+) -> None:
+    from umkm_kg.records.resolver import Resolver
+
+    path = tmp_path / "t.xlsx"
+    assert runner("template", "enterprise", "--format", "xlsx", "-o", str(path)).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["enterprises", "lists", "help"]
+    assert book["lists"].sheet_state == "hidden"
+    lists = _lists(book)
+    assert set(lists) == {
+        "categories",
+        "destinations",
+        "location",
+        "size_class",
+        "size_scheme",
+        "reported_by",
+    }
+    assert "Malaysia" in lists["destinations"] and "Indonesia" not in lists["destinations"]
+    assert "Tangerang City" in lists["location"] and "Malaysia" not in lists["location"]
+    assert lists["size_class"] == ["mikro", "kecil", "menengah"]
+    assert lists["size_scheme"] == ["2008", "2021"]
+    resolver = Resolver.from_kg(kg)
+    kinds = {
+        "categories": "category",
+        "destinations": "place",
+        "location": "place",
+        "reported_by": "agency",
+    }
+    for column, kind in kinds.items():
+        for value in lists[column]:
+            assert resolver.resolve(kind, value)[0] is not None, (column, value)
+    sheet = book["enterprises"]
+    nib = next(c for c in sheet[1] if c.value == "identifier")
+    assert sheet.cell(row=2, column=nib.column).number_format == "@"
+
+
+def test_a_filled_xlsx_template_validates(tmp_path: Path, runner: Runner) -> None:
+    path = tmp_path / "t.xlsx"
+    runner("--lang", "id", "template", "enterprise", "--format", "xlsx", "-o", str(path))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["usaha", "daftar", "petunjuk"]
+    lists = _lists(book)
+    sheet = book["usaha"]
+    filled = {
+        "nama": "Batik Isian",
+        "nib": "9120001234599",
+        "sumber": "uji",
+        "produk": "Batik tulis",
+        "dilaporkan_oleh": lists["dilaporkan_oleh"][0],
+    }
+    filled.update({k: v[0] for k, v in lists.items() if k != "dilaporkan_oleh"})
+    for cell in sheet[1]:
+        sheet.cell(row=2, column=cell.column, value=filled.get(str(cell.value), ""))
+    book.save(path)
+    result = runner("validate", str(path))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_xlsx_template_follows_places_added_to_the_graph(
+    tmp_path: Path, runner: Runner
+) -> None:
+    places = tmp_path / "places.ttl"
+    places.write_text(PLACE)
+    assert runner("add", str(places)).exit_code == 0
+    path = tmp_path / "t.xlsx"
+    runner("template", "enterprise", "--format", "xlsx", "-o", str(path))
+    assert "Sukasari Uji" in _lists(openpyxl.load_workbook(path))["location"]
+
+
+def test_the_xlsx_template_goes_to_standard_output_when_it_is_a_pipe(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    piped = subprocess.run(
+        [sys.executable, "-m", "umkm_kg.cli", "template", "enterprise", "--format", "xlsx"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    assert piped.stdout.startswith(b"PK")
+    book = openpyxl.load_workbook(io.BytesIO(piped.stdout))
+    assert book.sheetnames[0] == "enterprises"

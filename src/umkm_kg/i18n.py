@@ -17,3 +17,8 @@ class Text:
     def get(self, lang: str) -> str:
         """The Indonesian text for ``lang == "id"``, else the English one."""
         return self.id if lang == "id" else self.en
+
+
+def t(lang: str, en: str, id: str) -> str:
+    """``id`` when ``lang`` is Indonesian, else ``en``: a message written in both at its source."""
+    return id if lang == "id" else en

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import EXIT_NONCONFORMANT
+from ..errors import EXIT_NONCONFORMANT, BadInput
+from ..i18n import t
 from ..records.rdfinput import MAX_INPUT_BYTES, RecordFormat
 from ._common import Lang, settings
 
@@ -30,6 +33,7 @@ class TemplateFormat(StrEnum):
     csv = "csv"
     ttl = "ttl"
     jsonld = "jsonld"
+    xlsx = "xlsx"
 
 
 FilesArgument = Annotated[
@@ -212,15 +216,49 @@ def template_command(
         str, typer.Argument(metavar="KIND", help="What to make a template of: enterprise.")
     ],
     fmt: Annotated[
-        TemplateFormat, typer.Option("--format", "-f", help="csv, ttl or jsonld.")
+        TemplateFormat, typer.Option("--format", "-f", help="csv, ttl, jsonld or xlsx.")
     ] = TemplateFormat.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (required for xlsx on a terminal).",
+            dir_okay=False,
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Print a blank record with comments; fill it in, then validate or add it."""
-    from ..records.templates import template
+    """Print a blank record with comments (xlsx: with drop-down lists); fill it in, then
+    validate or add it."""
+    from ..records.templates import template_bytes
 
     kg = settings(ctx).kg() if fmt is not TemplateFormat.csv else None
-    typer.echo(template(kind, fmt.value, kg, _lang(ctx, lang)), nl=False)
+    shown = _lang(ctx, lang)
+    if output is None and fmt is TemplateFormat.xlsx and sys.stdout.isatty():
+        raise BadInput(
+            t(
+                shown,
+                "an .xlsx workbook is not text for a terminal",
+                "buku kerja .xlsx bukan teks untuk terminal",
+            ),
+            hint=t(shown, "give -o FILE.xlsx", "berikan -o BERKAS.xlsx"),
+        )
+    data = template_bytes(kind, fmt.value, kg, shown)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(
+            t(
+                shown,
+                f"cannot write {output}: {exc.strerror or exc}",
+                f"tidak dapat menulis {output}: {exc.strerror or exc}",
+            )
+        ) from exc
 
 
 def _validate(
