@@ -34,6 +34,14 @@ FormatOption = Annotated[
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help="Language of labels (default: the global --lang).")
 ]
+LabelsOption = Annotated[
+    bool,
+    typer.Option(
+        "--labels",
+        help="CSV, TSV, JSON, XML: add a column ?xLabel beside each column ?x of IRIs, "
+        "with labels in the --lang language.",
+    ),
+]
 OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write the result to this file.", dir_okay=False),
@@ -108,6 +116,7 @@ def run(
     ] = None,
     fmt: FormatOption = None,
     lang: LangOption = None,
+    labels: LabelsOption = False,
     output: OutputOption = None,
 ) -> None:
     """Run a saved query, e.g. query run exporters-by-country -p country=Malaysia."""
@@ -118,7 +127,7 @@ def run(
     chosen = resolve_format(fmt, saved.form, str(output) if output else None)
     params = parse_params(param or [])
     result = options.kg().run(saved, params, timeout=options.timeout, max_rows=options.max_rows)
-    emit(options, result, chosen, lang, output)
+    emit(options, result, chosen, lang, output, label_columns=labels)
 
 
 def sparql(
@@ -130,9 +139,13 @@ def sparql(
     ] = None,
     fmt: FormatOption = None,
     lang: LangOption = None,
+    labels: LabelsOption = False,
     output: OutputOption = None,
 ) -> None:
-    """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or outside FROM)."""
+    """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or outside FROM).
+
+    The project's prefixes are declared already: kg:, umkm:, schema:, rdfs:, skos:, org:...
+    """
     if (query is None) == (file is None):
         raise BadInput("give either a query or --file FILE.rq", hint="umkm-kg sparql 'ASK {}'")
     if file is not None:
@@ -142,11 +155,14 @@ def sparql(
             raise BadInput(f"{file}: cannot be read: {exc}") from exc
     assert query is not None
     from ..query.render import resolve_format
+    from ..query.sparql import predeclare
 
     options = settings(ctx)
-    result = options.kg().query(query, timeout=options.timeout, max_rows=options.max_rows)
+    result = options.kg().query(
+        predeclare(query), timeout=options.timeout, max_rows=options.max_rows
+    )
     chosen = resolve_format(fmt, result.form, str(output) if output else None)
-    emit(options, result, chosen, lang, output)
+    emit(options, result, chosen, lang, output, label_columns=labels)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -172,14 +188,21 @@ def emit(
     fmt: Format,
     lang: Lang | None,
     output: Path | None,
+    *,
+    label_columns: bool = False,
 ) -> None:
     """Write a result to stdout or ``output``; say on stderr when it was cut."""
     from ..formats import ResultFormat
     from ..query.render import fetch_labels, render
 
     labels: dict[URIRef, str] = {}
+    shown = (lang or options.lang).value
     if fmt is ResultFormat.TABLE and not result.form.returns_graph:
-        labels = fetch_labels(options.kg(), result, (lang or options.lang).value)
+        labels = fetch_labels(options.kg(), result, shown)
+    elif label_columns:
+        from ..query.labels import with_labels
+
+        result = with_labels(options.kg(), result, shown)
     # A pipe or a file has no width of its own: do not fold tables at 80 columns there.
     width = out.width if output is None and out.is_terminal else 160
     text = render(result, fmt, labels=labels, width=width)

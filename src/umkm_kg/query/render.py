@@ -113,11 +113,16 @@ def render(
 def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URIRef, str]:
     """Labels in ``lang`` (else untagged, else any) of the IRIs in ``result``, by one query."""
     iris = sorted({t for row in result.rows for t in row.values() if isinstance(t, URIRef)})
+    return {iri: str(label) for iri, label in label_terms(kg, iris[:MAX_LABELLED], lang).items()}
+
+
+def label_terms(kg: KnowledgeGraph, iris: list[URIRef], lang: str) -> dict[URIRef, Literal]:
+    """The label picked for each of ``iris`` (as :func:`fetch_labels`), with its language tag."""
     store = kg.store
     if isinstance(store, EmbeddedStore):
-        return _embedded_labels(store.oxigraph, iris[:MAX_LABELLED], lang)
+        return _embedded_labels(store.oxigraph, iris, lang)
     written: list[str] = []
-    for iri in iris[:MAX_LABELLED]:
+    for iri in iris:
         try:
             written.append(safe_term(iri))
         except BadParameter:  # an IRI the strict writer will not put in a query: no label
@@ -137,10 +142,10 @@ def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URI
     return {iri: _pick(labels, lang) for iri, labels in found.items()}
 
 
-def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URIRef, str]:
+def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URIRef, Literal]:
     """The same labels as the query, looked up in the store's index (no query to parse)."""
     properties = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
-    picked: dict[URIRef, str] = {}
+    picked: dict[URIRef, Literal] = {}
     for iri in iris:
         try:
             subject = ox.NamedNode(str(iri))
@@ -157,13 +162,13 @@ def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URI
     return picked
 
 
-def _pick(labels: list[Literal], lang: str) -> str:
+def _pick(labels: list[Literal], lang: str) -> Literal:
     def rank(label: Literal) -> tuple[int, str]:
         tag = (label.language or "").lower()
         order = 0 if tag == lang or tag.startswith(lang + "-") else 1 if not tag else 2
         return order, str(label)
 
-    return str(min(labels, key=rank))
+    return min(labels, key=rank)
 
 
 def cell(term: Term | None, labels: Mapping[URIRef, str]) -> str:

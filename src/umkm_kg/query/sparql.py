@@ -604,3 +604,19 @@ def bind_rows(
     if not same_block or after.form is not before.form or after.variables != before.variables:
         raise ForbiddenQuery("the values could not be bound safely; the query was not run")
     return bound
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?\s*:", re.IGNORECASE)
+
+
+def predeclare(text: str) -> str:
+    """``text`` with the project's prefixes (``kg:``, ``umkm:``, ``schema:``...) declared, as
+    ``umkm-kg sparql`` offers them; a prefix the query declares itself is left to it.
+
+    The declarations go on the query's first line, so errors keep their line numbers.
+    """
+    from ..namespaces import PREFIXES
+
+    own = {(m.group(1) or "") for m in _DECLARED.finditer(text)}
+    added = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in own)
+    return f"{added} {text}" if added else text
