@@ -7,6 +7,7 @@ Exit codes: 0 success (or conforms), 1 data does not conform, 2 bad input or usa
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from ..config import CONFIG_ENV, CONFIG_NAME, Config, find_config, load_config
 from ..errors import EXIT_USAGE, BadInput, UmkmError
 from ..kg import default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
-from ._common import Lang, Settings, err, report_error
+from ._common import SHOWN_LANG, Lang, Settings, err, report_error
 
 app = typer.Typer(
     name="umkm-kg",
@@ -105,12 +106,14 @@ def main_options(
     """Query, validate, add to and export the UMKM knowledge graph."""
     # Until the configuration is read, its own errors are reported in the language known so far.
     ctx.obj = Settings(lang=lang)
+    SHOWN_LANG.set(lang.value)
     chosen = _settings_file(ctx, config, data_dir)
     given = _given(ctx)
     if chosen.data_dir is not None and "data_dir" not in given:
         data_dir = chosen.data_dir
     if chosen.lang is not None and "lang" not in given:
         lang = Lang(chosen.lang)
+        SHOWN_LANG.set(lang.value)
     if chosen.endpoint is not None and "endpoint" not in given:
         endpoint = chosen.endpoint
     ctx.obj = Settings(
@@ -157,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     Usage errors are reported by the command-line parser itself (exit 2); the library's own
     errors are turned into a one-paragraph message and their documented exit code here.
     """
+    # Until the global options are read, errors speak the language of the environment.
+    env_lang = os.environ.get("UMKM_KG_LANG", "")
+    SHOWN_LANG.set(env_lang if env_lang in ("id", "en") else "en")
     try:
         app(args=argv, prog_name="umkm-kg")
     except SystemExit as exc:
@@ -166,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     except UmkmError as exc:
         return report_error(exc)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print("dihentikan" if SHOWN_LANG.get() == "id" else "interrupted")
         return 130
     except BrokenPipeError:
         return 0

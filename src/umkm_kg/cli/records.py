@@ -83,8 +83,9 @@ def validate_command(
 
     Exit code 0: the records conform (warnings allowed); 1: violations; 2: unreadable input.
     """
+    shown = _lang(ctx, lang)
     result = _validate(ctx, files, fmt, max_size)
-    _print(result, report, _lang(ctx, lang))
+    _print(result, report, shown)
     if not result.conforms:
         raise typer.Exit(EXIT_NONCONFORMANT)
 
@@ -123,16 +124,16 @@ def add_command(
         raise typer.Exit(EXIT_NONCONFORMANT)
     records = added.records
     if added.graph is None:
-        say = (
-            f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
-            if shown == "id"
-            else f"{records} records conform; nothing written (--dry-run)"
+        say = t(
+            shown,
+            f"{records} records conform; nothing written (--dry-run)",
+            f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)",
         )
     else:
-        say = (
-            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>"
-            if shown == "id"
-            else f"added {records} records to {added.store} as graph <{added.graph}>"
+        say = t(
+            shown,
+            f"added {records} records to {added.store} as graph <{added.graph}>",
+            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>",
         )
     typer.echo(say, err=True)
 
@@ -180,10 +181,10 @@ def load_command(
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task("opening the store", total=None)
+        task = bar.add_task(t(shown, "opening the store", "membuka penyimpanan"), total=None)
 
         def note(stage: str, done: int) -> None:
-            bar.update(task, description=stage, completed=done)
+            bar.update(task, description=_stage(stage, shown), completed=done)
 
         loaded = load_records(
             options.kg(),
@@ -198,16 +199,38 @@ def load_command(
         _print(loaded.report(), report, shown)
         if loaded.stopped_early:
             typer.echo(
-                f"stopped after {loaded.violations} records with violations; nothing written",
+                t(
+                    shown,
+                    f"stopped after {loaded.violations} records with violations; nothing written",
+                    f"berhenti setelah {loaded.violations} rekaman dengan pelanggaran; "
+                    "tidak ada yang ditulis",
+                ),
                 err=True,
             )
         raise typer.Exit(EXIT_NONCONFORMANT)
-    checked = "validated" if loaded.validated else "not validated (--no-validate)"
+    if loaded.validated:
+        checked = t(shown, "validated", "divalidasi")
+    else:
+        checked = t(shown, "not validated (--no-validate)", "tidak divalidasi (--no-validate)")
     typer.echo(
-        f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
-        f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+        t(
+            shown,
+            f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
+            f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+            f"{loaded.enterprises:,} usaha dimuat, {loaded.quads:,} tripel, {checked}, "
+            f"dalam {loaded.seconds:.1f} dtk sebagai graf <{loaded.graph}>",
+        ),
         err=True,
     )
+
+
+def _stage(stage: str, lang: str) -> str:
+    """A stage of a load (``validating``, ``reading FILE``) in ``lang``."""
+    if stage == "validating":
+        return t(lang, stage, "memvalidasi")
+    if stage.startswith("reading "):
+        return t(lang, stage, "membaca " + stage.removeprefix("reading "))
+    return stage
 
 
 def template_command(
@@ -271,7 +294,11 @@ def _validate(
 
 
 def _lang(ctx: typer.Context, lang: Lang | None) -> str:
-    return (lang or settings(ctx).lang).value
+    from ._common import SHOWN_LANG
+
+    chosen = (lang or settings(ctx).lang).value
+    SHOWN_LANG.set(chosen)  # errors of this command speak the report's language
+    return chosen
 
 
 def _print(result: ValidationReport, report: ReportFormat, lang: str) -> None:

@@ -32,6 +32,7 @@ from rich.text import Text
 from ..errors import BadInput, BadParameter
 from ..formats import RdfFormat, ResultFormat
 from ..formulas import is_formula, neutralise
+from ..i18n import t as _t
 from ..store import EmbeddedStore
 from .catalogue import compact
 from .results import QueryForm, QueryResult, Term, term_from_oxigraph, term_to_oxigraph
@@ -81,8 +82,10 @@ def render(
     *,
     labels: Mapping[URIRef, str] | None = None,
     width: int = 100,
+    lang: str = "en",
 ) -> str:
-    """Write ``result`` as ``fmt``; ``labels`` (for tables) are shown next to their IRIs.
+    """Write ``result`` as ``fmt``; ``labels`` (for tables) are shown next to their IRIs, the
+    table's footer in ``lang``.
 
     :raises BadInput: the format does not suit the result (CSV/TSV of an ASK, a table of a graph).
     """
@@ -91,7 +94,7 @@ def render(
             raise BadInput(f"a {result.form.value} result cannot be written as {fmt.key}")
         return graph_text(result, fmt)
     if fmt is ResultFormat.TABLE:
-        return table(result, labels or {}, width=width)
+        return table(result, labels or {}, width=width, lang=lang)
     if fmt is ResultFormat.JSON:
         return results_json(result)
     if fmt is ResultFormat.XML:
@@ -184,7 +187,9 @@ def cell(term: Term | None, labels: Mapping[URIRef, str]) -> str:
     return str(term)
 
 
-def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100) -> str:
+def table(
+    result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100, lang: str = "en"
+) -> str:
     """A plain-text table; its last line counts the rows and says if the result was cut."""
     if result.form is QueryForm.ASK:
         return "true\n" if result.boolean else "false\n"
@@ -194,9 +199,10 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
     for row in result.rows:
         grid.add_row(*(Text(cell(row.get(v), labels)) for v in result.variables))
     count = len(result.rows)
-    footer = f"{count} row{'' if count == 1 else 's'}"
+    footer = _t(lang, f"{count} row{'' if count == 1 else 's'}", f"{count} baris")
     if result.truncated:
-        footer += f" (result cut: {result.note or 'not all rows are shown'})"
+        why = result.note or _t(lang, "not all rows are shown", "tidak semua baris ditampilkan")
+        footer += _t(lang, f" (result cut: {why})", f" (hasil dipotong: {why})")
     buffer = io.StringIO()
     # Cells are the data's own text: no markup, no emoji codes.
     console = Console(

@@ -257,6 +257,19 @@ def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
     return columns
 
 
+def default_title(key: str, titles: dict[str, str]) -> str:
+    """How to name column ``key``, which a file with headers ``titles`` does not have: in
+    Indonesian when the file's headers are (``dilaporkan_oleh``), else by its key."""
+    column = next((c for c in COLUMNS if c.key == key), None)
+    if column is None:
+        return key
+    indonesian = {c.key: c.indonesian for c in COLUMNS}
+    written = [header_key(title) for title in titles.values()]
+    if any(w == indonesian.get(k) and w != k for k, w in zip(titles, written, strict=True)):
+        return column.indonesian
+    return key
+
+
 def split_cell(cell: str) -> list[str]:
     """The values of a cell: split on ``;``, trimmed, empty ones dropped."""
     return [v.strip() for v in cell.split(SEPARATOR) if v.strip()]

@@ -10,7 +10,7 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import IdentifiedNode, Node
 
-from ..records.csvcolumns import CsvRow, read_rows
+from ..records.csvcolumns import CsvRow, default_title, read_rows
 from ..records.csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
 from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, parse_rdf, read_input
 from ..records.resolver import Resolver
@@ -51,7 +51,10 @@ class RecordBatch:
         return self.column(ref.source, key) if key else None
 
     def column(self, source: str, key: str) -> str:
-        return self.titles.get(source, {}).get(key, key)
+        """The header of column ``key`` in ``source``; for a column the file does not have,
+        its name in the language the file's headers are written in."""
+        titles = self.titles.get(source, {})
+        return titles[key] if key in titles else default_title(key, titles)
 
     def add_csv_rows(
         self, source: str, rows: Iterable[CsvRow], titles: dict[str, str], resolver: Resolver
