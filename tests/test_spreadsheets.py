@@ -356,3 +356,71 @@ def test_the_xlsx_template_goes_to_standard_output_when_it_is_a_pipe(data_dir: P
     assert piped.stdout.startswith(b"PK")
     book = openpyxl.load_workbook(io.BytesIO(piped.stdout))
     assert book.sheetnames[0] == "enterprises"
+
+
+# --- fuzzing the workbook reader ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def workbook_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    path = _workbook(tmp_path_factory.mktemp("fuzz") / "seed.xlsx", [HEADER, ROW, ROW])
+    return path.read_bytes()
+
+
+def test_a_damaged_workbook_is_bad_input_or_rows_never_a_crash(workbook_bytes: bytes) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    edits = st.lists(
+        st.tuples(st.integers(0, len(workbook_bytes) - 1), st.integers(0, 255)), max_size=8
+    )
+
+    @given(edits, st.integers(0, len(workbook_bytes)))
+    @settings(max_examples=150, deadline=None)
+    def check(changes: list[tuple[int, int]], keep: int) -> None:
+        data = bytearray(workbook_bytes)
+        for at, value in changes:
+            data[at] = value
+        raw = RawInput("fuzz.xlsx", bytes(data[:keep] if keep else data), RecordFormat.XLSX)
+        try:
+            table = read_rows(raw)
+        except BadInput as exc:
+            assert exc.exit_code == 2 and exc.message.startswith("fuzz.xlsx")
+        else:
+            assert all(isinstance(v, str) for r in table.rows for v in r.cells.values())
+
+    check()
+
+
+def test_a_workbook_with_damaged_xml_is_bad_input_or_rows_never_a_crash(
+    workbook_bytes: bytes,
+) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes)) as archive:
+        members = {m.filename: archive.read(m) for m in archive.infolist()}
+    names = sorted(members)
+
+    @given(
+        st.sampled_from(names),
+        st.lists(
+            st.tuples(st.integers(0, 10**6), st.sampled_from(b'<>"=/ &;x9\x00\xff')), max_size=6
+        ),
+        st.integers(0, 10**6),
+    )
+    @settings(max_examples=150, deadline=None)
+    def check(name: str, changes: list[tuple[int, int]], cut: int) -> None:
+        data = bytearray(members[name])
+        for at, value in changes:
+            data[at % len(data)] = value
+        damaged = {**members, name: bytes(data[: cut % (len(data) + 1)] or data)}
+        raw = RawInput("fuzz.xlsx", _zip(damaged), RecordFormat.XLSX)
+        try:
+            table = read_rows(raw)
+        except BadInput as exc:
+            assert exc.exit_code == 2 and exc.message.startswith("fuzz.xlsx")
+        else:
+            assert all(isinstance(v, str) for r in table.rows for v in r.cells.values())
+
+    check()

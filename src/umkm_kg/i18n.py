@@ -38,6 +38,7 @@ _PHRASES_ID: tuple[tuple[str, str], ...] = (
     (r"\(line (\d+)\)", r"(baris \1)"),
     (r", line (\d+)", r", baris \1"),
     (r", row (\d+), column ", r", baris \1, kolom "),
+    (r", row (\d+):", r", baris \1:"),
     (r", sheet ('[^']*')", r", lembar \1"),
     # reading files
     (r"^cannot read records from (.*): unsupported format$", r"tidak dapat membaca rekaman dari \1: format tidak didukung"),

@@ -170,7 +170,7 @@ def read_rows(raw: RawInput) -> CsvTable:
     if raw.format is RecordFormat.XLSX:
         from .xlsx import sheet_rows
 
-        return table_from_cells(raw.name, sheet_rows(raw))
+        return table_from_cells(raw.name, sheet_rows(raw), unit="row")
     text = raw.text()
     lines = text.splitlines(keepends=True)
     # The header line decides the delimiter; a spreadsheet may write empty rows as ';;;;'.
@@ -192,9 +192,11 @@ def read_rows(raw: RawInput) -> CsvTable:
         raise BadInput(f"{raw.name}, line {start + reader.line_num}: not valid CSV: {exc}") from exc
 
 
-def table_from_cells(name: str, rows: Iterable[tuple[int, list[str]]]) -> CsvTable:
-    """The table of rows given as (line or sheet row, cells): the first row that is neither
-    blank nor a comment is the header.
+def table_from_cells(
+    name: str, rows: Iterable[tuple[int, list[str]]], unit: str = "line"
+) -> CsvTable:
+    """The table of rows given as (``unit`` number: a file's line or a sheet's row, cells): the
+    first row that is neither blank nor a comment is the header.
 
     :raises BadInput: an unknown or repeated column, no ``name`` column, no header row.
     """
@@ -205,7 +207,7 @@ def table_from_cells(name: str, rows: Iterable[tuple[int, list[str]]]) -> CsvTab
         if not any(c.strip() for c in cells) or _comment(cells[0]):
             continue
         if columns is None:
-            columns = _columns(name, cells, line)
+            columns = _columns(f"{name}, {unit} {line}", cells)
             titles = {c.key: t.strip() for c, t in zip(columns, cells, strict=False) if c}
             continue
         values = {col.key: "" for col in columns if col is not None}
@@ -231,7 +233,7 @@ def _comment(text: str) -> bool:
     return text.lstrip().lstrip('"').lstrip().startswith("#")
 
 
-def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
+def _columns(where: str, header: list[str]) -> list[Column | None]:
     columns: list[Column | None] = []
     seen: set[str] = set()
     for title in header:
@@ -244,16 +246,16 @@ def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
             close = difflib.get_close_matches(key, list(_BY_HEADER), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise BadInput(
-                f"{name}, line {line}: unknown column {title!r}",
+                f"{where}: unknown column {title!r}",
                 hint=f"{hint}columns: {', '.join(c.key for c in COLUMNS)} "
                 f"(or in Indonesian: {', '.join(c.indonesian for c in COLUMNS)})",
             )
         if column.key in seen:
-            raise BadInput(f"{name}, line {line}: column {column.key!r} is given twice")
+            raise BadInput(f"{where}: column {column.key!r} is given twice")
         seen.add(column.key)
         columns.append(column)
     if "name" not in seen:
-        raise BadInput(f"{name}, line {line}: no 'name' (nama) column")
+        raise BadInput(f"{where}: no 'name' (nama) column")
     return columns
 
 

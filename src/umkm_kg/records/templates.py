@@ -7,8 +7,6 @@ The Turtle and JSON-LD templates are one CSV row of placeholders mapped by
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from typing import Any
@@ -120,26 +118,22 @@ def template_bytes(kind: str, fmt: str, kg: Any, lang: str = "en") -> bytes:
 def csv_template(lang: str) -> str:
     """Comment lines describing each column, the header, and one empty row.
 
-    Each comment is one quoted CSV cell, so that a spreadsheet opens it in one cell whichever
-    of ``,`` or ``;`` it splits on, and saves it back as a comment row.
+    A spreadsheet that opens the file splits a comment on its commas, and saves it back with
+    ``;`` and quotes (``"# ...";...``): :func:`~umkm_kg.records.csvcolumns.read_rows` still
+    reads such a row as a comment.
     """
     help_ = _HELP[lang]
-    comments = [f"# {help_['intro']}", f"# {help_['csv']}"]
+    lines = [f"# {help_['intro']}", f"# {help_['csv']}"]
     for column in COLUMNS:
         header = column.indonesian if lang == "id" else column.key
         other = column.key if lang == "id" else column.indonesian
         text = column.id if lang == "id" else column.en
         example = f" ({'contoh' if lang == 'id' else 'e.g.'} {column.example})"
-        comments.append(f"# {header} ({other}): {text}{example if column.example else ''}")
+        lines.append(f"# {header} ({other}): {text}{example if column.example else ''}")
     headers = [c.indonesian if lang == "id" else c.key for c in COLUMNS]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for comment in comments:
-        quoted.writerow([comment])
-    writer.writerow(headers)
-    writer.writerow([""] * len(headers))
-    return buffer.getvalue()
+    lines.append(",".join(headers))
+    lines.append("," * (len(headers) - 1))
+    return "\n".join(lines) + "\n"
 
 
 def placeholder_triples(kg: Any) -> list[Triple]:

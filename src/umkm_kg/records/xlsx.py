@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from ..errors import BadInput
@@ -69,6 +70,12 @@ def sheet_rows(raw: RawInput) -> Iterator[tuple[int, list[str]]]:
         raise BadInput(
             f"{raw.name}: not a readable .xlsx workbook ({exc})", hint=_SAVE_HINT
         ) from exc
+    except BaseException as exc:
+        # calamine is Rust: a panic on a damaged file reaches Python as pyo3's PanicException,
+        # which derives from BaseException; anything else (KeyboardInterrupt) goes on.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise BadInput(f"{raw.name}: not a readable .xlsx workbook", hint=_SAVE_HINT) from None
     yield from rows
 
 
@@ -92,9 +99,16 @@ def check_archive(name: str, data: bytes) -> None:
                 with archive.open(member) as stream:
                     while stream.read(1024 * 1024):
                         pass
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
-        raise BadInput(f"{name}: not an .xlsx workbook ({exc})", hint=_SAVE_HINT) from exc
-    except NotImplementedError as exc:  # a compression method zipfile does not know
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ValueError,
+        EOFError,
+        OSError,
+        RuntimeError,  # an encrypted member: "password required"
+        NotImplementedError,  # a compression method zipfile does not know
+    ) as exc:
         raise BadInput(f"{name}: not an .xlsx workbook ({exc})", hint=_SAVE_HINT) from exc
 
 
