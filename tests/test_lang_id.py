@@ -20,6 +20,7 @@ from conftest import Runner
 ENGLISH = frozenset(
     [
         "error",
+        "bundled",
         "records",
         "checked",
         "violations",

@@ -125,7 +125,10 @@ def history_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     table.columns[3].overflow = "fold"
     for g in generations:
         table.add_row(
-            g.name, g.created or "?", str(g.meta.get("quads", "?")), escape(g.change or "")
+            g.name,
+            g.created or "?",
+            str(g.meta.get("quads", "?")),
+            escape(_change(g.change or "", lang)),
         )
     out.print(table)
 
@@ -149,3 +152,23 @@ def restore_command(
         ),
         err=True,
     )
+
+
+_CHANGES_ID = {
+    "add": "tambah",
+    "load": "muat",
+    "remove": "hapus",
+    "restore": "pulihkan",
+    "import": "impor",
+}
+
+
+def _change(change: str, lang: str) -> str:
+    """What a generation changed (``add <graph>``, ``bundled data``...) in ``lang``."""
+    if lang != "id":
+        return change
+    if change == "bundled data":
+        return "data bawaan"
+    verb, _, rest = change.partition(" ")
+    rest = rest.replace(" from ", " dari ") if verb == "load" else rest
+    return f"{_CHANGES_ID[verb]} {rest}" if verb in _CHANGES_ID else change
