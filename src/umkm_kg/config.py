@@ -44,6 +44,21 @@ def find_config(data_dir: Path) -> Path | None:
     return path if path.is_file() else None
 
 
+def choose_config(path: Path | None, data_dir: Path) -> Config:
+    """The configuration named by ``path`` (``--config``), else ``data_dir``'s, else none.
+
+    :raises BadInput: ``path`` is not a file, or the file chosen is not a good configuration.
+    """
+    if path is not None:
+        if not path.is_file():
+            raise BadInput(
+                f"no configuration file {path}", hint=f"see: {CONFIG_NAME} in the README"
+            )
+        return load_config(path)
+    found = find_config(data_dir)
+    return load_config(found) if found is not None else Config()
+
+
 def load_config(path: Path) -> Config:
     """Read and check one configuration file.
 

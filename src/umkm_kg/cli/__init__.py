@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..config import CONFIG_ENV, CONFIG_NAME, Config, find_config, load_config
-from ..errors import EXIT_USAGE, BadInput, UmkmError
+from ..config import CONFIG_ENV, CONFIG_NAME, choose_config
+from ..errors import EXIT_USAGE, UmkmError
 from ..kg import default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from ._common import SHOWN_LANG, Lang, Settings, err, report_error
@@ -107,7 +107,7 @@ def main_options(
     # Until the configuration is read, its own errors are reported in the language known so far.
     ctx.obj = Settings(lang=lang)
     SHOWN_LANG.set(lang.value)
-    chosen = _settings_file(ctx, config, data_dir)
+    chosen = choose_config(config, data_dir or default_data_dir())
     given = _given(ctx)
     if chosen.data_dir is not None and "data_dir" not in given:
         data_dir = chosen.data_dir
@@ -136,18 +136,6 @@ def _given(ctx: typer.Context) -> set[str]:
         if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
             given.add(name)
     return given
-
-
-def _settings_file(ctx: typer.Context, path: Path | None, data_dir: Path | None) -> Config:
-    """The configuration named by ``--config``, else the data folder's, else none."""
-    if path is not None:
-        if not path.is_file():
-            raise BadInput(
-                f"no configuration file {path}", hint=f"see: {CONFIG_NAME} in the README"
-            )
-        return load_config(path)
-    found = find_config(data_dir or default_data_dir())
-    return load_config(found) if found is not None else Config()
 
 
 for _name in _COMMAND_MODULES:
