@@ -40,7 +40,7 @@ FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv), or - for standard input.",
+        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv, xlsx), or - for standard input.",
     ),
 ]
 FormatOption = Annotated[
@@ -143,7 +143,7 @@ def load_command(
     files: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml or csv."
+            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml, csv or xlsx."
         ),
     ],
     fmt: Annotated[
