@@ -424,3 +424,66 @@ def test_a_workbook_with_damaged_xml_is_bad_input_or_rows_never_a_crash(
             assert all(isinstance(v, str) for r in table.rows for v in r.cells.values())
 
     check()
+
+
+def test_records_far_down_a_sheet_keep_their_row_numbers(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for column, (title, value) in enumerate(zip(HEADER, ROW, strict=True), start=3):
+        sheet.cell(row=200_000, column=column, value=title)
+        sheet.cell(row=200_001, column=column, value=value)
+    book.save(tmp_path / "far.xlsx")
+    raw = RawInput("far.xlsx", (tmp_path / "far.xlsx").read_bytes(), RecordFormat.XLSX)
+    table = read_rows(raw)
+    assert [(r.row, r.cells["name"]) for r in table.rows] == [(200_001, "Batik Sekar Uji")]
+
+
+def test_a_sheet_whose_used_area_is_too_wide_is_refused_before_it_is_read(
+    tmp_path: Path,
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.cell(row=1, column=1, value="nama")
+    sheet.cell(row=1_000_000, column=16_000, value="x")  # two cells, 16 billion in between
+    book.save(tmp_path / "wide.xlsx")
+    raw = RawInput("wide.xlsx", (tmp_path / "wide.xlsx").read_bytes(), RecordFormat.XLSX)
+    with pytest.raises(BadInput, match="cells read from a sheet"):
+        read_rows(raw)
+
+
+def _with_shared_strings(workbook: bytes, count: str, target: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        members = {m.filename: archive.read(m) for m in archive.infolist()}
+    members[target] = (
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+        f'main" count="{count}" uniqueCount="{count}"><si><t>a</t></si></sst>'
+    ).encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/{target}" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'.encode(),
+    )
+    rels = "xl/_rels/workbook.xml.rels"
+    members[rels] = members[rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/sharedStrings" Target="' + target.removeprefix("xl/").encode() + b'"/>'
+        b"</Relationships>",
+    )
+    return _zip(members)
+
+
+@pytest.mark.parametrize("target", ["xl/sharedStrings.xml", "xl/strings-elsewhere.xml"])
+def test_shared_strings_claiming_billions_are_refused_before_calamine_reserves_them(
+    workbook_bytes: bytes, target: str
+) -> None:
+    # Regression: calamine reserved 96 GB for uniqueCount="4000000000" and aborted the process.
+    hostile = _with_shared_strings(workbook_bytes, "4000000000", target)
+    with pytest.raises(BadInput, match="claims 4,000,000,000 strings"):
+        read_rows(RawInput("sst.xlsx", hostile, RecordFormat.XLSX))
+    honest = _with_shared_strings(workbook_bytes, "1", target)
+    assert [
+        r.cells["name"] for r in read_rows(RawInput("sst.xlsx", honest, RecordFormat.XLSX)).rows
+    ]
