@@ -9,15 +9,22 @@ and the sheet is capped at :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells.
 
 from __future__ import annotations
 
-import datetime
 import io
+import json
 import re
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from ..errors import BadInput
+from ._sheetchild import text
 from .rdfinput import RawInput
+
+__all__ = ["MAX_CELLS", "MAX_ROWS", "SHEET_NAMES", "check_archive", "sheet_rows", "text"]
 
 SHEET_NAMES = ("usaha", "enterprises")
 """Names of the sheet read (any case); without one, the first sheet is read."""
@@ -38,49 +45,72 @@ _SAVE_HINT = (
     "save the workbook again as 'Excel Workbook (.xlsx)' without a password, or as CSV UTF-8"
 )
 
-Cell = object
+READER_MEMORY = 4 * 1024**3
+"""Bytes of address space the child process reading a sheet may use."""
+READER_SECONDS = 600
+"""Seconds the child process reading a sheet may take."""
 
 
 def sheet_rows(raw: RawInput) -> Iterator[tuple[int, list[str]]]:
     """The rows of the records sheet as (sheet row number, cells as text).
 
+    The archive is checked here; calamine then reads the sheet in a child process
+    (:mod:`._sheetchild`) under an address-space limit of :data:`READER_MEMORY` bytes, so that
+    a damaged file that makes native code panic or over-allocate costs only that process.
+
     :raises BadInput: not a readable ``.xlsx`` workbook, a zip bomb, a sheet over the caps.
     """
-    from python_calamine import CalamineError, CalamineWorkbook
-
     check_archive(raw.name, raw.data)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw.data))
-        names = workbook.sheet_names
-        if not names:
-            raise BadInput(f"{raw.name}: the workbook has no sheet", hint=_SAVE_HINT)
-        chosen = next((n for n in names if n.strip().casefold() in SHEET_NAMES), names[0])
-        sheet = workbook.get_sheet_by_name(chosen)
-        last = sheet.end[0] + 1 if sheet.end else 0
-        if last > MAX_ROWS or sheet.height * sheet.width > MAX_CELLS:
-            raise BadInput(
-                f"{raw.name}, sheet {chosen!r}: {sheet.height:,} rows × {sheet.width:,} columns "
-                f"is more than the {MAX_ROWS:,} rows or {MAX_CELLS:,} cells read from a sheet",
-                hint="split the records into several workbooks, or remove empty formatted rows",
-            )
-        # iter_rows starts at the sheet's first row, however far down the used area begins:
-        # the empty rows above it are skipped, never kept.
-        first = sheet.start[0] if sheet.start else 0
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            if number > first:
-                yield number, [text(cell) for cell in cells]
-    except BadInput:
-        raise
-    except (CalamineError, ValueError, OSError, UnicodeError) as exc:
+    lines = _read_in_child(raw)
+    head: dict[str, Any] = json.loads(lines[0]) if lines else {"error": "no answer"}
+    last = json.loads(lines[-1]) if len(lines) > 1 else None
+    problem = head.get("error") or (last.get("error") if isinstance(last, dict) else None)
+    if problem == "no sheet":
+        raise BadInput(f"{raw.name}: the workbook has no sheet", hint=_SAVE_HINT)
+    if problem:
+        raise BadInput(f"{raw.name}: not a readable .xlsx workbook ({problem})", hint=_SAVE_HINT)
+    if head.get("over"):
         raise BadInput(
-            f"{raw.name}: not a readable .xlsx workbook ({exc})", hint=_SAVE_HINT
-        ) from exc
-    except BaseException as exc:
-        # calamine is Rust: a panic on a damaged file reaches Python as pyo3's PanicException,
-        # which derives from BaseException; anything else (KeyboardInterrupt) goes on.
-        if type(exc).__name__ != "PanicException":
-            raise
-        raise BadInput(f"{raw.name}: not a readable .xlsx workbook", hint=_SAVE_HINT) from None
+            f"{raw.name}, sheet {head['sheet']!r}: {head['height']:,} rows × "
+            f"{head['width']:,} columns is more than the {MAX_ROWS:,} rows or {MAX_CELLS:,} "
+            "cells read from a sheet",
+            hint="split the records into several workbooks, or remove empty formatted rows",
+        )
+    for line in lines[1:]:
+        number, cells = json.loads(line)
+        yield number, cells
+
+
+def _read_in_child(raw: RawInput) -> list[str]:
+    """The JSON lines of :mod:`._sheetchild` for ``raw``.
+
+    :raises BadInput: the child died (a signal, or out of memory) or took too long.
+    """
+    child = Path(__file__).with_name("_sheetchild.py")
+    limits = [str(READER_MEMORY), str(MAX_ROWS), str(MAX_CELLS)]
+    try:
+        # The child limits its own address space first thing (no preexec_fn: the caller may
+        # have threads, a progress bar's, and fork-then-Python is not safe with them).
+        done = subprocess.run(
+            [sys.executable, "-I", str(child), *limits, *SHEET_NAMES],
+            input=raw.data,
+            capture_output=True,
+            timeout=READER_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise BadInput(
+            f"{raw.name}: reading the workbook took longer than {READER_SECONDS} s",
+            hint="split the records into several workbooks",
+        ) from None
+    if done.returncode != 0:
+        why = f"signal {-done.returncode}" if done.returncode < 0 else f"exit {done.returncode}"
+        raise BadInput(
+            f"{raw.name}: not a readable .xlsx workbook (its reader stopped: {why}; the file is "
+            f"damaged, or needs more than {READER_MEMORY // 2**30} GiB to read)",
+            hint=_SAVE_HINT,
+        )
+    return done.stdout.decode("utf-8").splitlines()
 
 
 def check_archive(name: str, data: bytes) -> None:
@@ -124,7 +154,8 @@ def check_archive(name: str, data: bytes) -> None:
 _SHEET_XML = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 # Cell references of a sheet's XML: <c r="B7">. (The area its <dimension> claims calamine does
 # not allocate.)
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,8})\"")
+# Any attribute r="B7" counts, wherever it stands in its element (rows are r="7": no letters).
+_CELL_REF = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,8})\"")
 # The number of strings the shared-strings part says it holds: calamine reserves room for them.
 _STRING_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\s(?:uniqueCount|count)=\"([0-9]+)\"")
 
@@ -156,8 +187,12 @@ class _Extent:
 
     def scan(self, chunk: bytes) -> None:
         text = self._tail + chunk
-        for match in _CELL_REF.finditer(text):
-            self._see(int(match.group(2)), _column(match.group(1)))
+        refs = _CELL_REF.findall(text)
+        if refs:
+            rows = [int(row) for _, row in refs]
+            columns = [_column(letters) for letters in {letters for letters, _ in refs}]
+            self._see(min(rows), min(columns))
+            self._see(max(rows), max(columns))
         # A reference cut by the chunk's end is whole in the next chunk's text.
         self._tail = text[-256:]
 
@@ -220,20 +255,3 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
             f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MiB read",
             hint="split the records into several workbooks",
         )
-
-
-def text(cell: Cell) -> str:
-    """A cell's value as the text a CSV cell would hold: ``9120001234567``, not ``9.12e12``."""
-    if isinstance(cell, str):
-        return cell
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        if cell.is_integer() and abs(cell) < 1e16:
-            return str(int(cell))
-        return repr(cell)
-    if isinstance(cell, datetime.datetime | datetime.date | datetime.time):
-        return cell.isoformat()
-    return str(cell)
