@@ -4,7 +4,10 @@ The sheet read is the one named ``usaha`` or ``enterprises`` (any case), else th
 A workbook is untrusted: before it is opened its zip directory is checked (not a zip, a
 password-protected or old ``.xls`` file, encrypted members, more bytes unpacked than
 :data:`MAX_UNPACKED_BYTES` or a member packed more than :data:`MAX_RATIO` times: a zip bomb),
-and the sheet is capped at :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells.
+every member is unpacked once within its stated size, the area each sheet's cell references
+span is capped at :data:`MAX_ROWS` rows and :data:`MAX_CELLS` cells, and a shared-strings part
+may not claim more strings than its bytes hold (calamine allocates both up front). calamine
+then reads the sheet in a child process under an address-space limit.
 """
 
 from __future__ import annotations
