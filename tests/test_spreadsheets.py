@@ -501,3 +501,11 @@ def test_a_reader_that_dies_is_bad_input_and_the_caller_lives_on(
         read_rows(raw)
     monkeypatch.undo()
     assert [r.cells["name"] for r in read_rows(raw).rows] == ["Batik Sekar Uji"]
+
+
+def test_load_reads_a_workbook_whatever_its_name(tmp_path: Path, runner: Runner) -> None:
+    book = _workbook(tmp_path / "a.xlsx", [HEADER, ROW])
+    renamed = book.rename(tmp_path / "registry.dat")
+    loaded = runner("load", "--format", "xlsx", str(renamed))
+    assert loaded.exit_code == 0, loaded.output
+    assert "loaded 1 enterprises" in loaded.stderr

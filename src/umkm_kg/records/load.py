@@ -15,7 +15,7 @@ import mmap
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from ..namespaces import GENID
 from ..query.results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
-from .rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
+from .rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, RecordFormat, read_input
 from .store import RecordsStore, count_enterprises, new_batch, provenance
 from .trig import quads, skolemise
 
@@ -315,8 +315,9 @@ def _load_csv(
     from .csvcolumns import read_rows
     from .resolver import Resolver
 
-    sheet = path.lower().endswith(".xlsx")
-    raw = read_input(path, fmt="xlsx" if sheet else "csv", max_bytes=MAX_CSV_BYTES)
+    raw = read_input(path, fmt="csv", max_bytes=MAX_CSV_BYTES)
+    if raw.data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook (or an old .xls)
+        raw = replace(raw, format=RecordFormat.XLSX)
     table = read_rows(raw)
     resolver = Resolver.from_kg(context)
     scope = graph.rsplit("/", 1)[-1]
