@@ -94,6 +94,7 @@ def _commands(folder: Path) -> list[tuple[str, ...]]:
         ("query", "run", "exporters-by-country", "-p", "country=Nowhere"),
         ("query", "run", "countries-ranked", "-p", "year=2016"),
         ("query", "run", "countries-ranked"),
+        ("query", "run", "statistics-2015", "-p", "year=abc"),
         ("query", "run", "exporters-by-country", "-p", "country=MY", "-p", "country=SG"),
         ("query", "show", "enterprise-description"),
         ("query", "run", "nope"),
