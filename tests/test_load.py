@@ -159,7 +159,7 @@ def test_unreadable_rdf_loads_nothing(
 
 
 def test_unknown_format_and_missing_file_are_usage_errors(runner: Runner, tmp_path: Path) -> None:
-    odd = tmp_path / "reg.xlsx"
+    odd = tmp_path / "reg.ods"  # .xlsx is read now; OpenDocument sheets are not
     odd.write_bytes(b"PK")
     assert "unknown format" in runner("load", str(odd)).stderr
     assert runner("load", str(tmp_path / "none.nt")).exit_code == 2

@@ -7,6 +7,7 @@ Exit codes: 0 success (or conforms), 1 data does not conform, 2 bad input or usa
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,9 +15,11 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..config import CONFIG_ENV, CONFIG_NAME, choose_config
 from ..errors import EXIT_USAGE, UmkmError
+from ..kg import default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
-from ._common import Lang, Settings, err, report_error
+from ._common import SHOWN_LANG, Lang, Settings, err, report_error
 
 app = typer.Typer(
     name="umkm-kg",
@@ -81,22 +84,58 @@ def main_options(
         int, typer.Option("--max-rows", min=1, help="Rows shown before a result is cut.")
     ] = DEFAULT_MAX_ROWS,
     lang: Annotated[
-        Lang, typer.Option("--lang", help="Language of labels and messages.")
+        Lang,
+        typer.Option(
+            "--lang", envvar="UMKM_KG_LANG", help="Language of labels, messages and reports."
+        ),
     ] = Lang.en,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_ENV,
+            help=f"Settings file (default: {CONFIG_NAME} in the data folder, if there is one).",
+            dir_okay=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Query, validate, add to and export the UMKM knowledge graph."""
+    # Until the configuration is read, its own errors are reported in the language known so far.
+    ctx.obj = Settings(lang=lang)
+    SHOWN_LANG.set(lang.value)
+    chosen = choose_config(config, data_dir or default_data_dir())
+    given = _given(ctx)
+    if chosen.data_dir is not None and "data_dir" not in given:
+        data_dir = chosen.data_dir
+    if chosen.lang is not None and "lang" not in given:
+        lang = Lang(chosen.lang)
+        SHOWN_LANG.set(lang.value)
+    if chosen.endpoint is not None and "endpoint" not in given:
+        endpoint = chosen.endpoint
     ctx.obj = Settings(
         data_dir=data_dir,
         endpoint=endpoint,
-        graphs=tuple(graph or ()),
+        graphs=tuple(graph or ()) or chosen.graphs,
         timeout=timeout,
         max_rows=max_rows,
         lang=lang,
+        config=chosen.path,
     )
+
+
+def _given(ctx: typer.Context) -> set[str]:
+    """The global options set on the command line or in the environment (not defaults)."""
+    # By name: typer ships its own copy of click, whose ParameterSource is another enum.
+    given = set()
+    for name in ("data_dir", "lang", "endpoint"):
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
+            given.add(name)
+    return given
 
 
 for _name in _COMMAND_MODULES:
@@ -109,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     Usage errors are reported by the command-line parser itself (exit 2); the library's own
     errors are turned into a one-paragraph message and their documented exit code here.
     """
+    # Until the global options are read, errors speak the language of the environment.
+    env_lang = os.environ.get("UMKM_KG_LANG", "")
+    SHOWN_LANG.set(env_lang if env_lang in ("id", "en") else "en")
     try:
         app(args=argv, prog_name="umkm-kg")
     except SystemExit as exc:
@@ -118,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     except UmkmError as exc:
         return report_error(exc)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print("dihentikan" if SHOWN_LANG.get() == "id" else "interrupted")
         return 130
     except BrokenPipeError:
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ..errors import UmkmError
+from ..i18n import t, translate
 from ..kg import KnowledgeGraph, default_data_dir
 from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
@@ -18,6 +20,9 @@ from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 # console markup ("[bold]") and no emoji codes (":x:" in "urn:x:" became an emoji), ever.
 out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+#: The language errors are reported in: the global --lang, or a command's own --lang.
+SHOWN_LANG: ContextVar[str] = ContextVar("SHOWN_LANG", default="en")
 
 USER_ENV = "UMKM_KG_USER"
 PASSWORD_ENV = "UMKM_KG_PASSWORD"
@@ -40,6 +45,7 @@ class Settings:
     timeout: float = DEFAULT_TIMEOUT
     max_rows: int = DEFAULT_MAX_ROWS
     lang: Lang = Lang.en
+    config: Path | None = None
     _kg: KnowledgeGraph | None = field(default=None, repr=False)
 
     @property
@@ -73,9 +79,11 @@ def settings(ctx: typer.Context) -> Settings:
     return obj
 
 
-def report_error(exc: UmkmError) -> int:
-    """Print a user-facing error (no traceback) and return its exit code."""
-    err.print(f"error: {exc.message}", markup=False)
+def report_error(exc: UmkmError, lang: str | None = None) -> int:
+    """Print a user-facing error (no traceback) in ``lang`` (default: the language shown) and
+    return its exit code."""
+    lang = lang or SHOWN_LANG.get()
+    err.print(t(lang, "error: ", "galat: ") + translate(exc.message, lang), markup=False)
     if exc.hint:
-        err.print(exc.hint, markup=False)
+        err.print(translate(exc.hint, lang), markup=False)
     return exc.exit_code

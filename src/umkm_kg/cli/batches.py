@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from ..i18n import t
 from ._common import out, settings
 
 records_app = typer.Typer(
@@ -31,6 +32,7 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Each batch: when it was added, from which files, how many enterprises and triples."""
     from ..records import RecordsStore
 
+    lang = settings(ctx).lang.value
     batches = RecordsStore(settings(ctx).records_dir).batches()
     if as_json:
         typer.echo(
@@ -52,7 +54,14 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             )
         )
         return
-    table = Table("batch", "added", "from", "enterprises", "triples", box=None)
+    table = Table(
+        "batch",
+        t(lang, "added", "ditambahkan"),
+        t(lang, "from", "dari"),
+        t(lang, "enterprises", "usaha"),
+        t(lang, "triples", "tripel"),
+        box=None,
+    )
     for column in table.columns[:3]:
         column.overflow = "fold"
     for b in batches:
@@ -64,7 +73,8 @@ def list_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             str(b.triples),
         )
     out.print(table)
-    out.print(f"{len(batches)} batches", markup=False)
+    count = len(batches)
+    out.print(t(lang, f"{count} batch{'' if count == 1 else 'es'}", f"{count} batch"), markup=False)
 
 
 @records_app.command("show")
@@ -84,8 +94,13 @@ def remove_command(ctx: typer.Context, batch: BatchArgument) -> None:
 
     info, kept = RecordsStore(settings(ctx).records_dir).remove(batch)
     typer.echo(
-        f"removed batch {info.id} ({info.enterprises} enterprises, {info.triples} triples); "
-        f"its records are kept in {kept}",
+        t(
+            settings(ctx).lang.value,
+            f"removed batch {info.id} ({info.enterprises} enterprises, {info.triples} triples); "
+            f"its records are kept in {kept}",
+            f"batch {info.id} dihapus ({info.enterprises} usaha, {info.triples} tripel); "
+            f"rekamannya disimpan di {kept}",
+        ),
         err=True,
     )
 
@@ -95,15 +110,25 @@ def history_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The store's kept generations (backups), newest first: when, and what changed."""
     from ..records import RecordsStore
 
+    lang = settings(ctx).lang.value
     generations = RecordsStore(settings(ctx).records_dir).history()
     if as_json:
         typer.echo(json.dumps([dict(g.meta, name=g.name) for g in generations], indent=2))
         return
-    table = Table("generation", "written", "triples", "change", box=None)
+    table = Table(
+        t(lang, "generation", "generasi"),
+        t(lang, "written", "ditulis"),
+        t(lang, "triples", "tripel"),
+        t(lang, "change", "perubahan"),
+        box=None,
+    )
     table.columns[3].overflow = "fold"
     for g in generations:
         table.add_row(
-            g.name, g.created or "?", str(g.meta.get("quads", "?")), escape(g.change or "")
+            g.name,
+            g.created or "?",
+            str(g.meta.get("quads", "?")),
+            escape(_change(g.change or "", lang)),
         )
     out.print(table)
 
@@ -119,4 +144,31 @@ def restore_command(
     from ..records import RecordsStore
 
     made = RecordsStore(settings(ctx).records_dir).restore(generation)
-    typer.echo(f"restored {generation} as {made}", err=True)
+    typer.echo(
+        t(
+            settings(ctx).lang.value,
+            f"restored {generation} as {made}",
+            f"{generation} dipulihkan sebagai {made}",
+        ),
+        err=True,
+    )
+
+
+_CHANGES_ID = {
+    "add": "tambah",
+    "load": "muat",
+    "remove": "hapus",
+    "restore": "pulihkan",
+    "import": "impor",
+}
+
+
+def _change(change: str, lang: str) -> str:
+    """What a generation changed (``add <graph>``, ``bundled data``...) in ``lang``."""
+    if lang != "id":
+        return change
+    if change == "bundled data":
+        return "data bawaan"
+    verb, _, rest = change.partition(" ")
+    rest = rest.replace(" from ", " dari ") if verb == "load" else rest
+    return f"{_CHANGES_ID[verb]} {rest}" if verb in _CHANGES_ID else change

@@ -14,6 +14,7 @@ import typer
 
 from ..errors import BadInput
 from ..formats import RdfFormat
+from ..i18n import t
 from ..iri import check_link
 from ..publish.export import GraphSelection
 from ._common import err, out, settings
@@ -183,11 +184,17 @@ def site(
         alternates=[RdfFormat.parse_name(n.strip()) for n in alternates.split(",") if n.strip()],
     )
     for note in report.notes:
-        err.print(f"note: {note}", markup=False)
+        err.print(t(state.lang.value, "note: ", "catatan: ") + note, markup=False)
     out.print(
-        f"wrote {report.pages} pages ({report.resources} resources, {report.queries} queries), "
-        f"{len(report.files)} files, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s "
-        f"to {directory}",
+        t(
+            state.lang.value,
+            f"wrote {report.pages} pages ({report.resources} resources, {report.queries} "
+            f"queries), {len(report.files)} files, {report.bytes / 1e6:.1f} MB in "
+            f"{report.seconds:.1f} s to {directory}",
+            f"{report.pages} halaman ditulis ({report.resources} sumber daya, {report.queries} "
+            f"kueri), {len(report.files)} berkas, {report.bytes / 1e6:.1f} MB dalam "
+            f"{report.seconds:.1f} dtk ke {directory}",
+        ),
         markup=False,
     )
 

@@ -7,8 +7,12 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..errors import EXIT_NONCONFORMANT
+from ..i18n import t
+from ..kg import Info
+from ..overview import Overview, overview
 from ._common import out, settings
 
 
@@ -23,26 +27,71 @@ def info(
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Show triples, named graphs, entities per class, ontology version and conformance."""
-    kg = settings(ctx).kg()
+    """Show the data folder, enterprises, added records and batches, triples, ontology version,
+    conformance, the named graphs and the entities per class."""
+    options = settings(ctx)
+    kg = options.kg()
     summary = kg.info(validate=check)
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
     else:
-        out.print(f"backend:          {summary.backend}")
-        out.print(f"triples:          {summary.triples}")
-        out.print(f"ontology version: {summary.ontology_version or 'unknown'}")
-        if summary.conforms is not None:
-            verdict = "yes" if summary.conforms else f"NO ({summary.violations} violations)"
-            out.print(f"conforms:         {verdict}")
-        if summary.graphs:
-            graphs = Table("named graph", "triples", box=None)
-            for name, count in summary.graphs.items():
-                graphs.add_row(name, str(count))
-            out.print(graphs)
-        classes = Table("class", "entities", box=None)
-        for name, count in sorted(summary.classes.items()):
-            classes.add_row(name, str(count))
-        out.print(classes)
+        _plain(summary, overview(kg, summary, options.lang.value, options.endpoint), options.lang)
     if summary.conforms is False:
         raise typer.Exit(EXIT_NONCONFORMANT)
+
+
+def _plain(summary: Info, seen: Overview, lang: str) -> None:
+    """The summary in plain words: headline counts first, then graphs and classes by name."""
+
+    def line(en: str, id: str, value: object) -> None:
+        out.print(Text(f"{t(lang, en, id) + ':':<18}{value}"))
+
+    if seen.endpoint is not None:
+        line("endpoint", "endpoint", seen.endpoint)
+    elif seen.data_dir is not None:
+        line("data folder", "folder data", seen.data_dir)
+    line("enterprises", "usaha", seen.enterprises)
+    batch = t(lang, "batch" if seen.batches == 1 else "batches", "batch")
+    line(
+        "added records",
+        "rekaman tambahan",
+        t(
+            lang,
+            f"{seen.records} enterprises in {seen.batches} {batch}",
+            f"{seen.records} usaha dalam {seen.batches} {batch}",
+        ),
+    )
+    line("backend", "penyimpanan", summary.backend)
+    line("triples", "tripel", summary.triples)
+    line(
+        "ontology version",
+        "versi ontologi",
+        summary.ontology_version or t(lang, "unknown", "tidak diketahui"),
+    )
+    if summary.conforms is not None:
+        verdict = (
+            t(lang, "yes", "ya")
+            if summary.conforms
+            else t(
+                lang,
+                f"NO ({summary.violations} violations)",
+                f"TIDAK ({summary.violations} pelanggaran)",
+            )
+        )
+        line("conforms", "sesuai shapes", verdict)
+    if seen.graphs:
+        graphs = Table(
+            t(lang, "named graph", "graf bernama"), t(lang, "triples", "tripel"), box=None
+        )
+        for name, count in seen.graphs:
+            graphs.add_row(Text(name), str(count))
+        out.print(graphs)
+    classes = Table(
+        t(lang, "class", "kelas"),
+        t(lang, "label", "label"),
+        t(lang, "entities", "entitas"),
+        box=None,
+    )
+    for name, label, count in seen.classes:
+        classes.add_row(Text(name), Text(label), str(count))
+    out.print(classes)

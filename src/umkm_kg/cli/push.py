@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..i18n import t
 from ..publish.push import DEFAULT_CHUNK_TRIPLES, DEFAULT_SQL_PORT
 from ._common import PASSWORD_ENV, USER_ENV, err, out, settings
 
@@ -117,7 +118,9 @@ def push_command(
         transient=True,
         disable=not err.is_terminal,
     ) as bar:
-        task = bar.add_task(f"pushing to {endpoint}", total=None)
+        task = bar.add_task(
+            t(options.lang.value, f"pushing to {endpoint}", f"mengirim ke {endpoint}"), total=None
+        )
 
         def advance(chunk: Chunk, report: PushReport) -> None:
             bar.update(task, completed=report.triples_sent, total=report.total_triples)
@@ -136,8 +139,13 @@ def push_command(
             progress=advance,
         )
     out.print(
-        f"pushed {report.triples_sent:,} triples in {report.chunks_ok} chunks to {endpoint} "
-        f"({report.protocol})",
+        t(
+            options.lang.value,
+            f"pushed {report.triples_sent:,} triples in {report.chunks_ok} chunks to {endpoint} "
+            f"({report.protocol})",
+            f"{report.triples_sent:,} tripel dikirim dalam {report.chunks_ok} bagian ke "
+            f"{endpoint} ({report.protocol})",
+        ),
         markup=False,
     )
     for line in report.describe():

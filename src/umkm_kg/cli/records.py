@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import EXIT_NONCONFORMANT
+from ..errors import EXIT_NONCONFORMANT, BadInput
+from ..i18n import t
 from ..records.rdfinput import MAX_INPUT_BYTES, RecordFormat
 from ._common import Lang, settings
 
@@ -30,13 +33,14 @@ class TemplateFormat(StrEnum):
     csv = "csv"
     ttl = "ttl"
     jsonld = "jsonld"
+    xlsx = "xlsx"
 
 
 FilesArgument = Annotated[
     list[str],
     typer.Argument(
         metavar="FILE",
-        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv), or - for standard input.",
+        help="Record files (ttl, nt, nq, jsonld, rdf/xml, csv, xlsx), or - for standard input.",
     ),
 ]
 FormatOption = Annotated[
@@ -79,8 +83,9 @@ def validate_command(
 
     Exit code 0: the records conform (warnings allowed); 1: violations; 2: unreadable input.
     """
+    shown = _lang(ctx, lang)
     result = _validate(ctx, files, fmt, max_size)
-    _print(result, report, _lang(ctx, lang))
+    _print(result, report, shown)
     if not result.conforms:
         raise typer.Exit(EXIT_NONCONFORMANT)
 
@@ -119,16 +124,16 @@ def add_command(
         raise typer.Exit(EXIT_NONCONFORMANT)
     records = added.records
     if added.graph is None:
-        say = (
-            f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)"
-            if shown == "id"
-            else f"{records} records conform; nothing written (--dry-run)"
+        say = t(
+            shown,
+            f"{records} records conform; nothing written (--dry-run)",
+            f"{records} rekaman sesuai; tidak ada yang ditulis (--dry-run)",
         )
     else:
-        say = (
-            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>"
-            if shown == "id"
-            else f"added {records} records to {added.store} as graph <{added.graph}>"
+        say = t(
+            shown,
+            f"added {records} records to {added.store} as graph <{added.graph}>",
+            f"{records} rekaman ditambahkan ke {added.store} sebagai graf <{added.graph}>",
         )
     typer.echo(say, err=True)
 
@@ -138,7 +143,7 @@ def load_command(
     files: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml or csv."
+            metavar="FILE", help="Registry files: ttl, nt, nq, trig, jsonld, xml, csv or xlsx."
         ),
     ],
     fmt: Annotated[
@@ -176,10 +181,10 @@ def load_command(
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task("opening the store", total=None)
+        task = bar.add_task(t(shown, "opening the store", "membuka penyimpanan"), total=None)
 
         def note(stage: str, done: int) -> None:
-            bar.update(task, description=stage, completed=done)
+            bar.update(task, description=_stage(stage, shown), completed=done)
 
         loaded = load_records(
             options.kg(),
@@ -194,16 +199,38 @@ def load_command(
         _print(loaded.report(), report, shown)
         if loaded.stopped_early:
             typer.echo(
-                f"stopped after {loaded.violations} records with violations; nothing written",
+                t(
+                    shown,
+                    f"stopped after {loaded.violations} records with violations; nothing written",
+                    f"berhenti setelah {loaded.violations} rekaman dengan pelanggaran; "
+                    "tidak ada yang ditulis",
+                ),
                 err=True,
             )
         raise typer.Exit(EXIT_NONCONFORMANT)
-    checked = "validated" if loaded.validated else "not validated (--no-validate)"
+    if loaded.validated:
+        checked = t(shown, "validated", "divalidasi")
+    else:
+        checked = t(shown, "not validated (--no-validate)", "tidak divalidasi (--no-validate)")
     typer.echo(
-        f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
-        f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+        t(
+            shown,
+            f"loaded {loaded.enterprises:,} enterprises, {loaded.quads:,} triples, {checked}, "
+            f"in {loaded.seconds:.1f} s as graph <{loaded.graph}>",
+            f"{loaded.enterprises:,} usaha dimuat, {loaded.quads:,} tripel, {checked}, "
+            f"dalam {loaded.seconds:.1f} dtk sebagai graf <{loaded.graph}>",
+        ),
         err=True,
     )
+
+
+def _stage(stage: str, lang: str) -> str:
+    """A stage of a load (``validating``, ``reading FILE``) in ``lang``."""
+    if stage == "validating":
+        return t(lang, stage, "memvalidasi")
+    if stage.startswith("reading "):
+        return t(lang, stage, "membaca " + stage.removeprefix("reading "))
+    return stage
 
 
 def template_command(
@@ -212,15 +239,49 @@ def template_command(
         str, typer.Argument(metavar="KIND", help="What to make a template of: enterprise.")
     ],
     fmt: Annotated[
-        TemplateFormat, typer.Option("--format", "-f", help="csv, ttl or jsonld.")
+        TemplateFormat, typer.Option("--format", "-f", help="csv, ttl, jsonld or xlsx.")
     ] = TemplateFormat.csv,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to FILE (required for xlsx on a terminal).",
+            dir_okay=False,
+        ),
+    ] = None,
     lang: LangOption = None,
 ) -> None:
-    """Print a blank record with comments; fill it in, then validate or add it."""
-    from ..records.templates import template
+    """Print a blank record with comments (xlsx: with drop-down lists); fill it in, then
+    validate or add it."""
+    from ..records.templates import template_bytes
 
     kg = settings(ctx).kg() if fmt is not TemplateFormat.csv else None
-    typer.echo(template(kind, fmt.value, kg, _lang(ctx, lang)), nl=False)
+    shown = _lang(ctx, lang)
+    if output is None and fmt is TemplateFormat.xlsx and sys.stdout.isatty():
+        raise BadInput(
+            t(
+                shown,
+                "an .xlsx workbook is not text for a terminal",
+                "buku kerja .xlsx bukan teks untuk terminal",
+            ),
+            hint=t(shown, "give -o FILE.xlsx", "berikan -o BERKAS.xlsx"),
+        )
+    data = template_bytes(kind, fmt.value, kg, shown)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise BadInput(
+            t(
+                shown,
+                f"cannot write {output}: {exc.strerror or exc}",
+                f"tidak dapat menulis {output}: {exc.strerror or exc}",
+            )
+        ) from exc
 
 
 def _validate(
@@ -233,7 +294,11 @@ def _validate(
 
 
 def _lang(ctx: typer.Context, lang: Lang | None) -> str:
-    return (lang or settings(ctx).lang).value
+    from ._common import SHOWN_LANG
+
+    chosen = (lang or settings(ctx).lang).value
+    SHOWN_LANG.set(chosen)  # errors of this command speak the report's language
+    return chosen
 
 
 def _print(result: ValidationReport, report: ReportFormat, lang: str) -> None:

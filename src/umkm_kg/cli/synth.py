@@ -6,7 +6,9 @@ from typing import Annotated
 
 import typer
 
+from ..i18n import t
 from ..synth import STDOUT, SynthFormat, write_registry
+from ._common import settings
 
 
 def register(app: typer.Typer) -> None:
@@ -14,6 +16,7 @@ def register(app: typer.Typer) -> None:
 
 
 def synth_command(
+    ctx: typer.Context,
     enterprises: Annotated[
         int,
         typer.Option("--enterprises", "-n", min=0, metavar="N", help="How many enterprises."),
@@ -78,10 +81,37 @@ def synth_command(
         places=places,
         manifest=manifest,
     )
-    shown = "standard output" if output == STDOUT else output
-    broken = f" ({summary.broken:,} with a planted problem)" if broken_ratio else ""
-    typer.echo(f"wrote {summary.enterprises:,} synthetic enterprises{broken} to {shown}", err=True)
+    lang = settings(ctx).lang.value
+    shown = t(lang, "standard output", "keluaran standar") if output == STDOUT else output
+    count = f"{summary.enterprises:,}"
+    if broken_ratio:
+        broken = t(
+            lang,
+            f" ({summary.broken:,} with a planted problem)",
+            f" ({summary.broken:,} dengan masalah yang sengaja ditanam)",
+        )
+    else:
+        broken = ""
+    typer.echo(
+        t(
+            lang,
+            f"wrote {count} synthetic enterprises{broken} to {shown}",
+            f"{count} usaha sintetis{broken} ditulis ke {shown}",
+        ),
+        err=True,
+    )
     if summary.places_path is not None:
-        typer.echo(f"wrote {summary.places:,} kelurahan to {summary.places_path}", err=True)
+        typer.echo(
+            t(
+                lang,
+                f"wrote {summary.places:,} kelurahan to {summary.places_path}",
+                f"{summary.places:,} kelurahan ditulis ke {summary.places_path}",
+            ),
+            err=True,
+        )
         if output != STDOUT:
-            typer.echo(f"validate with: umkm-kg validate {summary.places_path} {output}", err=True)
+            typer.echo(
+                t(lang, "validate with", "periksa dengan")
+                + f": umkm-kg validate {summary.places_path} {output}",
+                err=True,
+            )

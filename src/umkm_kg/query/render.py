@@ -32,6 +32,7 @@ from rich.text import Text
 from ..errors import BadInput, BadParameter
 from ..formats import RdfFormat, ResultFormat
 from ..formulas import is_formula, neutralise
+from ..i18n import t as _t
 from ..store import EmbeddedStore
 from .catalogue import compact
 from .results import QueryForm, QueryResult, Term, term_from_oxigraph, term_to_oxigraph
@@ -81,8 +82,10 @@ def render(
     *,
     labels: Mapping[URIRef, str] | None = None,
     width: int = 100,
+    lang: str = "en",
 ) -> str:
-    """Write ``result`` as ``fmt``; ``labels`` (for tables) are shown next to their IRIs.
+    """Write ``result`` as ``fmt``; ``labels`` (for tables) are shown next to their IRIs, the
+    table's footer in ``lang``.
 
     :raises BadInput: the format does not suit the result (CSV/TSV of an ASK, a table of a graph).
     """
@@ -91,7 +94,7 @@ def render(
             raise BadInput(f"a {result.form.value} result cannot be written as {fmt.key}")
         return graph_text(result, fmt)
     if fmt is ResultFormat.TABLE:
-        return table(result, labels or {}, width=width)
+        return table(result, labels or {}, width=width, lang=lang)
     if fmt is ResultFormat.JSON:
         return results_json(result)
     if fmt is ResultFormat.XML:
@@ -113,11 +116,16 @@ def render(
 def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URIRef, str]:
     """Labels in ``lang`` (else untagged, else any) of the IRIs in ``result``, by one query."""
     iris = sorted({t for row in result.rows for t in row.values() if isinstance(t, URIRef)})
+    return {iri: str(label) for iri, label in label_terms(kg, iris[:MAX_LABELLED], lang).items()}
+
+
+def label_terms(kg: KnowledgeGraph, iris: list[URIRef], lang: str) -> dict[URIRef, Literal]:
+    """The label picked for each of ``iris`` (as :func:`fetch_labels`), with its language tag."""
     store = kg.store
     if isinstance(store, EmbeddedStore):
-        return _embedded_labels(store.oxigraph, iris[:MAX_LABELLED], lang)
+        return _embedded_labels(store.oxigraph, iris, lang)
     written: list[str] = []
-    for iri in iris[:MAX_LABELLED]:
+    for iri in iris:
         try:
             written.append(safe_term(iri))
         except BadParameter:  # an IRI the strict writer will not put in a query: no label
@@ -137,10 +145,10 @@ def fetch_labels(kg: KnowledgeGraph, result: QueryResult, lang: str) -> dict[URI
     return {iri: _pick(labels, lang) for iri, labels in found.items()}
 
 
-def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URIRef, str]:
+def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URIRef, Literal]:
     """The same labels as the query, looked up in the store's index (no query to parse)."""
     properties = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
-    picked: dict[URIRef, str] = {}
+    picked: dict[URIRef, Literal] = {}
     for iri in iris:
         try:
             subject = ox.NamedNode(str(iri))
@@ -157,13 +165,13 @@ def _embedded_labels(store: ox.Store, iris: list[URIRef], lang: str) -> dict[URI
     return picked
 
 
-def _pick(labels: list[Literal], lang: str) -> str:
+def _pick(labels: list[Literal], lang: str) -> Literal:
     def rank(label: Literal) -> tuple[int, str]:
         tag = (label.language or "").lower()
         order = 0 if tag == lang or tag.startswith(lang + "-") else 1 if not tag else 2
         return order, str(label)
 
-    return str(min(labels, key=rank))
+    return min(labels, key=rank)
 
 
 def cell(term: Term | None, labels: Mapping[URIRef, str]) -> str:
@@ -179,7 +187,9 @@ def cell(term: Term | None, labels: Mapping[URIRef, str]) -> str:
     return str(term)
 
 
-def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100) -> str:
+def table(
+    result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100, lang: str = "en"
+) -> str:
     """A plain-text table; its last line counts the rows and says if the result was cut."""
     if result.form is QueryForm.ASK:
         return "true\n" if result.boolean else "false\n"
@@ -189,9 +199,10 @@ def table(result: QueryResult, labels: Mapping[URIRef, str], *, width: int = 100
     for row in result.rows:
         grid.add_row(*(Text(cell(row.get(v), labels)) for v in result.variables))
     count = len(result.rows)
-    footer = f"{count} row{'' if count == 1 else 's'}"
+    footer = _t(lang, f"{count} row{'' if count == 1 else 's'}", f"{count} baris")
     if result.truncated:
-        footer += f" (result cut: {result.note or 'not all rows are shown'})"
+        why = result.note or _t(lang, "not all rows are shown", "tidak semua baris ditampilkan")
+        footer += _t(lang, f" (result cut: {why})", f" (hasil dipotong: {why})")
     buffer = io.StringIO()
     # Cells are the data's own text: no markup, no emoji codes.
     console = Console(

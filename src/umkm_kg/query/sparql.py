@@ -604,3 +604,31 @@ def bind_rows(
     if not same_block or after.form is not before.form or after.variables != before.variables:
         raise ForbiddenQuery("the values could not be bound safely; the query was not run")
     return bound
+
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?\s*:", re.IGNORECASE)
+
+
+def predeclare(text: str) -> tuple[str, int]:
+    """``text`` with the project's prefixes (``kg:``, ``umkm:``, ``schema:``...) declared, as
+    ``umkm-kg sparql`` offers them, and how many characters were put before its first line; a
+    prefix the query declares itself is left to it.
+
+    The declarations go on the query's first line, so errors keep their line numbers (and
+    :func:`unshift` gives back the columns of line 1).
+    """
+    from ..namespaces import PREFIXES
+
+    own = {(m.group(1) or "") for m in _DECLARED.finditer(text)}
+    added = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in own)
+    return (f"{added} {text}", len(added) + 1) if added else (text, 0)
+
+
+def unshift(message: str, shift: int) -> str:
+    """A message about a :func:`predeclare` query with the columns of its line 1 as written."""
+
+    def column(match: re.Match[str]) -> str:
+        col = int(match.group(1)) - shift
+        return f"(line 1, column {col})" if col > 0 else "(line 1)"
+
+    return re.sub(r"\(line 1, column (\d+)\)", column, message) if shift else message

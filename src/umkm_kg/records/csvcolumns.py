@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..errors import BadInput
-from .rdfinput import RawInput
+from .rdfinput import RawInput, RecordFormat
 
 SEPARATOR = ";"
 """Separates several values in one cell."""
@@ -158,46 +159,81 @@ def header_key(header: str) -> str:
 
 
 def read_rows(raw: RawInput) -> CsvTable:
-    """Parse the CSV text: comment rows skipped, headers mapped to column keys.
+    """Parse the CSV text (or the sheet of an ``.xlsx`` workbook): comment rows skipped,
+    headers mapped to column keys.
+
+    CSV as a spreadsheet saves it is read too: a byte-order mark, ``;`` or ``,`` or tab
+    between cells, CRLF line ends, and comment lines that came back quoted (``"# ...";;``).
 
     :raises BadInput: not UTF-8, not CSV, an unknown or repeated column, no ``name`` column.
     """
+    if raw.format is RecordFormat.XLSX:
+        from .xlsx import sheet_rows
+
+        return table_from_cells(raw.name, sheet_rows(raw), unit="row")
     text = raw.text()
     lines = text.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.strip() and not _comment(line)), None)
+    # The header line decides the delimiter; a spreadsheet may write empty rows as ';;;;'.
+    start = next((i for i, line in enumerate(lines) if _header_like(line)), None)
     if start is None:
         raise BadInput(f"{raw.name}: no header row", hint="see: umkm-kg template enterprise")
     delimiter = max(",;\t", key=lines[start].count)
     reader = csv.reader(lines[start:], delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-        columns = _columns(raw.name, header, start + 1)
-        titles = {c.key: t.strip() for c, t in zip(columns, header, strict=False) if c}
-        rows: list[CsvRow] = []
-        line = start + 1
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        line = start
         for cells in reader:
             first, line = line + 1, start + reader.line_num
-            if not any(c.strip() for c in cells) or _comment(cells[0]):
-                continue
-            values = {col.key: "" for col in columns if col is not None}
-            extra = [c for c in cells[len(columns) :] if c.strip()]
-            for column, cell in zip(columns, cells, strict=False):
-                if column is not None:
-                    values[column.key] = cell
-            row = CsvRow(first, values)
-            if extra:
-                row.cells["#extra"] = extra[0]
-            rows.append(row)
+            yield first, cells
+
+    try:
+        return table_from_cells(raw.name, numbered())
     except csv.Error as exc:
         raise BadInput(f"{raw.name}, line {start + reader.line_num}: not valid CSV: {exc}") from exc
-    return CsvTable(rows, titles)
+
+
+def table_from_cells(
+    name: str, rows: Iterable[tuple[int, list[str]]], unit: str = "line"
+) -> CsvTable:
+    """The table of rows given as (``unit`` number: a file's line or a sheet's row, cells): the
+    first row that is neither blank nor a comment is the header.
+
+    :raises BadInput: an unknown or repeated column, no ``name`` column, no header row.
+    """
+    columns: list[Column | None] | None = None
+    titles: dict[str, str] = {}
+    table: list[CsvRow] = []
+    for line, cells in rows:
+        if not any(c.strip() for c in cells) or _comment(cells[0]):
+            continue
+        if columns is None:
+            columns = _columns(f"{name}, {unit} {line}", cells)
+            titles = {c.key: t.strip() for c, t in zip(columns, cells, strict=False) if c}
+            continue
+        values = {col.key: "" for col in columns if col is not None}
+        extra = [c for c in cells[len(columns) :] if c.strip()]
+        for column, cell in zip(columns, cells, strict=False):
+            if column is not None:
+                values[column.key] = cell
+        row = CsvRow(line, values)
+        if extra:
+            row.cells["#extra"] = extra[0]
+        table.append(row)
+    if columns is None:
+        raise BadInput(f"{name}: no header row", hint="see: umkm-kg template enterprise")
+    return CsvTable(table, titles)
+
+
+def _header_like(line: str) -> bool:
+    return bool(line.strip(" \t\r\n,;\"")) and not _comment(line)
 
 
 def _comment(text: str) -> bool:
-    return text.lstrip().startswith("#")
+    # A comment line a spreadsheet saved comes back quoted: '"# One row per enterprise";;'.
+    return text.lstrip().lstrip('"').lstrip().startswith("#")
 
 
-def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
+def _columns(where: str, header: list[str]) -> list[Column | None]:
     columns: list[Column | None] = []
     seen: set[str] = set()
     for title in header:
@@ -210,17 +246,30 @@ def _columns(name: str, header: list[str], line: int) -> list[Column | None]:
             close = difflib.get_close_matches(key, list(_BY_HEADER), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise BadInput(
-                f"{name}, line {line}: unknown column {title!r}",
+                f"{where}: unknown column {title!r}",
                 hint=f"{hint}columns: {', '.join(c.key for c in COLUMNS)} "
                 f"(or in Indonesian: {', '.join(c.indonesian for c in COLUMNS)})",
             )
         if column.key in seen:
-            raise BadInput(f"{name}, line {line}: column {column.key!r} is given twice")
+            raise BadInput(f"{where}: column {column.key!r} is given twice")
         seen.add(column.key)
         columns.append(column)
     if "name" not in seen:
-        raise BadInput(f"{name}, line {line}: no 'name' (nama) column")
+        raise BadInput(f"{where}: no 'name' (nama) column")
     return columns
+
+
+def default_title(key: str, titles: dict[str, str]) -> str:
+    """How to name column ``key``, which a file with headers ``titles`` does not have: in
+    Indonesian when the file's headers are (``dilaporkan_oleh``), else by its key."""
+    column = next((c for c in COLUMNS if c.key == key), None)
+    if column is None:
+        return key
+    indonesian = {c.key: c.indonesian for c in COLUMNS}
+    written = [header_key(title) for title in titles.values()]
+    if any(w == indonesian.get(k) and w != k for k, w in zip(titles, written, strict=True)):
+        return column.indonesian
+    return key
 
 
 def split_cell(cell: str) -> list[str]:

@@ -31,6 +31,23 @@ Triple = tuple[Node, Node, Node]
 
 _HONORIFICS = ("ibu", "bu", "bapak", "pak", "bpk", "mbak", "mas", "hj", "h", "haji", "hajjah")
 _NIB = re.compile(r"^[0-9]{13}$")
+# What a spreadsheet makes of a 13-digit number in a column not formatted as text:
+# 9,12E+12 (or 9.12E+12), or the number without its leading zeros.
+_NIB_AS_NUMBER = re.compile(r"^[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+$|^[0-9]{1,12}$")
+
+
+def _nib_message(nib: str) -> tuple[str, str]:
+    """Why a NIB is refused; a spreadsheet's number formatting gets a hint to format as text."""
+    if _NIB_AS_NUMBER.match(nib.strip()):
+        return (
+            "a NIB has 13 digits; this one looks like a spreadsheet turned it into a number "
+            "(scientific notation or lost leading digits): format the NIB column as text "
+            "and type the NIB again",
+            "NIB terdiri dari 13 angka; yang ini tampaknya diubah spreadsheet menjadi bilangan "
+            "(notasi ilmiah atau angka depan hilang): format kolom NIB sebagai teks dan "
+            "ketik ulang NIB-nya",
+        )
+    return ("a NIB has 13 digits", "NIB terdiri dari 13 angka")
 
 
 @dataclass(frozen=True)
@@ -280,7 +297,7 @@ class _RowMapping:
                     "identifier",
                     nib,
                     ("13 digits", "13 angka"),
-                    ("a NIB has 13 digits", "NIB terdiri dari 13 angka"),
+                    _nib_message(nib),
                 )
             self.add(enterprise, _T.IDENTIFIER, Literal(nib), "identifier")
         for place in self.refs("place", "location"):

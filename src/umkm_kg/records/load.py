@@ -15,7 +15,7 @@ import mmap
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from ..namespaces import GENID
 from ..query.results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
-from .rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, read_input
+from .rdfinput import TRIPLE_TERMS_HINT, TRIPLE_TERMS_REFUSED, RecordFormat, read_input
 from .store import RecordsStore, count_enterprises, new_batch, provenance
 from .trig import quads, skolemise
 
@@ -178,19 +178,19 @@ def _fill(
 
 
 def _format(path: str, given: str | None) -> RdfFormat | None:
-    """The RDF format of ``path`` (from ``given`` or its extension); None for CSV.
+    """The RDF format of ``path`` (from ``given`` or its extension); None for CSV and xlsx.
 
     :raises BadInput: neither names a format a load reads.
     """
     word = given or (path.rsplit(".", 1)[-1] if "." in Path(path).name else "")
-    if word.lower() == "csv":
+    if word.lower() in ("csv", "xlsx"):
         return None
     try:
         return RdfFormat.parse_name(word)
     except UmkmError:
         raise BadInput(
             f"cannot load {path}: unknown format {word!r}",
-            hint="a load reads ttl, nt, nq, trig, jsonld, xml or csv (give --format)",
+            hint="a load reads ttl, nt, nq, trig, jsonld, xml, csv or xlsx (give --format)",
         ) from None
 
 
@@ -316,6 +316,8 @@ def _load_csv(
     from .resolver import Resolver
 
     raw = read_input(path, fmt="csv", max_bytes=MAX_CSV_BYTES)
+    if raw.data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a workbook (or an old .xls)
+        raw = replace(raw, format=RecordFormat.XLSX)
     table = read_rows(raw)
     resolver = Resolver.from_kg(context)
     scope = graph.rsplit("/", 1)[-1]

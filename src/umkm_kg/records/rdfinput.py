@@ -52,7 +52,7 @@ _ALLOWED_DATATYPES = frozenset({str(RDF.langString), str(RDF) + "dirLangString"}
 
 
 class RecordFormat(Enum):
-    """Formats records may come in: five RDF syntaxes and the staff's CSV.
+    """Formats records may come in: five RDF syntaxes and the staff's CSV or ``.xlsx`` sheets.
 
     N-Quads is read as one batch: the graph names are dropped (``add`` stores the batch in a
     named graph of its own).
@@ -64,13 +64,19 @@ class RecordFormat(Enum):
     JSONLD = "jsonld"
     RDFXML = "xml"
     CSV = "csv"
+    XLSX = "xlsx"
 
     @property
     def rdf(self) -> RdfFormat | None:
-        """The matching :class:`RdfFormat` (``None`` for CSV)."""
-        if self is RecordFormat.CSV:
+        """The matching :class:`RdfFormat` (``None`` for CSV and ``.xlsx``)."""
+        if self.tabular:
             return None
         return RdfFormat.parse_name(self.value)
+
+    @property
+    def tabular(self) -> bool:
+        """Rows of the documented columns (CSV or a workbook sheet), not RDF."""
+        return self in (RecordFormat.CSV, RecordFormat.XLSX)
 
     @classmethod
     def names(cls) -> list[str]:
@@ -94,8 +100,8 @@ class RecordFormat(Enum):
 
     @classmethod
     def _from(cls, word: str, shown: str) -> RecordFormat:
-        if word.lower().lstrip(".") == "csv":
-            return cls.CSV
+        if word.lower().lstrip(".") in ("csv", "xlsx"):
+            return cls(word.lower().lstrip("."))
         try:
             rdf = RdfFormat.from_name(word)
         except UmkmError:

@@ -22,7 +22,8 @@ from .csvrecords import Triple, map_row
 from .resolver import Resolver
 
 KINDS = ("enterprise",)
-FORMATS = ("csv", "ttl", "jsonld")
+TEXT_FORMATS = ("csv", "ttl", "jsonld")
+FORMATS = (*TEXT_FORMATS, "xlsx")
 CONTEXT_IRI = "https://w3id.org/umkm-kg/context.jsonld"
 
 _PLACEHOLDER_ROW = {
@@ -88,8 +89,10 @@ def template(kind: str, fmt: str, kg: Any, lang: str = "en") -> str:
     """
     if kind not in KINDS:
         raise UnknownName(f"unknown template {kind!r}", hint=f"choose one of: {', '.join(KINDS)}")
-    if fmt not in FORMATS:
-        raise UnknownName(f"unknown format {fmt!r}", hint=f"choose one of: {', '.join(FORMATS)}")
+    if fmt not in TEXT_FORMATS:
+        raise UnknownName(
+            f"unknown format {fmt!r}", hint=f"choose one of: {', '.join(TEXT_FORMATS)}"
+        )
     lang = "id" if lang == "id" else "en"
     if fmt == "csv":
         return csv_template(lang)
@@ -97,8 +100,28 @@ def template(kind: str, fmt: str, kg: Any, lang: str = "en") -> str:
     return turtle_template(triples, lang) if fmt == "ttl" else jsonld_template(triples, lang)
 
 
+def template_bytes(kind: str, fmt: str, kg: Any, lang: str = "en") -> bytes:
+    """The template of ``kind`` in any of :data:`FORMATS` as bytes (UTF-8 for the text ones);
+    the ``.xlsx`` one offers the graph's values in drop-down lists.
+
+    :raises UnknownName: an unknown kind or format.
+    """
+    if fmt != "xlsx":
+        return template(kind, fmt, kg, lang).encode("utf-8")
+    if kind not in KINDS:
+        raise UnknownName(f"unknown template {kind!r}", hint=f"choose one of: {', '.join(KINDS)}")
+    from .xlsxtemplate import Choices, xlsx_template
+
+    return xlsx_template(Choices.from_kg(kg, lang), lang)
+
+
 def csv_template(lang: str) -> str:
-    """Comment lines describing each column, the header, and one empty row."""
+    """Comment lines describing each column, the header, and one empty row.
+
+    A spreadsheet that opens the file splits a comment on its commas, and saves it back with
+    ``;`` and quotes (``"# ...";...``): :func:`~umkm_kg.records.csvcolumns.read_rows` still
+    reads such a row as a comment.
+    """
     help_ = _HELP[lang]
     lines = [f"# {help_['intro']}", f"# {help_['csv']}"]
     for column in COLUMNS:

@@ -10,9 +10,9 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import IdentifiedNode, Node
 
-from ..records.csvcolumns import CsvRow, read_rows
+from ..records.csvcolumns import CsvRow, default_title, read_rows
 from ..records.csvrecords import PREDICATE_COLUMNS, MappingProblem, map_row
-from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, RecordFormat, parse_rdf, read_input
+from ..records.rdfinput import MAX_INPUT_BYTES, RawInput, parse_rdf, read_input
 from ..records.resolver import Resolver
 from .report import RecordRef
 
@@ -51,7 +51,10 @@ class RecordBatch:
         return self.column(ref.source, key) if key else None
 
     def column(self, source: str, key: str) -> str:
-        return self.titles.get(source, {}).get(key, key)
+        """The header of column ``key`` in ``source``; for a column the file does not have,
+        its name in the language the file's headers are written in."""
+        titles = self.titles.get(source, {})
+        return titles[key] if key in titles else default_title(key, titles)
 
     def add_csv_rows(
         self, source: str, rows: Iterable[CsvRow], titles: dict[str, str], resolver: Resolver
@@ -98,7 +101,7 @@ def read_batch(
     for path in paths:
         raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
         batch.sources.append(raw.name)
-        if raw.format is RecordFormat.CSV:
+        if raw.format.tabular:
             tables.append(raw)
             continue
         add_rdf(batch, raw)

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib.namespace import SH
 
 from ..records.csvcolumns import read_rows
-from ..records.rdfinput import MAX_INPUT_BYTES, RecordFormat, read_input
+from ..records.rdfinput import MAX_INPUT_BYTES, read_input
 from ..records.resolver import Resolver
 from .batch import RecordBatch, add_rdf
 from .findings import finish, new_report
@@ -46,7 +46,7 @@ def validate_files(
     for path in paths:
         raw = read_input(path, fmt=fmt, max_bytes=max_bytes)
         rdf.sources.append(raw.name)
-        if raw.format is RecordFormat.CSV:
+        if raw.format.tabular:
             tables.append(raw)
         else:
             add_rdf(rdf, raw)
