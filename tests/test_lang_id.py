@@ -118,6 +118,8 @@ def _commands(folder: Path) -> list[tuple[str, ...]]:
 
 def _words(text: str, folder: Path) -> set[str]:
     text = text.replace(str(folder), " ")
+    # a query's SPARQL text and its comments (query show prints it last): code, not a message
+    text = re.sub(r"(?ms)^PREFIX .*", " ", text)
     # the English column headers, where a message lists them as such
     text = re.sub(r"bahasa Inggris: [^)]*\)", " ", text)
     # commands and names quoted in messages (umkm-kg query list, exporters-by-country)
