@@ -12,11 +12,12 @@ processes, access log off). Then:
   a query process as the server is) against as many ``GET /api/queries/NAME`` on loopback over
   one kept-alive connection (parse, route, run, render SPARQL JSON, send). Both answer a
   repeated saved query from the per-version result cache, as in use.
-- load: ``--clients`` threads, each with its own connection, for ``--seconds``: one of them
-  sends only a deliberately slow ad-hoc query (a cartesian product, stopped at its 5 s
-  timeout: 504 expected), the others cycle through every saved query and an ad-hoc ``/sparql``
-  SELECT (not cached). Reported: requests per second, p50/p99/max latency of the others, their
-  errors, and the slow client's answers.
+- load: ``--clients`` - 1 threads, each with its own connection, for ``--seconds``, cycle
+  through every saved query and an ad-hoc ``/sparql`` SELECT (not cached); run twice, the
+  second time with one more client sending only a deliberately slow ad-hoc query (a cartesian
+  product, stopped at its 5 s timeout: 504 expected). Reported: requests per second, p50, p99
+  and max latency of the cycling clients, their errors, and the slow client's answers; the
+  two runs side by side show what the slow query costs the others.
 
 Not part of ``make test``; run it under ``nice`` on a shared machine.
 """
@@ -149,7 +150,9 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def load(url: str, names: list[str], clients: int, seconds: float) -> tuple[Tally, float]:
+def load(
+    url: str, names: list[str], clients: int, seconds: float, *, with_slow: bool
+) -> tuple[Tally, float]:
     tally = Tally()
     stop = time.monotonic() + seconds
     targets: list[tuple[str, dict[str, str]]] = [(f"/api/queries/{n}", {}) for n in names]
@@ -183,7 +186,7 @@ def load(url: str, names: list[str], clients: int, seconds: float) -> tuple[Tall
                 with tally.lock:
                     tally.slow.append((response.status_code, time.perf_counter() - started))
 
-    threads = [threading.Thread(target=slow)]
+    threads = [threading.Thread(target=slow)] if with_slow else []
     threads += [threading.Thread(target=normal, args=(i,)) for i in range(clients - 1)]
     began = time.monotonic()
     for thread in threads:
@@ -198,13 +201,16 @@ def ms(seconds: float) -> str:
 
 
 def report(
-    args: argparse.Namespace, rows: list[dict[str, object]], tally: Tally, elapsed: float
+    args: argparse.Namespace,
+    rows: list[dict[str, object]],
+    runs: list[tuple[str, Tally, float]],
 ) -> str:
     out = [
         "# The HTTP server (`umkm-kg serve`) against the library",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, shared with other work; Python {platform.python_version()}), "
+        f"load average {os.getloadavg()[0]:.1f} at the end; "
         f"`nice -n 10 python benchmarks/web.py --enterprises {args.enterprises} "
         f"--runs {args.runs} --clients {args.clients} --seconds {args.seconds:g}`.",
         "",
@@ -223,25 +229,33 @@ def report(
             f"{ms(web)} ({ms(float(r['http_p90']))}) | {web / lib:.2f}x | "  # type: ignore[arg-type]
             f"{'yes' if r['within'] else 'no'} |"
         )
-    lat = tally.latencies
-    slow_codes = sorted({code for code, _ in tally.slow})
     out += [
         "",
         f"## Load: {args.clients} clients for {args.seconds:g} s on loopback",
         "",
-        f"{args.clients - 1} clients cycle through the {len(rows)} saved queries and one "
-        "ad-hoc `/sparql` SELECT; one client sends only a cartesian-product query stopped at "
-        "its 5 s timeout.",
+        f"{args.clients - 1} clients cycle through the {len(rows)} saved queries (default "
+        "parameters) and one ad-hoc `/sparql` SELECT; in the second run one more client sends "
+        "only a cartesian-product query, stopped at its 5 s timeout. The figures are of the "
+        "cycling clients' requests.",
         "",
-        "| requests | per second | p50 ms | p99 ms | max ms | errors | slow query answers |",
-        "|---:|---:|---:|---:|---:|---:|---|",
-        f"| {len(lat):,} | {len(lat) / elapsed:.0f} | {ms(percentile(lat, 0.5))} | "
-        f"{ms(percentile(lat, 0.99))} | {ms(max(lat))} | {len(tally.errors)} | "
-        f"{len(tally.slow)} x HTTP {', '.join(map(str, slow_codes))} in "
-        f"{', '.join(f'{t:.1f}' for _, t in tally.slow[:6])} s |",
+        "| run | requests | per second | p50 ms | p99 ms | max ms | errors | slow query answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    if tally.errors:
-        out += ["", "Errors (first 10): " + "; ".join(tally.errors[:10])]
+    for label, tally, elapsed in runs:
+        lat = tally.latencies
+        codes = sorted({code for code, _ in tally.slow})
+        slow = (
+            f"{len(tally.slow)} x HTTP {', '.join(map(str, codes))} in "
+            f"{', '.join(f'{t:.1f}' for _, t in tally.slow[:6])} s"
+            if tally.slow
+            else "-"
+        )
+        out.append(
+            f"| {label} | {len(lat):,} | {len(lat) / elapsed:.0f} | {ms(percentile(lat, 0.5))} | "
+            f"{ms(percentile(lat, 0.99))} | {ms(max(lat))} | {len(tally.errors)} | {slow} |"
+        )
+        if tally.errors:
+            out += ["", f"Errors ({label}, first 10): " + "; ".join(tally.errors[:10]), ""]
     return "\n".join(out) + "\n"
 
 
@@ -262,12 +276,16 @@ def main() -> None:
         try:
             print(f"server on {url}; latency ...", file=sys.stderr)
             rows = latency(folder / "data", url, args.runs)
-            print("load ...", file=sys.stderr)
-            tally, elapsed = load(url, [str(r["name"]) for r in rows], args.clients, args.seconds)
+            names = [str(r["name"]) for r in rows]
+            runs = []
+            for label, with_slow in (("without the slow query", False), ("with it", True)):
+                print(f"load, {label} ...", file=sys.stderr)
+                tally, elapsed = load(url, names, args.clients, args.seconds, with_slow=with_slow)
+                runs.append((label, tally, elapsed))
         finally:
             process.terminate()
             process.wait(timeout=30)
-    text = report(args, rows, tally, elapsed)
+    text = report(args, rows, runs)
     print(text)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

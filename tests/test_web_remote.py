@@ -13,6 +13,7 @@ from umkm_kg.publish.push import push
 from umkm_kg.query.catalogue import load_catalogue
 from umkm_kg.store.remote import RemoteStore
 from umkm_kg.web import WebSettings, create_app
+from web_fixtures import LOCAL
 
 pytestmark = pytest.mark.remote
 
@@ -23,7 +24,7 @@ GRAPH = "https://w3id.org/umkm-kg/graph/web-remote"
 def remote_client(oxigraph_server: SparqlServer, kg: KnowledgeGraph) -> Iterator[TestClient]:
     push(kg, oxigraph_server.gsp_url, GRAPH)
     remote = KnowledgeGraph(RemoteStore(oxigraph_server.query_url, graph=GRAPH))
-    with TestClient(create_app(remote)) as client:
+    with TestClient(create_app(remote), base_url=LOCAL) as client:
         yield client
     remote.close()
 
@@ -50,7 +51,7 @@ def test_sparql_and_refusals_over_a_remote_store(remote_client: TestClient) -> N
 def test_adding_is_refused_over_a_remote_store(oxigraph_server: SparqlServer) -> None:
     remote = KnowledgeGraph(RemoteStore(oxigraph_server.query_url, graph=GRAPH))
     app = create_app(remote, settings=WebSettings(write_token="t" * 20))
-    with TestClient(app) as client:
+    with TestClient(app, base_url=LOCAL) as client:
         response = client.post(
             "/api/records",
             content="x",
