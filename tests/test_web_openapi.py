@@ -73,6 +73,13 @@ def test_every_saved_query_is_an_operation_with_its_parameters(document: dict[st
         assert {"400", "406", "504"} <= set(operation["responses"])
 
 
+def test_no_saved_query_takes_a_name_the_api_keeps_for_itself() -> None:
+    from umkm_kg.web.api import RESERVED
+
+    for saved in load_catalogue():
+        assert not RESERVED & {p.name for p in saved.parameters}, saved.name
+
+
 def test_the_documented_timeout_is_the_servers(web_kg: KnowledgeGraph) -> None:
     app = create_app(web_kg, settings=WebSettings(timeout=5, max_timeout=12))
     with TestClient(app, base_url=LOCAL) as c:
