@@ -145,6 +145,7 @@ def latency(data: Path, url: str, runs: int) -> list[dict[str, object]]:
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    slowest: list[tuple[float, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     slow: list[tuple[int, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -175,6 +176,7 @@ def load(
                 took = time.perf_counter() - started
                 with tally.lock:
                     tally.latencies.append(took)
+                    tally.slowest = sorted([*tally.slowest, (took, path)], reverse=True)[:3]
                     if not ok:
                         tally.errors.append(problem)
 
@@ -256,6 +258,9 @@ def report(
         )
         if tally.errors:
             out += ["", f"Errors ({label}, first 10): " + "; ".join(tally.errors[:10]), ""]
+    for label, tally, _ in runs:
+        worst = ", ".join(f"{path.rsplit('/', 1)[-1]} {ms(t)} ms" for t, path in tally.slowest)
+        out.append(f"\nSlowest requests {label}: {worst}.")
     return "\n".join(out) + "\n"
 
 
