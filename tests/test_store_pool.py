@@ -1,5 +1,5 @@
-"""The pool of query processes a server uses: the same answers, a slow query neither blocks
-nor out-competes the others, and a query past its limit is killed and its process replaced."""
+"""The pool of query processes a server uses: the same answers, a slow query does not block
+the others, and a query past its limit is killed and its process replaced."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from umkm_kg.errors import QueryTimeout
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.results import QueryForm
 from umkm_kg.store import DiskStore
-from umkm_kg.store.pool import LOWEST_PRIORITY, SLOW_AFTER, WorkerPool
+from umkm_kg.store.pool import WorkerPool
 from umkm_kg.web.server import open_graph
 from web_fixtures import SLOW
 
@@ -76,10 +76,8 @@ def test_a_slow_query_leaves_the_other_process_answering(
     before = {w.pid for w in pool._workers}
     thread = threading.Thread(target=slow)
     thread.start()
-    time.sleep(SLOW_AFTER + 0.5)
-    busy = [w for w in pool._workers if w._lock.locked()]
-    assert len(busy) == 1
-    assert os.getpriority(os.PRIO_PROCESS, busy[0].pid) == LOWEST_PRIORITY  # type: ignore[arg-type]
+    time.sleep(0.5)
+    assert len([w for w in pool._workers if w._lock.locked()]) == 1
     for _ in range(3):
         assert kg.query(FAST, timeout=2).rows  # on the other process, meanwhile
     assert thread.is_alive()
@@ -91,8 +89,6 @@ def test_a_slow_query_leaves_the_other_process_answering(
     while not all(w.running for w in pool._workers) and time.monotonic() < deadline:
         time.sleep(0.05)  # its successor is started in the background
     assert all(w.running for w in pool._workers)
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
-    assert all(os.getpriority(os.PRIO_PROCESS, w.pid) == ours for w in pool._workers)  # type: ignore[arg-type]
 
 
 def test_a_query_that_finds_no_free_process_in_time_is_not_run(data_dir: Path) -> None:

@@ -4,16 +4,10 @@ Each :class:`~.worker.QueryWorker` is one child process that keeps the current g
 read-only, so a query costs no process start. A query takes a free worker (waiting for one,
 within its own time limit); a worker whose query runs past its deadline is killed, and a new
 process is started at once in the background, so the next query finds it ready.
-
-A query still running after :data:`SLOW_AFTER` seconds has its process moved to the lowest CPU
-priority, so that on a machine with few cores the short queries of other requests get the CPU
-first; that process is replaced once the query ends (an unprivileged process cannot raise its
-priority again).
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
@@ -25,9 +19,6 @@ from .worker import DEFAULT_MEMORY, QueryWorker
 
 DEFAULT_SIZE = 3
 """Query processes of a server: more than the 2 cores here, so a slow query leaves room."""
-SLOW_AFTER = 0.5
-"""Seconds after which a running query's process gets the lowest CPU priority."""
-LOWEST_PRIORITY = 19
 
 
 class WorkerPool:
@@ -76,18 +67,11 @@ class WorkerPool:
                 hint="the server is busy with other queries; try again, or allow more time",
             ) from None
         left = None if timeout is None else max(0.001, timeout - (time.monotonic() - started))
-        demoted: list[int] = []
-        timer = threading.Timer(SLOW_AFTER, _demote, (worker, demoted))
-        timer.daemon = True
-        timer.start()
         try:
             return worker.query(path, sparql, form=form, timeout=left, max_rows=max_rows)
         finally:
-            timer.cancel()
-            if demoted and worker.pid in demoted:
-                worker.close()  # at the lowest priority for good: replace it
             if not worker.running and not self._closed:
-                # killed at its limit (or demoted): start its successor now, not at the next query
+                # killed at its limit: start its successor now, not at the next query
                 threading.Thread(target=worker.start, daemon=True).start()
             self._free.put(worker)
 
@@ -95,14 +79,3 @@ class WorkerPool:
         self._closed = True
         for worker in self._workers:
             worker.close()
-
-
-def _demote(worker: QueryWorker, demoted: list[int]) -> None:
-    pid = worker.pid
-    if pid is None:
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, pid, LOWEST_PRIORITY)
-    except OSError:  # it has just ended, or the system does not allow it
-        return
-    demoted.append(pid)
