@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck fmt bench bench-synth bench-inputs fuzz diagram clean
+.PHONY: demo test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,13 @@ bench-synth: $(STAMP)
 bench-inputs: $(STAMP)
 	$(BIN)/python benchmarks/inputs.py
 
+## bench-web: the HTTP server: each saved query over HTTP against the library, and a load test
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
+
 ## fuzz: the property-based fuzzers of the untrusted-input entry points, many more examples
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_web_openapi.py -p no:cacheprovider
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

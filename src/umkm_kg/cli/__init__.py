@@ -39,6 +39,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "records",
     "batches",
     "synth",
+    "serve",
 )
 
 
