@@ -96,10 +96,10 @@ def test_info_speaks_plainly(runner: Runner, lang: str, data_dir: object) -> Non
     words = {
         "en": (
             "data folder:",
-            "enterprises:      5",
+            "enterprises:      7",  # the article's five named and two unnamed makers
             "added records:    0 enterprises in 0 batches",
         ),
-        "id": ("folder data:", "usaha:            5", "rekaman tambahan: 0 usaha dalam 0 batch"),
+        "id": ("folder data:", "usaha:            7", "rekaman tambahan: 0 usaha dalam 0 batch"),
     }[lang]
     for expected in words:
         assert expected in result.stdout, result.stdout
@@ -119,5 +119,5 @@ def test_info_counts_added_records_and_batches(runner: Runner, tmp_path: object)
     )
     assert runner("add", str(path)).exit_code == 0
     result = runner("info", "--no-check")
-    assert "enterprises:      7" in result.stdout
+    assert "enterprises:      9" in result.stdout
     assert "added records:    2 enterprises in 1 batch\n" in result.stdout
