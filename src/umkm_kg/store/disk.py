@@ -29,12 +29,13 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from filelock import FileLock, Timeout
@@ -45,6 +46,9 @@ from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from .cache import ResultCache
 from .embedded import EmbeddedStore
 from .worker import QueryWorker
+
+if TYPE_CHECKING:
+    from .pool import WorkerPool
 
 CURRENT = "CURRENT"
 WRITE_LOCK = "write.lock"
@@ -169,8 +173,9 @@ class DiskStore(EmbeddedStore):
 
     def __init__(self, folder: Path, *, isolated: bool = False) -> None:
         self.folder = Path(folder)
-        self.worker = QueryWorker() if isolated else None
+        self.worker: QueryWorker | WorkerPool | None = QueryWorker() if isolated else None
         self._lock: _SharedLock | None = None
+        self._moving = threading.Lock()  # a server's threads may all see CURRENT change at once
         generation, store, lock = _open_current(self.folder)
         super().__init__(store, label=f"embedded ({self.folder})")
         self.cache = ResultCache(self.folder.parent / CACHE_FOLDER)
@@ -210,11 +215,14 @@ class DiskStore(EmbeddedStore):
             return False  # the next open says what is wrong; keep answering from this one
         if name is None or name == self.generation.name:
             return False
-        generation, store, lock = _open_current(self.folder)
-        old = self._lock
-        self._store, self.generation, self._lock = store, generation, lock
-        if old is not None:
-            old.release()
+        with self._moving:
+            if _current_name(self.folder) == self.generation.name:
+                return False  # another thread moved first
+            generation, store, lock = _open_current(self.folder)
+            old = self._lock
+            self._store, self.generation, self._lock = store, generation, lock
+            if old is not None:
+                old.release()
         return True
 
     def query(

@@ -78,6 +78,16 @@ class QueryWorker:
             raise BadInput(str(answer["error"]))
         return decode_result(answer)
 
+    def start(self) -> None:
+        """Start the child process now (if it is not running) rather than at the next query."""
+        with self._lock:
+            self._started()
+
+    @property
+    def running(self) -> bool:
+        """Whether the child process is alive."""
+        return self._process is not None and self._process.poll() is None
+
     def close(self) -> None:
         with self._lock:
             self._stop()
