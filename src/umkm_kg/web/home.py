@@ -63,4 +63,3 @@ def charts(kg: KnowledgeGraph, lang: str, *, with_records: bool) -> list[dict[st
             if data:
                 out.append({"title": title, "query": "", **data})
     return out
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..i18n import LANGUAGES, Text
-from .negotiation import ranked
+from .accept import ranked
 
 LANG_COOKIE = "umkm_lang"
 """Remembers the language a visitor switched to (``?lang=id`` or ``?lang=en``)."""

@@ -26,13 +26,13 @@ from ..formats import RdfFormat
 from ..kg import KnowledgeGraph
 from ..publish import dataset
 from ..publish.site import html
-from ..publish.site.paths import ONTOLOGY_IRI
+from ..publish.site.paths import ONTOLOGY_IRI, page_stem
 from ..query.catalogue import ChartKind, SavedQuery, compact, with_prefixes
-from ..query.render import render, resolve_format
+from ..query.render import fetch_labels, render, resolve_format
 from ..query.results import QueryForm
 from . import describe as resource
 from . import home, results_view
-from .negotiation import best_media_type
+from .accept import best_media_type
 from .page_text import LANG_COOKIE, choose_lang, word
 
 router = APIRouter(include_in_schema=False)
@@ -53,11 +53,16 @@ _TYPES = {
     ".svg": "image/svg+xml",
 }
 _RDF_MEDIA = {fmt.media_type: fmt for fmt in resource.FORMATS}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+"""No inline script or style, no eval: every script is a file (Vega runs its interpreter)."""
 MAX_UPLOAD = 8 * 1024 * 1024
 """Bytes of records the validation page accepts (pasted or uploaded)."""
 
 
-# --- the parts every page shares ---------------------------------------------------------------
+# --- the parts every page shares --------------------------------------------------------------
 
 
 def _kg(request: Request) -> KnowledgeGraph:
@@ -101,6 +106,7 @@ def _page(
     )
     response = HTMLResponse(body, status_code=status)
     response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Content-Security-Policy"] = CSP
     asked = request.query_params.get("lang")
     if asked == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
@@ -134,7 +140,7 @@ def _pager(request: Request, paging: results_view.Paging, key: str = "page") -> 
     }
 
 
-# --- static files -------------------------------------------------------------------------------
+# --- static files -----------------------------------------------------------------------------
 
 
 @router.get("/static/{path:path}")
@@ -155,7 +161,7 @@ def static(path: str) -> Response:
     )
 
 
-# --- home and search ------------------------------------------------------------------------------
+# --- home and search --------------------------------------------------------------------------
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -203,7 +209,7 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
     )
 
 
-# --- saved queries ----------------------------------------------------------------------------------
+# --- saved queries ----------------------------------------------------------------------------
 
 
 @router.get("/queries", response_class=HTMLResponse)
@@ -278,9 +284,7 @@ def query_page(request: Request, name: str) -> Response:
     except UmkmError as exc:
         return _error(request, exc)
     query = request.query_params
-    params = {
-        k: v for k, v in query.items() if k in {p.name for p in saved.parameters} and v != ""
-    }
+    params = {k: v for k, v in query.items() if k in {p.name for p in saved.parameters} and v != ""}
     fmt = query.get("format")
     context: dict[str, Any] = {"saved": saved, "formats": results_view.download_formats(saved.form)}
     try:
@@ -313,9 +317,7 @@ def query_page(request: Request, name: str) -> Response:
     return _page(request, "query.html", title=saved.title.get(lang), **context)
 
 
-def _result_context(
-    request: Request, kg: KnowledgeGraph, result: Any, lang: str
-) -> dict[str, Any]:
+def _result_context(request: Request, kg: KnowledgeGraph, result: Any, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {"result_form": result.form.value}
     if result.form is QueryForm.ASK:
         out["boolean"] = word("true" if result.boolean else "false", lang)
@@ -339,19 +341,17 @@ def _download(
 ) -> Response:
     chosen = resolve_format(fmt, saved.form)
     result = kg.run(saved, params, max_rows=rows)
-    labels = results_view.fetch_labels(kg, result, lang) if chosen.key == "table" else None
+    labels = fetch_labels(kg, result, lang) if chosen.key == "table" else None
     text = render(result, chosen, labels=labels)
     media = chosen.media_type
     return Response(
         text,
         media_type=media + ("; charset=utf-8" if "charset" not in media else ""),
-        headers={
-            "Content-Disposition": f'attachment; filename="{saved.name}.{chosen.extension}"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{saved.name}.{chosen.extension}"'},
     )
 
 
-# --- the query editor ---------------------------------------------------------------------------
+# --- the query editor -------------------------------------------------------------------------
 
 
 @router.get("/editor", response_class=HTMLResponse)
@@ -384,8 +384,9 @@ def editor_page(request: Request) -> HTMLResponse:
     if result.form is QueryForm.SELECT and result.variables:
         category = request.query_params.get("x") or result.variables[0]
         numeric = [
-            v for v in result.variables if any(results_view.number(r.get(v)) is not None
-                                               for r in result.rows[:50])
+            v
+            for v in result.variables
+            if any(results_view.number(r.get(v)) is not None for r in result.rows[:50])
         ]
         value = request.query_params.get("y") or (numeric[0] if numeric else "")
         context["chart_columns"] = {"x": category, "y": value, "variables": result.variables}
@@ -400,20 +401,18 @@ def editor_page(request: Request) -> HTMLResponse:
     return _page(request, "editor.html", title=word("editor", lang), **context)
 
 
-# --- resource pages ---------------------------------------------------------------------------------
+# --- resource pages ---------------------------------------------------------------------------
 
 
 def _resource(request: Request, iri: str, extension: str | None) -> Response:
     kg, lang = _kg(request), _lang(request)
     offers = ["text/html", *(f.media_type for f in resource.FORMATS)]
+    chosen: str | None
     if extension is not None:
-        try:
-            fmt: RdfFormat | None = RdfFormat.parse_name(extension)
-        except UmkmError:
-            fmt = None
-        if fmt not in resource.FORMATS:
+        fmt = next((f for f in resource.FORMATS if f.extension == extension), None)
+        if fmt is None:
             return _error(request, UnknownName(f"no format has the extension .{extension}"))
-        chosen = fmt.media_type if fmt is not None else None
+        chosen = fmt.media_type
     else:
         chosen = best_media_type(request.headers.get("accept"), offers)
     if chosen is None:
@@ -444,9 +443,7 @@ def _resource(request: Request, iri: str, extension: str | None) -> Response:
             headers={"Vary": "Accept"} if extension is None else {},
         )
     context = described.context()
-    paging = results_view.Paging.of(
-        request.query_params.get("page"), 100, described.incoming_facts
-    )
+    paging = results_view.Paging.of(request.query_params.get("page"), 100, described.incoming_facts)
     path = request.url.path
     context["alternates"] = [
         {"href": f"{path}.{f.extension}", "type": f.media_type, "key": f.key}
@@ -516,7 +513,7 @@ def ontology_term_page(request: Request, term: str) -> Response:
     from ..namespaces import UMKM
 
     iri = str(UMKM) + term
-    if resource.page_stem(iri) != f"ontology/{term}":
+    if page_stem(iri) != f"ontology/{term}":
         return _error(request, UnknownName(f"the ontology has no term {term[:100]!r}"))
     return _resource(request, iri, extension)
 
@@ -526,21 +523,25 @@ def ontology_file(request: Request, extension: str) -> Response:
     return _resource(request, ONTOLOGY_IRI, extension)
 
 
-# --- validation ---------------------------------------------------------------------------------------
+# --- validation -------------------------------------------------------------------------------
 
 
 def _validate_context(request: Request) -> dict[str, Any]:
     from .csrf import form_token
 
-    return {"writable": bool(getattr(_settings(request), "write_token", None)),
-            "csrf": form_token(request)}
+    return {
+        "writable": bool(getattr(_settings(request), "write_token", None)),
+        "csrf": form_token(request),
+    }
 
 
 @router.get("/validate", response_class=HTMLResponse)
 def validate_page(request: Request) -> HTMLResponse:
     """The form to upload or paste records."""
     return _page(
-        request, "validate.html", title=word("validate", _lang(request)),
+        request,
+        "validate.html",
+        title=word("validate", _lang(request)),
         **_validate_context(request),
     )
 
@@ -558,11 +559,15 @@ async def validate_post(request: Request) -> Response:
     title = word("validate", lang)
     try:
         await require_csrf(request)
-    except Exception as exc:  # the CSRF helper's own problem type: shown as a page
-        status = getattr(exc, "status", 403)
-        message = getattr(exc, "message", str(exc))
-        return _page(request, "validate.html", status=int(status), title=title,
-                     error={"message": message, "hint": None}, **context)
+    except UmkmError as exc:
+        return _page(
+            request,
+            "validate.html",
+            status=exc.http_status,
+            title=title,
+            error={"message": exc.message, "hint": exc.hint},
+            **context,
+        )
     form = await request.form(max_part_size=MAX_UPLOAD)
     upload = form.get("file")
     pasted = form.get("text")
@@ -596,11 +601,18 @@ async def validate_post(request: Request) -> Response:
 
                 report = validate_files([str(path)], kg, fmt=chosen)
     except UmkmError as exc:
-        return _page(request, "validate.html", status=exc.http_status, title=title,
-                     error={"message": exc.message, "hint": exc.hint}, **context)
+        return _page(
+            request,
+            "validate.html",
+            status=exc.http_status,
+            title=title,
+            error={"message": exc.message, "hint": exc.hint},
+            **context,
+        )
     context["report"] = _report(report, lang)
-    return _page(request, "validate.html", status=200 if report.conforms else 422, title=title,
-                 **context)
+    return _page(
+        request, "validate.html", status=200 if report.conforms else 422, title=title, **context
+    )
 
 
 def _add(request: Request, kg: KnowledgeGraph, path: Path, fmt: str | None, token: str) -> Any:
@@ -611,7 +623,9 @@ def _add(request: Request, kg: KnowledgeGraph, path: Path, fmt: str | None, toke
     if not expected:
         raise ForbiddenQuery(word("adding_off", "en"))
     if not hmac.compare_digest(token.encode("utf-8"), str(expected).encode("utf-8")):
-        raise ForbiddenQuery("the write token is wrong", hint="give the token the server was started with")
+        raise ForbiddenQuery(
+            "the write token is wrong", hint="give the token the server was started with"
+        )
     if kg.data_dir is None:
         raise BadInput("this server has no records store to add to (started without a data folder)")
     return add_records(kg, [str(path)], kg.data_dir, fmt=fmt)
@@ -623,21 +637,25 @@ def _report(report: Any, lang: str) -> dict[str, Any]:
 
     records = []
     for group in report.records:
-        records.append({
-            "record": group.record.describe(lang),
-            "problems": [
-                {
-                    "severity": p.severity.label(lang),
-                    "level": p.severity.value,
-                    "field": p.field,
-                    "focus": short(p.focus) if p.focus and p.focus != group.record.subject else "",
-                    "message": p.message.get(lang),
-                    "expected": p.expected.get(lang),
-                    "found": p.found.get(lang),
-                }
-                for p in group.problems
-            ],
-        })
+        records.append(
+            {
+                "record": group.record.describe(lang),
+                "problems": [
+                    {
+                        "severity": p.severity.label(lang),
+                        "level": p.severity.value,
+                        "field": p.field,
+                        "focus": short(p.focus)
+                        if p.focus and p.focus != group.record.subject
+                        else "",
+                        "message": p.message.get(lang),
+                        "expected": p.expected.get(lang),
+                        "found": p.found.get(lang),
+                    }
+                    for p in group.problems
+                ],
+            }
+        )
     summary = report.text(lang).rstrip("\n").rsplit("\n", 1)[-1]
     return {"conforms": report.conforms, "records": records, "summary": summary}
 

@@ -107,8 +107,12 @@ def chart_data(
         if chart.kind is ChartKind.MAP and isinstance(category, URIRef):
             item["name"] = english.get(category, shown_cell["text"])  # world-atlas names
         data.append(item)
-    return {"kind": chart.kind.value, "category": chart.category, "value": chart.value,
-            "data": data}
+    return {
+        "kind": chart.kind.value,
+        "category": chart.category,
+        "value": chart.value,
+        "data": data,
+    }
 
 
 def download_formats(form: QueryForm) -> list[tuple[str, str]]:
@@ -119,8 +123,16 @@ def download_formats(form: QueryForm) -> list[tuple[str, str]]:
         formats = (ResultFormat.TABLE, ResultFormat.JSON, ResultFormat.XML)
     else:
         formats = tuple(ResultFormat)
-    names = {"table": "text", "ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD",
-             "xml": "XML", "csv": "CSV", "tsv": "TSV", "json": "JSON"}
+    names = {
+        "table": "text",
+        "ttl": "Turtle",
+        "nt": "N-Triples",
+        "jsonld": "JSON-LD",
+        "xml": "XML",
+        "csv": "CSV",
+        "tsv": "TSV",
+        "json": "JSON",
+    }
     if form.returns_graph:
         names["xml"] = "RDF/XML"
     return [(f.key, names.get(f.key, f.key)) for f in formats]
