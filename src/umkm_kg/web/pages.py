@@ -10,6 +10,7 @@ page's message with the error's HTTP status, never a traceback.
 from __future__ import annotations
 
 import hmac
+import os
 import tempfile
 from importlib import resources as package_files
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ..errors import BadInput, UmkmError, UnknownName
@@ -589,17 +591,24 @@ async def validate_post(request: Request) -> Response:
         adding = form.get("action") == "add"
         kg = _kg(request)
         with tempfile.TemporaryDirectory(prefix="umkm-web-") as folder:
+            # Messages name the file as it was sent, not the server's temporary folder.
+            hide = folder + os.sep
             safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-100:] or "x"
             path = Path(folder) / safe
             path.write_bytes(data)
             chosen = _EXTENSIONS.get(fmt) if fmt else None
-            if adding:
-                added = _add(request, kg, path, chosen, str(form.get("token") or ""))
-                report, context["added"] = added.report, added.graph
-            else:
-                from ..validation.files import validate_files
+            try:
+                if adding:
+                    token = str(form.get("token") or "")
+                    added = await run_in_threadpool(_add, request, kg, path, chosen, token, lang)
+                    report, context["added"] = added.report, added.graph
+                else:
+                    from ..validation.files import validate_files
 
-                report = validate_files([str(path)], kg, fmt=chosen)
+                    report = await run_in_threadpool(validate_files, [str(path)], kg, fmt=chosen)
+            except UmkmError as exc:
+                exc.message = exc.message.replace(hide, "")
+                raise
     except UmkmError as exc:
         return _page(
             request,
@@ -609,37 +618,44 @@ async def validate_post(request: Request) -> Response:
             error={"message": exc.message, "hint": exc.hint},
             **context,
         )
-    context["report"] = _report(report, lang)
+    context["report"] = _report(report, lang, hide)
     return _page(
         request, "validate.html", status=200 if report.conforms else 422, title=title, **context
     )
 
 
-def _add(request: Request, kg: KnowledgeGraph, path: Path, fmt: str | None, token: str) -> Any:
-    from ..errors import ForbiddenQuery
+def _add(
+    request: Request, kg: KnowledgeGraph, path: Path, fmt: str | None, token: str, lang: str
+) -> Any:
+    """Add the records as one batch, if the server has a write token and it was given.
+
+    :raises HttpProblem: 403 when adding is off, 401 when the token is wrong.
+    """
     from ..records.add import add_records
+    from .problems import HttpProblem
 
     expected = getattr(_settings(request), "write_token", None)
     if not expected:
-        raise ForbiddenQuery(word("adding_off", "en"))
+        raise HttpProblem(403, word("adding_off", lang))
     if not hmac.compare_digest(token.encode("utf-8"), str(expected).encode("utf-8")):
-        raise ForbiddenQuery(
-            "the write token is wrong", hint="give the token the server was started with"
+        raise HttpProblem(
+            401, "the write token is wrong", hint="give the token the server was started with"
         )
     if kg.data_dir is None:
         raise BadInput("this server has no records store to add to (started without a data folder)")
     return add_records(kg, [str(path)], kg.data_dir, fmt=fmt)
 
 
-def _report(report: Any, lang: str) -> dict[str, Any]:
-    """The report grouped by record, as ``umkm-kg validate`` prints it."""
+def _report(report: Any, lang: str, hide: str) -> dict[str, Any]:
+    """The report grouped by record, as ``umkm-kg validate`` prints it (``hide``: a folder
+    left out of the file names)."""
     from ..validation.report import short
 
     records = []
     for group in report.records:
         records.append(
             {
-                "record": group.record.describe(lang),
+                "record": group.record.describe(lang).replace(hide, ""),
                 "problems": [
                     {
                         "severity": p.severity.label(lang),
