@@ -101,7 +101,11 @@ class EmbeddedStore(Store):
         max_rows: int | None,
         cancel: threading.Event,
     ) -> QueryResult:
-        answer = store.query(sparql, use_default_graph_as_union=True)
+        from ..query.dataset import has_dataset
+
+        # The default graph is the union of the project's graphs, unless the query names its
+        # own dataset: pyoxigraph's union flag would otherwise override its FROM clauses.
+        answer = store.query(sparql, use_default_graph_as_union=not has_dataset(sparql))
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form=form, boolean=bool(answer))
         if isinstance(answer, ox.QueryTriples):

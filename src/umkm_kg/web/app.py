@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 
 from .. import __version__
 from ..kg import KnowledgeGraph
-from . import pages, problems
+from . import api, pages, problems, sparql
+from .app_state import graph_of, settings_of
 from .csrf import CsrfCookie
 from .guard import BodyLimit, HostGuard
 from .settings import WebSettings
+
+__all__ = ["create_app", "graph_of", "settings_of"]
 
 
 def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> FastAPI:
@@ -33,23 +36,11 @@ def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> Fa
     app.state.settings = settings
     app.state.csrf_secret = secrets.token_bytes(32)
     problems.install(app)
+    app.include_router(sparql.router)
+    app.include_router(api.router)
     app.include_router(pages.router)
     # Outermost last: the Host check runs first, then the body cap, then the CSRF cookie.
     app.add_middleware(CsrfCookie)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
     return app
-
-
-def graph_of(request: Request) -> KnowledgeGraph:
-    """The knowledge graph the app serves (a FastAPI dependency)."""
-    kg = request.app.state.kg
-    assert isinstance(kg, KnowledgeGraph)
-    return kg
-
-
-def settings_of(request: Request) -> WebSettings:
-    """The settings the app was made with (a FastAPI dependency)."""
-    settings = request.app.state.settings
-    assert isinstance(settings, WebSettings)
-    return settings
