@@ -1,13 +1,15 @@
-"""HTTP content negotiation: Accept and Accept-Language headers read with their q-values.
+"""Negotiation for the pages: HTML or RDF by Accept, and the language by Accept-Language.
 
-RFC 9110, 12.5.1: a media range's ``q`` says how much it is wanted (``q=0``: not at all); of
-several ranges matching a type, the most specific one gives its ``q``; among offers with the
-same ``q`` the server's order decides.
+Accept is read by :func:`.negotiation.parse_accept` (RFC 9110, 12.5.1: ``q=0`` is "not at
+all", the most specific matching range gives a type its ``q``, ties go to the server's order);
+the API's :func:`.negotiation.choose` offers only result and RDF formats, a page offers HTML too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from .negotiation import parse_accept
 
 
 def _quality(params: list[str]) -> float:
@@ -22,40 +24,24 @@ def _quality(params: list[str]) -> float:
     return 1.0
 
 
-def _ranges(header: str) -> list[tuple[str, str, float]]:
-    """``(type, subtype, q)`` of each media range of an Accept header."""
-    out = []
-    for item in header.split(","):
-        parts = item.split(";")
-        kind = parts[0].strip().lower()
-        if not kind:
-            continue
-        main, _, sub = kind.partition("/")
-        out.append((main, sub or "*", _quality(parts[1:])))
-    return out
-
-
 def best_media_type(accept: str | None, offers: Sequence[str]) -> str | None:
     """The offer the Accept header wants most, or ``None`` when it wants none of them.
 
-    No header (or an empty one) takes the first offer.
+    No header (or an empty or unreadable one) takes the first offer.
     """
     if not accept or not accept.strip():
         return offers[0] if offers else None
-    ranges = _ranges(accept)
+    ranges = parse_accept(accept)
+    if not ranges:  # nothing readable in it: as if there were no header, as the API does
+        return offers[0] if offers else None
     best: tuple[float, int] | None = None
     chosen = None
     for order, offer in enumerate(offers):
-        main, _, sub = offer.lower().partition("/")
-        matches = [
-            (specific, q)
-            for m, s, q in ranges
-            for specific in [2 if (m, s) == (main, sub) else 1 if (m, s) == (main, "*") else 0]
-            if (m, s) in ((main, sub), (main, "*"), ("*", "*"))
-        ]
-        if not matches:
+        matching = [r for r in ranges if r.matches(offer.lower())]
+        if not matching:
             continue
-        q = max(matches)[1]  # the most specific range decides
+        top = max(r.specificity for r in matching)  # the most specific range decides
+        q = max(r.q for r in matching if r.specificity == top)
         if q > 0 and (best is None or (q, -order) > best):
             best, chosen = (q, -order), offer
     return chosen
