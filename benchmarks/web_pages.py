@@ -6,9 +6,10 @@
 The registry (``umkm-kg synth``) is loaded with ``umkm-kg load --no-validate`` into a data
 folder, opened as ``umkm-kg serve`` opens it (the disk store with a pool of query processes;
 ``--memory``: the bundled data and the registry in memory instead), and the app is called
-in-process through Starlette's TestClient (no network). Each page is fetched once cold (first time: its queries' parsing, its labels) and
-``--runs`` times warm; the figures are the cold time, the median warm time and the page's
-size, which must stay bounded whatever N is (every list is paged). Not part of ``make test``.
+in-process through Starlette's TestClient (no network). Each page is fetched once cold (its
+queries' first run: parsing, labels, the per-version caches filled) and ``--runs`` times warm;
+the figures are the cold time, the median warm time and the page's size, which must stay
+bounded whatever N is (every list is paged). Not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ def main() -> None:
         started = time.perf_counter()
         kg = build_registry(args.count, folder) if args.memory else _disk(args.count, folder)
         store = "in memory" if args.memory else "on disk"
-        print(f"registry of {args.count:,} enterprises loaded {store} in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"registry of {args.count:,} enterprises loaded {store} in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         _measure(kg, args.runs)
         kg.close()
 
@@ -91,8 +94,10 @@ def _measure(kg: Any, runs: int) -> None:
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
-        print(f"{name:<16} {answer.status_code:>6} {first:>8.3f} "
-              f"{statistics.median(times):>8.3f} {len(answer.content) / 1024:>8.1f}")
+        print(
+            f"{name:<16} {answer.status_code:>6} {first:>8.3f} "
+            f"{statistics.median(times):>8.3f} {len(answer.content) / 1024:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

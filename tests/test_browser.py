@@ -79,8 +79,14 @@ def chromium() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,1600", "--lang=en-GB"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--lang=en-GB",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -198,8 +204,11 @@ def test_charts_and_the_map_render(browser: object, server: str) -> None:
     browser.get(server + "/?lang=en")  # type: ignore[attr-defined]
     _wait(
         browser,
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, "figure.chart[data-rendered]"))
-        == len(d.find_elements(By.CSS_SELECTOR, "figure.chart")) > 0,
+        lambda d: (
+            len(d.find_elements(By.CSS_SELECTOR, "figure.chart[data-rendered]"))
+            == len(d.find_elements(By.CSS_SELECTOR, "figure.chart"))
+            > 0
+        ),
     )
     figures = browser.find_elements(By.CSS_SELECTOR, "figure.chart")  # type: ignore[attr-defined]
     assert {f.get_attribute("data-rendered") for f in figures} == {"true"}

@@ -204,8 +204,7 @@ def test_editor_declares_the_prefixes_and_lists_examples(client: TestClient) -> 
     chart = client.get(
         "/editor",
         params={
-            "query": "SELECT ?c (COUNT(*) AS ?n) WHERE { ?c a schema:Country ; ?p ?o }"
-            " GROUP BY ?c",
+            "query": "SELECT ?c (COUNT(*) AS ?n) WHERE { ?c a schema:Country ; ?p ?o } GROUP BY ?c",
             "view": "bar",
         },
     )
@@ -378,3 +377,20 @@ def test_accept_header_matching() -> None:
     assert best_media_type("text/*;q=0.5, text/html;q=0", offers) == "text/turtle"
     assert best_media_type("image/png", offers) is None
     assert best_media_type(None, offers) == "text/html"
+
+
+def test_vendored_assets_are_small_and_licensed() -> None:
+    from importlib import resources as package_files
+
+    vendor = package_files.files("umkm_kg.web") / "static" / "vendor"
+    packages = [p for p in vendor.iterdir() if p.is_dir()]
+    assert sorted(p.name for p in packages) == ["vega", "vega-interpreter", "world-atlas"]
+    total = 0
+    for package in packages:
+        names = [f.name for f in package.iterdir()]
+        assert "LICENSE" in names, package.name
+        total += sum(len(f.read_bytes()) for f in package.iterdir())
+    assert total < 700 * 1024  # README: 627 KiB
+    interpreter = (vendor / "vega-interpreter" / "vega-interpreter.js").read_text()
+    assert not re.search(r"^(import|export) ", interpreter, re.M)  # a classic script
+    assert "vega.expressionInterpreter = expression;" in interpreter

@@ -7,6 +7,8 @@ from typing import Any
 from ..kg import KnowledgeGraph
 from ..namespaces import RECORDS_GRAPH_PREFIX, UMKM
 from ..query.catalogue import Chart, ChartKind
+from ..query.results import QueryForm, QueryResult
+from ..store import DiskStore
 from .results_view import chart_data
 
 _BY_DISTRICT = f"""SELECT ?place (COUNT(DISTINCT ?enterprise) AS ?enterprises) WHERE {{
@@ -16,6 +18,13 @@ _BY_CATEGORY = f"""SELECT ?category (COUNT(DISTINCT ?enterprise) AS ?enterprises
   ?enterprise a <{UMKM}Enterprise> ; <{UMKM}hasProduct> ?product .
   ?product <{UMKM}productCategory> ?category .
 }} GROUP BY ?category ORDER BY DESC(?enterprises) ?category LIMIT 50"""
+
+
+def _counted(kg: KnowledgeGraph, sparql: str) -> QueryResult:
+    """A count over the whole registry: on the disk store, computed once per data version."""
+    if isinstance(kg.store, DiskStore):
+        return kg.store.query_cached(sparql, form=QueryForm.SELECT, max_rows=None)
+    return kg.query(sparql, max_rows=None)
 
 
 def summary(kg: KnowledgeGraph) -> dict[str, Any]:
@@ -58,7 +67,7 @@ def charts(kg: KnowledgeGraph, lang: str, *, with_records: bool) -> list[dict[st
             (_BY_DISTRICT, "place", "by_district"),
             (_BY_CATEGORY, "category", "by_category"),
         ):
-            result = kg.query(sparql, max_rows=None)
+            result = _counted(kg, sparql)
             data = chart_data(kg, result, Chart(ChartKind.BAR, category, "enterprises"), lang)
             if data:
                 out.append({"title": title, "query": "", **data})

@@ -33,7 +33,6 @@ from ..query.catalogue import ChartKind, Choice, Parameter, SavedQuery, compact,
 from ..query.render import fetch_labels, render, resolve_format
 from ..query.results import QueryForm
 from ..store import DiskStore, EmbeddedStore
-from ..validation.files import validate_files
 from . import describe as resource
 from . import home, results_view
 from .accept import best_media_type
@@ -641,6 +640,8 @@ async def validate_post(request: Request) -> Response:
                     added = await run_in_threadpool(_add, request, kg, paths, chosen, token, lang)
                     report, context["added"] = added.report, added.graph
                 else:
+                    from ..validation.files import validate_files
+
                     report = await run_in_threadpool(validate_files, paths, kg, fmt=chosen)
             except UmkmError as exc:
                 exc.message = _shown(exc.message, paths[0])
