@@ -107,6 +107,11 @@ def test_query_form_is_made_from_the_parameter_metadata(client: TestClient) -> N
     chosen = '<option value="kg:country-my" selected>Malaysia (kg:country-my)</option>'
     assert chosen in menu.group(1)
     assert "Uni Emirat Arab (kg:country-ae)" in menu.group(1)  # labels in the page's language
+    narrowed = client.get(
+        "/queries/exporters-by-country", params={"_search_country": "arab", "_filter": "country"}
+    ).text
+    assert re.findall(r'<option value="([^"]+)"', narrowed) == ["kg:country-ae", "kg:country-sa"]
+    assert 'id="result"' not in narrowed  # filtering the menu does not run the query
     client.cookies.clear()
 
 
@@ -200,6 +205,9 @@ def test_editor_declares_the_prefixes_and_lists_examples(client: TestClient) -> 
     assert page.status_code == 200
     rows = re.findall(r"<tr><td>", page.text)
     assert len(rows) == 10
+    broken = client.get("/editor", params={"query": "SELECT ?x WHERE {\n ?x a foo:Bar }"})
+    assert broken.status_code == 400
+    assert "foo" in broken.text and "(line 2)" in broken.text  # the user's own line numbers
     assert "/editor?query=" in page.text  # examples from the catalogue
     chart = client.get(
         "/editor",

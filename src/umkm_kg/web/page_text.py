@@ -56,6 +56,8 @@ WORDS: dict[str, Text] = {
     "share": Text("Link to this result", "Tautan ke hasil ini"),
     "sparql_text": Text("SPARQL", "SPARQL"),
     "chart": Text("Chart", "Grafik"),
+    "map": Text("World map", "Peta dunia"),
+    "filter": Text("Filter", "Saring"),
     "table": Text("Table", "Tabel"),
     "page": Text("Page", "Halaman"),
     "previous": Text("Previous", "Sebelumnya"),

@@ -415,8 +415,9 @@ def editor_page(request: Request) -> HTMLResponse:
     try:
         if len(text) > 100_000:
             raise BadInput("the query is longer than 100,000 characters")
-        # One line of prefixes, so that a message's line numbers are off by one at most.
-        prefixed = with_prefixes("").replace("\n", " ") + "\n" + text
+        # The prefixes on the query's first line, so that a message's line numbers are the
+        # user's own (only columns of the first line move).
+        prefixed = with_prefixes("").replace("\n", " ") + text
         result = kg.query(prefixed, max_rows=settings.max_rows)
     except UmkmError as exc:
         context["error"] = {"message": exc.message, "hint": exc.hint}
