@@ -270,6 +270,13 @@ def test_every_rdf_format_of_a_resource_is_the_same_graph(client: TestClient) ->
     assert all(isomorphic(graphs[0], g) for g in graphs[1:])
 
 
+def test_resources_answer_head_requests(client: TestClient) -> None:
+    answer = client.head("/id/country-my", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer.headers["content-type"].startswith("text/turtle")
+    assert client.head("/id/country-zz").status_code == 404
+
+
 def test_unacceptable_and_unknown_resources(client: TestClient) -> None:
     assert client.get("/id/country-my", headers={"Accept": "image/png"}).status_code == 406
     assert client.get("/id/country-zz").status_code == 404

@@ -40,6 +40,7 @@ from .page_text import LANG_COOKIE, choose_lang, word
 from .uploads import Upload, as_files, shown_name
 
 router = APIRouter(include_in_schema=False)
+_READ = ["GET", "HEAD"]  # HEAD too: link checkers and crawlers ask resources with it
 
 _ENV = Environment(
     loader=PackageLoader("umkm_kg.web", "templates"),
@@ -147,7 +148,7 @@ def _pager(request: Request, paging: results_view.Paging, key: str = "page") -> 
 # --- static files -----------------------------------------------------------------------------
 
 
-@router.get("/static/{path:path}")
+@router.api_route("/static/{path:path}", methods=_READ)
 def static(path: str) -> Response:
     """The pages' scripts, styles and vendored libraries (``site/`` is the static site's CSS)."""
     parts = path.split("/")
@@ -168,7 +169,7 @@ def static(path: str) -> Response:
 # --- home and search --------------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=_READ, response_class=HTMLResponse)
 def home_page(request: Request) -> HTMLResponse:
     """What the dataset is, its licence and size, a search box and the charts."""
     kg, lang = _kg(request), _lang(request)
@@ -189,7 +190,7 @@ def home_page(request: Request) -> HTMLResponse:
     )
 
 
-@router.get("/search", response_class=HTMLResponse)
+@router.api_route("/search", methods=_READ, response_class=HTMLResponse)
 def search_page(request: Request, q: str = "") -> HTMLResponse:
     """Resources whose label (in either language) contains the text, a page at a time."""
     kg, lang = _kg(request), _lang(request)
@@ -216,7 +217,7 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
 # --- saved queries ----------------------------------------------------------------------------
 
 
-@router.get("/queries", response_class=HTMLResponse)
+@router.api_route("/queries", methods=_READ, response_class=HTMLResponse)
 def queries_page(request: Request) -> HTMLResponse:
     """The catalogue: titles, descriptions and tags, a page at a time."""
     kg, lang = _kg(request), _lang(request)
@@ -319,7 +320,7 @@ def _int(raw: str | None, default: int) -> int:
         return default
 
 
-@router.get("/queries/{name}", response_class=HTMLResponse)
+@router.api_route("/queries/{name}", methods=_READ, response_class=HTMLResponse)
 def query_page(request: Request, name: str) -> Response:
     """One saved query: its form, and, once run, its result as a table, chart and downloads."""
     kg, lang, settings = _kg(request), _lang(request), _settings(request)
@@ -398,7 +399,7 @@ def _download(
 # --- the query editor -------------------------------------------------------------------------
 
 
-@router.get("/editor", response_class=HTMLResponse)
+@router.api_route("/editor", methods=_READ, response_class=HTMLResponse)
 def editor_page(request: Request) -> HTMLResponse:
     """Ad-hoc SPARQL with the project's prefixes declared; the answer as a table or a chart."""
     kg, lang, settings = _kg(request), _lang(request), _settings(request)
@@ -527,7 +528,7 @@ def _related(kg: KnowledgeGraph, iri: str, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-@router.get("/id/{path:path}")
+@router.api_route("/id/{path:path}", methods=_READ)
 def id_page(request: Request, path: str) -> Response:
     """A resource of the graph at its own path, as HTML or RDF (by Accept or an extension)."""
     extension = None
@@ -542,13 +543,13 @@ def id_page(request: Request, path: str) -> Response:
     return _resource(request, iri, extension)
 
 
-@router.get("/ontology")
+@router.api_route("/ontology", methods=_READ)
 def ontology_page(request: Request) -> Response:
     """The ontology: its description as HTML, or the whole ontology graph in RDF."""
     return _resource(request, ONTOLOGY_IRI, None)
 
 
-@router.get("/ontology/{term}")
+@router.api_route("/ontology/{term}", methods=_READ)
 def ontology_term_page(request: Request, term: str) -> Response:
     """One term of the ontology (``umkm:Enterprise`` is ``/ontology/Enterprise``)."""
     extension = None
@@ -563,7 +564,7 @@ def ontology_term_page(request: Request, term: str) -> Response:
     return _resource(request, iri, extension)
 
 
-@router.get("/ontology.{extension}")
+@router.api_route("/ontology.{extension}", methods=_READ)
 def ontology_file(request: Request, extension: str) -> Response:
     return _resource(request, ONTOLOGY_IRI, extension)
 
@@ -580,7 +581,7 @@ def _validate_context(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/validate", response_class=HTMLResponse)
+@router.api_route("/validate", methods=_READ, response_class=HTMLResponse)
 def validate_page(request: Request) -> HTMLResponse:
     """The form to upload or paste records."""
     return _page(
@@ -719,6 +720,6 @@ def _report(report: Any, lang: str, path: str) -> dict[str, Any]:
     return {"conforms": report.conforms, "records": records, "summary": summary}
 
 
-@router.get("/index.html")
+@router.api_route("/index.html", methods=_READ)
 def index_html() -> RedirectResponse:
     return RedirectResponse("/", status_code=301)
