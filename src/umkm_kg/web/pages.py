@@ -406,8 +406,11 @@ def editor_page(request: Request) -> HTMLResponse:
     text = request.query_params.get("query", "")
     examples = []
     for saved in kg.catalogue:
-        if not saved.parameters:
-            examples.append((saved.name, saved.title.get(lang), saved.body))
+        try:  # a query with parameters, with its defaults bound (a VALUES block)
+            text = saved.body if not saved.parameters else saved.sparql(saved.bind({}))
+        except UmkmError:  # a parameter without a default: no example to give
+            continue
+        examples.append((saved.name, saved.title.get(lang), text))
     context: dict[str, Any] = {"query": text, "examples": examples}
     if not text.strip():
         default = next((e[2] for e in examples if e[0] == "countries-ranked"), "")

@@ -15,6 +15,7 @@ from ..query.catalogue import Chart, ChartKind, compact
 from ..query.render import GRAPH_FORMATS, fetch_labels
 from ..query.results import QueryForm, QueryResult, Term
 from .describe import local_href
+from .page_text import WORDS
 
 PAGE_ROWS = 100
 """Rows of a result on one page."""
@@ -107,7 +108,9 @@ def chart_data(
         if chart.kind is ChartKind.MAP and isinstance(category, URIRef):
             item["name"] = english.get(category, shown_cell["text"])  # world-atlas names
         data.append(item)
+    axis = WORDS[chart.value].get(lang) if chart.value in WORDS else chart.value
     return {
+        "axis": axis,
         "kind": chart.kind.value,
         "category": chart.category,
         "value": chart.value,
