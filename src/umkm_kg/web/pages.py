@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Any
@@ -399,18 +400,26 @@ def _download(
 # --- the query editor -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _example(saved: SavedQuery) -> str | None:
+    """The saved query as an editor example: with its defaults bound (a VALUES block), or
+    ``None`` when a parameter has no default."""
+    try:
+        return saved.body if not saved.parameters else saved.sparql(saved.bind({}))
+    except UmkmError:
+        return None
+
+
 @router.api_route("/editor", methods=_READ, response_class=HTMLResponse)
 def editor_page(request: Request) -> HTMLResponse:
     """Ad-hoc SPARQL with the project's prefixes declared; the answer as a table or a chart."""
     kg, lang, settings = _kg(request), _lang(request), _settings(request)
     text = request.query_params.get("query", "")
-    examples = []
-    for saved in kg.catalogue:
-        try:  # a query with parameters, with its defaults bound (a VALUES block)
-            text = saved.body if not saved.parameters else saved.sparql(saved.bind({}))
-        except UmkmError:  # a parameter without a default: no example to give
-            continue
-        examples.append((saved.name, saved.title.get(lang), text))
+    examples = [
+        (saved.name, saved.title.get(lang), example)
+        for saved in kg.catalogue
+        if (example := _example(saved)) is not None
+    ]
     context: dict[str, Any] = {"query": text, "examples": examples}
     if not text.strip():
         default = next((e[2] for e in examples if e[0] == "countries-ranked"), "")
