@@ -270,6 +270,20 @@ def test_every_rdf_format_of_a_resource_is_the_same_graph(client: TestClient) ->
     assert all(isomorphic(graphs[0], g) for g in graphs[1:])
 
 
+def test_a_resource_with_more_facts_than_a_page_says_so(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from umkm_kg.web import describe
+
+    whole = client.get("/id/country-my?lang=en").text
+    assert "more facts than a page shows" not in whole
+    monkeypatch.setattr(describe, "MAX_OUTGOING", 3)
+    cut = client.get("/id/country-my?lang=en").text
+    assert "more facts than a page shows (the first 3)" in cut
+    assert cut.count("<tr>") < whole.count("<tr>")
+    client.cookies.clear()
+
+
 def test_resources_answer_head_requests(client: TestClient) -> None:
     answer = client.head("/id/country-my", headers={"Accept": "text/turtle"})
     assert answer.status_code == 200 and answer.content == b""

@@ -93,7 +93,7 @@ class Description:
             "incoming": self.views.groups(self.incoming_shown, incoming=True),
             "incoming_facts": self.incoming_facts,
             "incoming_offset": self.incoming_offset,
-            "truncated": self.truncated,
+            "truncated": MAX_OUTGOING if self.truncated else 0,
         }
 
 

@@ -52,6 +52,12 @@ WORDS: dict[str, Text] = {
     "result": Text("Result", "Hasil"),
     "rows": Text("rows", "baris"),
     "truncated": Text("The result was cut:", "Hasil dipotong:"),
+    "facts_cut": Text(
+        "This resource has more facts than a page shows (the first {n}); its RDF formats"
+        " hold the same ones.",
+        "Sumber daya ini punya lebih banyak fakta daripada yang dapat ditampilkan ({n}"
+        " pertama); format RDF-nya memuat fakta yang sama.",
+    ),
     "download": Text("Download", "Unduh"),
     "share": Text("Link to this result", "Tautan ke hasil ini"),
     "sparql_text": Text("SPARQL", "SPARQL"),
