@@ -55,7 +55,7 @@ bench-inputs: $(STAMP)
 
 ## fuzz: the property-based fuzzers of the untrusted-input entry points, many more examples
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py -p no:cacheprovider
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_web_openapi.py -p no:cacheprovider
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

@@ -15,6 +15,7 @@ from servers import oxigraph_server, virtuoso_capped, virtuoso_server  # noqa: F
 from umkm_kg.cli import main
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.catalogue_cache import CACHE_ENV
+from web_fixtures import client, live_server, web_data, web_kg  # noqa: F401
 
 # The saved-query cache of the test run lives in a temporary folder, never in the user's.
 _CACHE = tempfile.mkdtemp(prefix="umkm-kg-test-cache-")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from ..web.settings import DEFAULT_HOST, DEFAULT_PORT, MAX_BODY, WRITE_TOKEN_ENV
 from ._common import err, settings
+
+
+class LogLevel(StrEnum):
+    """How much the server logs."""
+
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +55,9 @@ def serve(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest request body, in bytes.")
     ] = MAX_BODY,
+    log_level: Annotated[
+        LogLevel, typer.Option("--log-level", help="What the server logs (each request: info).")
+    ] = LogLevel.info,
     write_token: Annotated[
         bool,
         typer.Option(
@@ -86,6 +99,12 @@ def serve(
     else:
         kg = server.open_graph(options.records_dir, workers=workers)
     try:
-        server.run(kg, web_settings, sock, announce=lambda url: err.print(f"serving on {url}"))
+        server.run(
+            kg,
+            web_settings,
+            sock,
+            log_level=log_level.value,
+            announce=lambda url: err.print(f"serving on {url}"),
+        )
     finally:
         kg.close()

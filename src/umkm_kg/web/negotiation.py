@@ -78,12 +78,19 @@ def _media_types(fmt: Format) -> tuple[str, ...]:
 
 
 def _weight(fmt: Format, ranges: Sequence[MediaRange]) -> float:
+    # The most specific range matching the format's own media type gives its weight; other
+    # names of the format count only when named exactly (application/json for SPARQL JSON),
+    # so that "application/*, application/sparql-results+json;q=0" does refuse SPARQL JSON.
+    primary = fmt.media_type
+    matching = [r for r in ranges if r.matches(primary)]
     best = -1.0
-    for media_type in _media_types(fmt):
-        matching = [r for r in ranges if r.matches(media_type)]
-        if matching:
-            top = max(r.specificity for r in matching)
-            best = max(best, max(r.q for r in matching if r.specificity == top))
+    if matching:
+        top = max(r.specificity for r in matching)
+        best = max(r.q for r in matching if r.specificity == top)
+    for alias in _media_types(fmt)[1:]:
+        exact = [r.q for r in ranges if r.specificity == 2 and r.matches(alias)]
+        if exact and best < 0:
+            best = max(exact)
     return max(best, 0.0)
 
 
@@ -96,9 +103,11 @@ def offers(form: QueryForm) -> tuple[Format, ...]:
 
 def choose(offered: Sequence[Format], accept: str | None, name: str | None = None) -> Format:
     """The format to answer in: ``name`` (a ``format`` parameter: a name such as ``json`` or
-    ``ttl``, or a media type) if given, else the best of ``offered`` for ``accept``.
+    ``ttl``, or a media type) if given, else the best of ``offered`` for ``accept``, else
+    (nothing offered is acceptable) the first of ``offered``.
 
-    :raises HttpProblem: 406 when nothing offered is acceptable or ``name`` does not suit.
+    :raises HttpProblem: 406 when ``name`` is a format that cannot hold this result, 400 when it
+        is no format at all.
     """
     listed = ", ".join(f.key for f in offered)
     if name:
@@ -127,14 +136,10 @@ def choose(offered: Sequence[Format], accept: str | None, name: str | None = Non
         return offered[0]
     weights = [(_weight(fmt, ranges), -i, fmt) for i, fmt in enumerate(offered)]
     weight, _, best = max(weights, key=lambda w: (w[0], w[1]))
-    if weight <= 0:
-        media = ", ".join(f.media_type for f in offered)
-        raise HttpProblem(
-            406,
-            f"none of the media types in Accept can hold this result ({accept[:100]})",
-            hint=f"accept one of: {media}, or give ?format= ({listed})",
-        )
-    return best
+    # RFC 9110, 12.5.1: a server may disregard an Accept it cannot satisfy and send its
+    # default. Real clients rely on it: rdflib's SPARQLStore with returnFormat="json" accepts
+    # only SPARQL JSON, and still reads the Turtle of a CONSTRUCT by its Content-Type.
+    return best if weight > 0 else offered[0]
 
 
 def content_type(fmt: Format) -> str:

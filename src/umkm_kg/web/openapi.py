@@ -17,6 +17,7 @@ from ..query.results import QueryForm
 from .negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, offers
 from .problems import ERROR_SCHEMA
 from .settings import WebSettings
+from .sparql import MIN_TIMEOUT
 from .uploads import MEDIA_TYPES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -192,7 +193,7 @@ def _common(settings: WebSettings, form: QueryForm | None) -> list[dict[str, Any
             "description": f"seconds the query may run (default {settings.timeout:g})",
             "schema": {
                 "type": "number",
-                "exclusiveMinimum": 0,
+                "minimum": MIN_TIMEOUT,
                 "maximum": settings.max_timeout,
                 "default": settings.timeout,
             },
@@ -247,7 +248,11 @@ def _sparql_paths(settings: WebSettings) -> dict[str, Any]:
             "default-graph-uri": graphs,
             "named-graph-uri": graphs,
             "format": {"type": "string"},
-            "timeout": {"type": "number", "exclusiveMinimum": 0},
+            "timeout": {
+                "type": "number",
+                "minimum": MIN_TIMEOUT,
+                "maximum": settings.max_timeout,
+            },
         },
     }
     return {

@@ -27,6 +27,9 @@ from .settings import WebSettings
 
 router = APIRouter()
 
+MIN_TIMEOUT = 0.1
+"""Fewest seconds a request may ask for (as ``--timeout``): less could not even check a query."""
+
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
@@ -58,10 +61,10 @@ def request_timeout(raw: str | None, settings: WebSettings) -> float:
         seconds = float(raw)
     except ValueError:
         seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
+    if not math.isfinite(seconds) or seconds < MIN_TIMEOUT:
         raise HttpProblem(
             400,
-            f"timeout {raw[:40]!r} is not a positive number of seconds",
+            f"timeout {raw[:40]!r} is not a number of seconds of at least {MIN_TIMEOUT:g}",
             hint=f"for example timeout=5 (at most {settings.max_timeout:g})",
             code="bad-parameter",
         )
