@@ -77,6 +77,24 @@ def test_home_says_what_the_dataset_is_with_licence_size_and_charts(client: Test
     client.cookies.clear()
 
 
+def test_a_chart_too_slow_to_count_leaves_the_home_page_standing(kg: KnowledgeGraph) -> None:
+    from umkm_kg.web import home
+
+    # No time at all for a query: every chart's query is stopped, the page still answers.
+    found = home.HomeFigures().get(kg, wait=30, timeout=1e-9)
+    assert "longer than" in found["countries-ranked"]
+    assert isinstance(found["summary"], dict)  # the summary has no limit of its own
+    shown = home.charts(kg, found, "en")
+    assert [c["title"] for c in shown] == ["stats_2015", "destinations", "destinations_map"]
+    assert all("longer than" in c["error"] for c in shown)
+    pending = home.charts(kg, {**found, "countries-ranked": home.PENDING}, "en")
+    assert [c.get("pending") for c in pending][1:] == [True, True]
+    with TestClient(create_app(kg, settings=WebSettings(max_timeout=1e-9))) as web:
+        page = web.get("/?lang=en")
+        assert page.status_code == 200
+        assert page.text.count('class="warning"') == 3 and "<figure" not in page.text
+
+
 def test_search_finds_labels_in_both_languages(client: TestClient) -> None:
     english = client.get("/search?q=malaysia&lang=en")
     assert 'href="/id/country-my"' in english.text

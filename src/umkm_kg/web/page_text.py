@@ -45,6 +45,10 @@ WORDS: dict[str, Text] = {
     "destinations_map": Text("Export destinations on the map", "Tujuan ekspor pada peta"),
     "by_district": Text("Enterprises per neighbourhood", "Usaha per kelurahan"),
     "by_category": Text("Enterprises per product category", "Usaha per kategori produk"),
+    "pending": Text(
+        "Being counted over the whole graph; reload the page in a while.",
+        "Sedang dihitung atas seluruh graf; muat ulang halaman sebentar lagi.",
+    ),
     "not_drawn": Text("Too small to draw at this scale:", "Terlalu kecil untuk digambar:"),
     "tags": Text("Tags", "Tag"),
     "parameters": Text("Parameters", "Parameter"),

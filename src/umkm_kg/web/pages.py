@@ -64,6 +64,8 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 """No inline script or style, no eval: every script is a file (Vega runs its interpreter)."""
+HOME_WAIT = 3.0
+"""Seconds the home page waits for its figures before showing those not ready as pending."""
 MAX_UPLOAD = 8 * 1024 * 1024
 """Bytes of records the validation page accepts (pasted or uploaded)."""
 
@@ -173,12 +175,18 @@ def static(path: str) -> Response:
 @router.api_route("/", methods=_READ, response_class=HTMLResponse)
 def home_page(request: Request) -> HTMLResponse:
     """What the dataset is, its licence and size, a search box and the charts."""
-    kg, lang = _kg(request), _lang(request)
+    kg, lang, settings = _kg(request), _lang(request), _settings(request)
+    with _MENUS_LOCK:
+        figures = getattr(request.app.state, "home_figures", None)
+        if figures is None:
+            figures = request.app.state.home_figures = home.HomeFigures()
+    timeout = getattr(settings, "max_timeout", None)
+    found = figures.get(kg, wait=HOME_WAIT, timeout=timeout)
     try:
-        summary = home.summary(kg)
-        charts = home.charts(kg, lang, with_records=summary["records"])
+        charts = home.charts(kg, found, lang)
     except UmkmError as exc:
         return _error(request, exc)
+    summary = found["summary"] if isinstance(found["summary"], dict) else None
     return _page(
         request,
         "home.html",
