@@ -1,7 +1,7 @@
 """The HTML pages of ``umkm-kg serve`` over a registry of N enterprises: time and size of each.
 
     python benchmarks/web_pages.py                # 10,000 enterprises
-    python benchmarks/web_pages.py 100000 --runs 3
+    python benchmarks/web_pages.py 100000 --runs 3 --keep /tmp/registry-100k   # reused next time
 
 The registry (``umkm-kg synth``) is loaded with ``umkm-kg load --no-validate`` into a data
 folder, opened as ``umkm-kg serve`` opens it (the disk store with a pool of query processes;
@@ -53,8 +53,10 @@ def main() -> None:
     parser.add_argument("count", type=int, nargs="?", default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory", action="store_true", help="the in-memory store")
+    parser.add_argument("--keep", metavar="DIR", help="load the registry into DIR, or reuse it")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = args.keep or temporary
         started = time.perf_counter()
         kg = build_registry(args.count, folder) if args.memory else _disk(args.count, folder)
         store = "in memory" if args.memory else "on disk"
@@ -71,12 +73,14 @@ def _disk(count: int, folder: str) -> KnowledgeGraph:
 
     registry, data = Path(folder) / "registry.nt", Path(folder) / "data"
     cli = [sys.executable, "-m", "umkm_kg.cli"]
-    subprocess.run([*cli, "synth", "-n", str(count), "-o", str(registry)], check=True)
-    subprocess.run(
-        [*cli, "--data-dir", str(data), "load", "--no-validate", str(registry)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    if not data.exists():
+        subprocess.run([*cli, "synth", "-n", str(count), "-o", str(registry)], check=True)
+        subprocess.run(
+            [*cli, "--data-dir", str(data), "load", "--no-validate", str(registry)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        registry.unlink()
     return open_graph(data, workers=2)
 
 
