@@ -6,21 +6,36 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from umkm_kg.errors import QueryFileError
+from umkm_kg.errors import QueryFileError, QueryTimeout
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.queryfile import load_query_file
+from umkm_kg.query.results import QueryResult
+from umkm_kg.store import Store
 from umkm_kg.web import WebSettings, create_app
 from umkm_kg.web.accept import best_media_type, ranked
 from umkm_kg.web.page_text import choose_lang
 from umkm_kg.web.results_view import Paging, cell
 
 DATA = Path(__file__).parent / "data"
+
+
+class _NoTime(Store):
+    """A store whose every query runs past its limit (as a registry's aggregates can)."""
+
+    label = "no time"
+
+    def __init__(self, store: Store) -> None:
+        self.inner = store
+
+    def query(self, sparql: str, **options: Any) -> QueryResult:
+        raise QueryTimeout("the query ran longer than 30 s and was stopped")
 TOKEN = "a-write-token-of-some-length"
 
 
@@ -131,6 +146,17 @@ def test_query_form_is_made_from_the_parameter_metadata(client: TestClient) -> N
     assert re.findall(r'<option value="([^"]+)"', narrowed) == ["kg:country-ae", "kg:country-sa"]
     assert 'id="result"' not in narrowed  # filtering the menu does not run the query
     client.cookies.clear()
+
+
+def test_a_menu_that_cannot_be_listed_in_time_becomes_a_text_field(kg: KnowledgeGraph) -> None:
+    # A store the pages keep no menus for (neither in memory nor on disk) whose queries all
+    # run out of time, as a registry's menus can; no real store times out on cue.
+    slow = KnowledgeGraph(_NoTime(kg.store))
+    with TestClient(create_app(slow)) as web:
+        page = web.get("/queries/exporters-by-country?lang=en")
+        assert page.status_code == 200
+        assert '<input id="p-country" name="country" type="text" value="kg:country-my"' in page.text
+        assert "could not be listed in time" in page.text
 
 
 def test_running_a_query_gives_a_linked_table_downloads_and_a_shareable_url(
@@ -300,6 +326,20 @@ def test_a_resource_with_more_facts_than_a_page_says_so(
     assert "more facts than a page shows (the first 3)" in cut
     assert cut.count("<tr>") < whole.count("<tr>")
     client.cookies.clear()
+
+
+def test_pages_of_facts_pointing_here_cover_them_all_once(kg: KnowledgeGraph) -> None:
+    from umkm_kg.web.describe import describe
+
+    iri = "https://w3id.org/umkm-kg/id/country-my"
+    whole = describe(kg, iri, "en", limit=100)
+    assert whole.incoming_facts == 5
+    seen = []
+    for offset in range(0, 6, 2):
+        page = describe(kg, iri, "en", offset=offset, limit=2)
+        seen += [(f.subject, f.predicate) for f in page.incoming_shown]
+    assert len(seen) == len(set(seen)) == 5
+    assert set(seen) == {(f.subject, f.predicate) for f in whole.incoming_shown}
 
 
 def test_resources_answer_head_requests(client: TestClient) -> None:

@@ -158,11 +158,15 @@ def describe(
     incoming_facts = int(count.rows[0]["n"]) if count.rows else 0  # type: ignore[call-overload]
     if not outgoing and not incoming_facts:
         raise UnknownName(f"the graph says nothing about <{iri}>", hint="see the home page")
+    # Pages in the store's index order, not ORDER BY: the store compares terms by their text,
+    # read one at a time, and sorting the 18,284 facts pointing at Malaysia in a registry of
+    # 100,000 took 12.7 s (0.5 s this way). The order is the same for one data version, so
+    # the pages do not overlap; each page is sorted for reading by the index below.
     incoming, _ = _quads(
         kg,
         f"""SELECT ?s ?p ?o ?g WHERE {{
   {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?h {{ ?s ?p {me} }} }}
-     ORDER BY ?p ?s LIMIT {int(limit)} OFFSET {int(offset)} }}
+     LIMIT {int(limit)} OFFSET {int(offset)} }}
   GRAPH ?g {{ ?s ?p {me} }} BIND({me} AS ?o)
 }}""",
         None,

@@ -73,6 +73,10 @@ WORDS: dict[str, Text] = {
     "previous": Text("Previous", "Sebelumnya"),
     "next": Text("Next", "Berikutnya"),
     "more_values": Text("More values", "Nilai lainnya"),
+    "no_menu": Text(
+        "The values could not be listed in time: type a name, a code or an IRI",
+        "Nilai tidak dapat didaftar tepat waktu: ketik nama, kode atau IRI",
+    ),
     "prefixes_declared": Text(
         "The project's prefixes are declared for you.", "Prefiks proyek sudah dideklarasikan."
     ),

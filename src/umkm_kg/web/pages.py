@@ -270,7 +270,12 @@ def _fields(
         elif p.values_from_graph is not None:
             search = raw.get(f"_search_{p.name}") or None
             offset = _int(raw.get(f"_offset_{p.name}"), 0)
-            choices = _choices(app_state, kg, saved.name, p, search, offset)
+            try:
+                choices = _choices(app_state, kg, saved.name, p, search, offset)
+            except UmkmError as exc:  # a text field then: the query still runs with a name
+                field["menu_error"] = exc.message
+                out.append(field)
+                continue
             options = [(compact(c.value), c.label(lang)) for c in choices]
             if value and value not in {o[0] for o in options} and not search:
                 options.insert(0, (value, value))
