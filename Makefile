@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs fuzz diagram clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench-synth: $(STAMP)
 ## bench-inputs: time and peak memory of each input path at sizes x1, x2, x4, x8
 bench-inputs: $(STAMP)
 	$(BIN)/python benchmarks/inputs.py
+
+## bench-web: the HTTP server: each saved query over HTTP against the library, and a load test
+bench-web: $(STAMP)
+	$(BIN)/python benchmarks/web.py
 
 ## fuzz: the property-based fuzzers of the untrusted-input entry points, many more examples
 fuzz: $(STAMP)

@@ -21,6 +21,7 @@ from umkm_kg.web import WebSettings, create_app
 from umkm_kg.web.csrf import COOKIE, FIELD, form_token, require_csrf
 from umkm_kg.web.problems import ERROR_SCHEMA
 from umkm_kg.web.server import open_graph
+from web_fixtures import LOCAL
 
 RECORDS = Path(__file__).parent / "data" / "records"
 TOKEN = "s3cret-token-of-the-tests"
@@ -157,7 +158,7 @@ class _Broken(Store):
 
 def test_a_server_fault_is_a_500_without_a_traceback() -> None:
     app = create_app(KnowledgeGraph(_Broken()))
-    with TestClient(app, raise_server_exceptions=False) as broken:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as broken:
         response = broken.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
         error = _error(response, 500)
         assert error["code"] == "internal"
@@ -174,7 +175,7 @@ def test_a_store_failure_is_a_5xx(tmp_path: Path) -> None:
 
                 shutil.rmtree(path)  # the generation it reads is gone
         (folder / "store" / "CURRENT").write_text("g99999999", encoding="ascii")
-        with TestClient(create_app(kg)) as gone:
+        with TestClient(create_app(kg), base_url=LOCAL) as gone:
             response = gone.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
             assert 500 <= response.status_code < 600
             _error(response, response.status_code)
@@ -199,7 +200,7 @@ def test_host_header_is_checked(web_kg: KnowledgeGraph) -> None:
 
 def test_request_bodies_are_capped(web_kg: KnowledgeGraph) -> None:
     settings = WebSettings(max_body=2048)
-    with TestClient(create_app(web_kg, settings=settings)) as small:
+    with TestClient(create_app(web_kg, settings=settings), base_url=LOCAL) as small:
         big = "SELECT * WHERE { ?s ?p ?o }" + " " * 4096
         declared = small.post(
             "/sparql", content=big, headers={"Content-Type": "application/sparql-query"}
@@ -233,7 +234,7 @@ def test_csrf_protects_state_changing_forms(web_kg: KnowledgeGraph) -> None:
     def change() -> dict[str, bool]:
         return {"changed": True}
 
-    with TestClient(app) as browser:
+    with TestClient(app, base_url=LOCAL) as browser:
         token = browser.get("/test-form").json()["token"]
         assert COOKIE in browser.cookies
         assert browser.post("/test-form", data={FIELD: token}).json() == {"changed": True}
@@ -244,7 +245,8 @@ def test_csrf_protects_state_changing_forms(web_kg: KnowledgeGraph) -> None:
             "/test-form", data={FIELD: token}, headers={"Origin": "https://evil.example"}
         )
         _error(other_site, 403)
-    with TestClient(app) as stranger:  # another browser: its own cookie, so the token fails
+    # another browser: its own cookie, so the first one's token fails
+    with TestClient(app, base_url=LOCAL) as stranger:
         stranger.get("/test-form")
         _error(stranger.post("/test-form", data={FIELD: token}), 403)
 
@@ -289,7 +291,7 @@ def test_unreadable_records_are_400_naming_the_clients_file(client: TestClient) 
 def writable(tmp_path: Path) -> Iterator[tuple[TestClient, KnowledgeGraph]]:
     kg = open_graph(tmp_path / "data", workers=1)
     app = create_app(kg, settings=WebSettings(write_token=TOKEN))
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=LOCAL) as test_client:
         yield test_client, kg
     kg.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -16,7 +17,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.web.server import is_loopback
+from umkm_kg.web.server import bind, is_loopback
 from umkm_kg.web.settings import WRITE_TOKEN_ENV
 from web_fixtures import SRC, start_server, stop_server
 
@@ -168,6 +169,33 @@ def test_a_port_in_use_is_a_clear_error(live_server: str, tmp_path: Path) -> Non
     )
     assert result.returncode == 2
     assert b"cannot listen on 127.0.0.1:" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_a_host_other_than_loopback_is_warned_about(tmp_path: Path) -> None:
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is no machine's address: the warning is printed, then
+    # binding fails, so nothing is ever exposed by this test.
+    result = subprocess.run(
+        [
+            *[sys.executable, "-m", "umkm_kg.cli", "--data-dir", str(tmp_path / "d")],
+            *["serve", "--host", "192.0.2.1", "--port", "0"],
+        ],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=60,
+    )
+    stderr = result.stderr.decode()
+    assert "warning: listening on 192.0.2.1: other machines can reach this server" in stderr
+    assert result.returncode == 2 and "cannot listen on 192.0.2.1:0" in stderr
+
+
+def test_the_listening_socket_sends_small_answers_at_once() -> None:
+    """Regression: a kept-alive connection waited ~40 ms for every answer (Nagle's algorithm
+    against delayed ACKs), 100 times the cost of a cached saved query."""
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        sock.close()
 
 
 @pytest.mark.parametrize(

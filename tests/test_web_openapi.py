@@ -22,6 +22,7 @@ from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.catalogue import ParamType, load_catalogue
 from umkm_kg.web import WebSettings, create_app
 from umkm_kg.web.openapi import openapi_document
+from web_fixtures import LOCAL
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 EXAMPLES = 200 if FUZZ else 5
@@ -72,9 +73,16 @@ def test_every_saved_query_is_an_operation_with_its_parameters(document: dict[st
         assert {"400", "406", "504"} <= set(operation["responses"])
 
 
+def test_no_saved_query_takes_a_name_the_api_keeps_for_itself() -> None:
+    from umkm_kg.web.api import RESERVED
+
+    for saved in load_catalogue():
+        assert not RESERVED & {p.name for p in saved.parameters}, saved.name
+
+
 def test_the_documented_timeout_is_the_servers(web_kg: KnowledgeGraph) -> None:
     app = create_app(web_kg, settings=WebSettings(timeout=5, max_timeout=12))
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         operation = c.get("/openapi.json").json()["paths"]["/api/queries/owners"]["get"]
     timeout = next(p for p in operation["parameters"] if p["name"] == "timeout")
     assert timeout["schema"]["maximum"] == 12 and timeout["schema"]["default"] == 5

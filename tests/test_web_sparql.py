@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
 from umkm_kg.web import WebSettings, create_app
-from web_fixtures import SLOW
+from web_fixtures import LOCAL, SLOW
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENTERPRISES = (
@@ -169,7 +169,7 @@ def test_without_a_query_the_service_description(client: TestClient) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     graph = Graph().parse(data=response.text, format="turtle")
     service = next(graph.subjects(RDF.type, SD.Service))
-    assert str(service) == "http://testserver/sparql"
+    assert str(service) == "http://127.0.0.1/sparql"
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     names = set(graph.objects(None, SD.name))
@@ -314,7 +314,7 @@ def test_get_allows_cross_origin_reads(client: TestClient) -> None:
 
 def test_a_cut_result_is_flagged_in_a_header_and_a_field(web_kg: KnowledgeGraph) -> None:
     app = create_app(web_kg, settings=WebSettings(max_rows=2))
-    with TestClient(app) as small:
+    with TestClient(app, base_url=LOCAL) as small:
         response = small.get("/sparql", params={"query": ENTERPRISES})
         assert response.headers["x-umkm-truncated"] == "true"
         assert "2 rows" in response.headers["x-umkm-note"]

@@ -30,6 +30,8 @@ from umkm_kg.web import WebSettings, create_app
 from umkm_kg.web.server import open_graph
 
 READY_TIMEOUT = 60.0
+LOCAL = "http://127.0.0.1"
+"""Base URL of the in-process clients: a loopback name, which the Host check allows."""
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 # A cartesian product of the bundled data with itself, three times: minutes of work.
@@ -53,7 +55,7 @@ def web_kg(web_data: Path) -> Iterator[KnowledgeGraph]:
 @pytest.fixture(scope="session")
 def client(web_kg: KnowledgeGraph) -> Iterator[TestClient]:
     app = create_app(web_kg, settings=WebSettings(max_rows=1000, max_timeout=60))
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url=LOCAL) as test_client:
         yield test_client
 
 

@@ -265,6 +265,11 @@ def _json_term(term: Term) -> dict[str, str]:
 
 def results_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON."""
+    return json.dumps(results_document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def results_document(result: QueryResult) -> dict[str, Any]:
+    """The SPARQL 1.1 Query Results JSON document of ``result``, as a dictionary."""
     document: dict[str, Any]
     if result.form is QueryForm.ASK:
         document = {"head": {}, "boolean": bool(result.boolean)}
@@ -274,7 +279,7 @@ def results_json(result: QueryResult) -> str:
             for row in result.rows
         ]
         document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return document
 
 
 def _xml_term(term: Term) -> str:

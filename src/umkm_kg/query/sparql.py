@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef, Variable
@@ -542,6 +543,46 @@ def safe_term(term: Term, *, name: str = "value") -> str:
     return written
 
 
+BOUND_CACHE = 1024
+"""Bound query texts kept (:func:`bind_rows` is a pure function: the same text and values give
+the same bound text, and checking it again costs a parse, ~30-60 ms of pure Python)."""
+
+
+def _memoised(function: Callable[..., str]) -> Callable[..., str]:
+    """Keep the last :data:`BOUND_CACHE` answers of ``function(text, names, rows, checked=)``.
+
+    A server binding the same saved query with the same values (a form's defaults) would
+    otherwise parse and check the same text on every request, holding the GIL meanwhile.
+    Errors are not kept: a value that cannot be bound is refused every time.
+    """
+    kept: OrderedDict[object, str] = OrderedDict()
+    lock = threading.Lock()
+
+    @wraps(function)
+    def wrapper(
+        text: str,
+        names: Sequence[str],
+        rows: Sequence[Sequence[Term]],
+        *,
+        checked: CheckedQuery | None = None,
+    ) -> str:
+        # Terms compare by kind, lexical form, datatype and language: equal keys, equal text.
+        key = (text, tuple(names), tuple(tuple(row) for row in rows), checked)
+        with lock:
+            found = kept.get(key)
+            if found is not None:
+                kept.move_to_end(key)
+                return found
+        bound = function(text, names, rows, checked=checked)
+        with lock:
+            kept[key] = bound
+            while len(kept) > BOUND_CACHE:
+                kept.popitem(last=False)
+        return bound
+
+    return wrapper
+
+
 def bind_values(
     text: str, bindings: Mapping[str, Term], *, checked: CheckedQuery | None = None
 ) -> str:
@@ -560,6 +601,7 @@ def bind_values(
     return bind_rows(text, list(bindings), [list(bindings.values())], checked=checked)
 
 
+@_memoised
 def bind_rows(
     text: str,
     names: Sequence[str],

@@ -28,7 +28,7 @@ def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> Fa
         title="umkm-kg",
         version=__version__,
         summary="The UMKM knowledge graph: SPARQL endpoint and saved queries",
-        docs_url="/api/docs",
+        docs_url=None,  # the documentation page is one of the HTML pages (.pages)
         redoc_url=None,
         openapi_url=None,  # served by .openapi from the catalogue, not from the routes
     )

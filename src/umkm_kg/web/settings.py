@@ -27,7 +27,7 @@ class WebSettings:
     max_body: int = MAX_BODY
     write_token: str | None = None
     """Adding records (``POST /api/records``) is off unless this is set."""
-    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]", "testserver")
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
     """Host header values answered (DNS rebinding); ``*`` answers any."""
     lang: str = "en"
     extra: dict[str, str] = field(default_factory=dict)
