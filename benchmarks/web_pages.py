@@ -87,7 +87,7 @@ def _disk(count: int, folder: str) -> KnowledgeGraph:
 def _measure(kg: Any, runs: int) -> None:
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(kg, settings=WebSettings()))
+    client = TestClient(create_app(kg, settings=WebSettings()), base_url="http://127.0.0.1")
     print(f"{'page':<16} {'status':>6} {'cold s':>8} {'warm s':>8} {'KiB':>8}")
     for name, url in PAGES:
         start = time.perf_counter()

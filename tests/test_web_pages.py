@@ -24,6 +24,8 @@ from umkm_kg.web.page_text import choose_lang
 from umkm_kg.web.results_view import Paging, cell
 
 DATA = Path(__file__).parent / "data"
+LOCAL = "http://127.0.0.1"
+"""The pages answer loopback names only (web-api's Host check): TestClient's own is refused."""
 
 
 class _NoTime(Store):
@@ -36,12 +38,14 @@ class _NoTime(Store):
 
     def query(self, sparql: str, **options: Any) -> QueryResult:
         raise QueryTimeout("the query ran longer than 30 s and was stopped")
+
+
 TOKEN = "a-write-token-of-some-length"
 
 
 @pytest.fixture(scope="module")
 def client(kg: KnowledgeGraph) -> Iterator[TestClient]:
-    with TestClient(create_app(kg, settings=WebSettings())) as test_client:
+    with TestClient(create_app(kg, settings=WebSettings()), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -104,7 +108,7 @@ def test_a_chart_too_slow_to_count_leaves_the_home_page_standing(kg: KnowledgeGr
     assert all("longer than" in c["error"] for c in shown)
     pending = home.charts(kg, {**found, "countries-ranked": home.PENDING}, "en")
     assert [c.get("pending") for c in pending][1:] == [True, True]
-    with TestClient(create_app(kg, settings=WebSettings(max_timeout=1e-9))) as web:
+    with TestClient(create_app(kg, settings=WebSettings(max_timeout=1e-9)), base_url=LOCAL) as web:
         page = web.get("/?lang=en")
         assert page.status_code == 200
         assert page.text.count('class="warning"') == 3 and "<figure" not in page.text
@@ -152,7 +156,7 @@ def test_a_menu_that_cannot_be_listed_in_time_becomes_a_text_field(kg: Knowledge
     # A store the pages keep no menus for (neither in memory nor on disk) whose queries all
     # run out of time, as a registry's menus can; no real store times out on cue.
     slow = KnowledgeGraph(_NoTime(kg.store))
-    with TestClient(create_app(slow)) as web:
+    with TestClient(create_app(slow), base_url=LOCAL) as web:
         page = web.get("/queries/exporters-by-country?lang=en")
         assert page.status_code == 200
         assert '<input id="p-country" name="country" type="text" value="kg:country-my"' in page.text
@@ -428,7 +432,7 @@ def test_adding_records_needs_the_token_and_then_adds_them(tmp_path: Path) -> No
     kg = KnowledgeGraph.embedded(data_dir=tmp_path / "data", isolated=False)
     settings = WebSettings(write_token=TOKEN)
     try:
-        with TestClient(create_app(kg, settings=settings)) as web:
+        with TestClient(create_app(kg, settings=settings), base_url=LOCAL) as web:
             token = _csrf(web)
             ttl = (DATA / "records" / "valid-enterprise.ttl").read_bytes()
             form = {"csrf_token": token, "action": "add", "token": "wrong"}

@@ -248,9 +248,14 @@ def queries_page(request: Request) -> HTMLResponse:
 
 
 def _fields(
-    app_state: Any, kg: KnowledgeGraph, saved: SavedQuery, raw: dict[str, str], lang: str
+    app_state: Any,
+    kg: KnowledgeGraph,
+    saved: SavedQuery,
+    raw: dict[str, str],
+    lang: str,
+    timeout: float | None,
 ) -> list[Any]:
-    """The form's inputs, from the parameters' metadata."""
+    """The form's inputs, from the parameters' metadata (``timeout``: for making menus)."""
     out = []
     for p in saved.parameters:
         value = raw.get(p.name, p.default or "")
@@ -271,7 +276,7 @@ def _fields(
             search = raw.get(f"_search_{p.name}") or None
             offset = _int(raw.get(f"_offset_{p.name}"), 0)
             try:
-                choices = _choices(app_state, kg, saved.name, p, search, offset)
+                choices = _choices(app_state, kg, saved.name, p, search, offset, timeout)
             except UmkmError as exc:  # a text field then: the query still runs with a name
                 field["menu_error"] = exc.message
                 out.append(field)
@@ -291,17 +296,28 @@ def _fields(
 
 MENU_CACHE = 256
 """Menus of values found in the graph kept per server (each a page of 50 values)."""
+MENU_WAIT = 5.0
+"""Seconds a form waits for a menu; past that it shows a text field, and the menu is made in
+the background (with the server's longest query time) for the next visit."""
 _MENUS_LOCK = threading.Lock()  # handlers run in a thread pool
 
 
 def _choices(
-    app_state: Any, kg: KnowledgeGraph, query: str, p: Parameter, search: str | None, offset: int
+    app_state: Any,
+    kg: KnowledgeGraph,
+    query: str,
+    p: Parameter,
+    search: str | None,
+    offset: int,
+    timeout: float | None,
 ) -> tuple[Choice, ...]:
     """A page of a parameter's values for its menu, kept while the data does not change.
 
     Finding them reads the parameter's whole ``values_from_graph`` query (``exporters-by-country``
-    lists every destination as written: 2.6 s at 10,000 enterprises on the disk store), and
-    every visit to the form asks for the same first page.
+    lists every destination as written: 2.6 s at 10,000 enterprises on the disk store, past 30 s
+    at 100,000), and every visit to the form asks for the same first page.
+
+    :raises UmkmError: the menu is not ready within :data:`MENU_WAIT` seconds, or failed.
     """
     store = kg.store
     if isinstance(store, DiskStore):
@@ -309,22 +325,58 @@ def _choices(
     else:  # the bundled graph in memory does not change; a remote store may at any time
         version = "memory" if isinstance(store, EmbeddedStore) else None
     if version is None:
-        return kg.choices(p, search=search, limit=50, offset=offset)
-    cache: OrderedDict[tuple[object, ...], tuple[Choice, ...]] | None = getattr(
-        app_state, "page_menus", None
-    )
-    if cache is None:
-        cache = app_state.page_menus = OrderedDict()
-    key = (version, query, p.name, search, offset)
+        return kg.choices(p, search=search, limit=50, offset=offset, timeout=MENU_WAIT)
     with _MENUS_LOCK:
-        found = cache.get(key)
-    if found is None:
-        found = kg.choices(p, search=search, limit=50, offset=offset)
-        with _MENUS_LOCK:
-            cache[key] = found
+        cache: OrderedDict[tuple[object, ...], Any] | None = getattr(app_state, "page_menus", None)
+        if cache is None:
+            cache = app_state.page_menus = OrderedDict()
+        key = (version, query, p.name, search, offset)
+        entry = cache.get(key)
+        if entry is None:
+            entry = cache[key] = _Menu()
+            threading.Thread(
+                target=entry.fill, args=(kg, p, search, offset, timeout), daemon=True
+            ).start()
             while len(cache) > MENU_CACHE:
                 cache.popitem(last=False)
-    return found
+    return entry.wait(MENU_WAIT)
+
+
+class _Menu:
+    """One menu being made in the background, and then its values or its failure."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.values: tuple[Choice, ...] = ()
+        self.error: UmkmError | None = None
+
+    def fill(
+        self,
+        kg: KnowledgeGraph,
+        p: Parameter,
+        search: str | None,
+        offset: int,
+        timeout: float | None,
+    ) -> None:
+        try:
+            self.values = kg.choices(p, search=search, limit=50, offset=offset, timeout=timeout)
+        except UmkmError as exc:
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def wait(self, seconds: float) -> tuple[Choice, ...]:
+        """:raises UmkmError: not ready in ``seconds``, or it failed."""
+        if not self.done.wait(seconds):
+            from ..errors import QueryTimeout
+
+            raise QueryTimeout(
+                f"listing the values takes longer than {seconds:g} s; they are being listed"
+                " for the next visit"
+            )
+        if self.error is not None:
+            raise self.error
+        return self.values
 
 
 def _int(raw: str | None, default: int) -> int:
@@ -349,7 +401,9 @@ def query_page(request: Request, name: str) -> Response:
     try:
         if fmt:
             return _download(kg, saved, params, fmt, lang, settings.max_rows)
-        context["fields"] = _fields(request.app.state, kg, saved, dict(query.items()), lang)
+        context["fields"] = _fields(
+            request.app.state, kg, saved, dict(query.items()), lang, settings.max_timeout
+        )
         if query.get("run") is None:
             return _page(request, "query.html", title=saved.title.get(lang), **context)
         result = kg.run(saved, params, max_rows=settings.max_rows)
