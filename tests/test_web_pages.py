@@ -166,14 +166,14 @@ def test_a_menu_that_cannot_be_listed_in_time_becomes_a_text_field(kg: Knowledge
 def test_a_slow_menu_is_made_for_the_next_visit(
     kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from umkm_kg.web import pages
+    from umkm_kg.web import query_pages
 
-    monkeypatch.setattr(pages, "MENU_WAIT", 0.0)  # no waiting: the menu is never ready at once
+    monkeypatch.setattr(query_pages, "MENU_WAIT", 0.0)  # no waiting: never ready at once
     with TestClient(create_app(kg), base_url=LOCAL) as web:
         first = web.get("/queries/exporters-by-country?lang=en").text
         assert "being listed for the next visit" in first
         assert 'type="text" value="kg:country-my"' in first
-        monkeypatch.setattr(pages, "MENU_WAIT", 30.0)  # the next visit waits for that same menu
+        monkeypatch.setattr(query_pages, "MENU_WAIT", 30.0)  # the next visit waits for it
         later = web.get("/queries/exporters-by-country?lang=en").text
         assert 'select id="p-country"' in later and "Malaysia (kg:country-my)" in later
 
