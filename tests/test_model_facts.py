@@ -18,6 +18,7 @@ from umkm_kg.namespaces import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 ARTICLE = "kg:article-antara-banten-2016-umkm-tangerang"
+KG = PREFIXES["kg"]
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +61,26 @@ def column(rows: list[dict[str, object]], name: str) -> set[object]:
 # ---------------------------------------------------------------- counts derived from the article
 
 EXPECTED_COUNTS = {
-    # p8: Dewi Sambi Batik, Haura Hijab, KO-Gaya; p9: Kerajinan Lumintu, Berkah Mebel Furniture.
-    # "sepatu Geres" (p9) is a brand of shoes and the bidadari souvenir (p9) names no maker.
-    "umkm:Enterprise": 5,
+    # p8: Dewi Sambi Batik, Haura Hijab, KO-Gaya; p9: Kerajinan Lumintu, Berkah Mebel Furniture,
+    # and the makers the article does not name: "sepatu Geres yang dikirim ke Perancis" has the
+    # construction of "Kerajinan Lumintu ke Belanda", and the bidadari souvenirs are "diekspor".
+    "umkm:Enterprise": 7,
     # p2 Arief R Wismansyah, p6 Sayuti, p8 ibu Bunga and ibu Luki, p10 Endang Purwaningsih,
     # p14 Achmad Irfan (reporter), p15 Ganet Dirgantara (editor).
     "schema:Person": 7,
     # p8: Dewi Sambi Batik 2 + Haura Hijab 4 + KO-Gaya 3; p9: Geres 1 + Lumintu 1 + Berkah 1 +
-    # bidadari 2; p1: city-level claims to Singapura, Malaysia, Belanda, Arab Saudi, Australia.
-    "umkm:ExportClaim": 19,
+    # bidadari 2. Paragraph 1's "primadona" countries are not export claims of an enterprise.
+    "umkm:ExportClaim": 14,
+    # p1: "primadona di beberapa negara. Mulai dari Singapura, Malaysia, Belanda, Arab Saudi
+    # hingga Australia": five market mentions.
+    "umkm:MarketMention": 5,
+    # The attribution of the p8-9 claims to the Dinas, a reading (the text names no source).
+    "prov:Attribution": 1,
     # p5 (the mayor), p12 ("paparnya", Endang Purwaningsih).
     "schema:Quotation": 2,
+    # p2 "Arief R Wismansyah mengatakan", p6 "Sayuti, mengatakan", p10 "Endang Purwaningsih
+    # menambahkan": indirect speech, not quotations.
+    "umkm:ReportedSpeech": 3,
     # p13: total 10.079, mikro 8.132, kecil 1.502, menengah 445.
     "qb:Observation": 4,
     "qb:DataSet": 1,
@@ -89,6 +99,10 @@ EXPECTED_COUNTS = {
     # p8: Haura Hijab (ibu Bunga), KO-Gaya (ibu Luki).
     "umkm:Ownership": 2,
     "schema:NewsArticle": 1,
+    # The article's mentions of the real-world things it describes: 7 enterprises, 7 people,
+    # 5 organisations, 3 posts, 7 products and lines, 1 brand, 4 programmes, Facebook, the
+    # MEA, Kreo and Cipadu.
+    "oa:Annotation": 38,
     "umkm:PromotionChannel": 1,
     "umkm:PolicyFramework": 1,
 }
@@ -113,6 +127,62 @@ def test_number_of_organisations(store: pyoxigraph.Store) -> None:
         }""",
     )
     assert len(rows) == 5
+
+
+def test_market_mentions_are_not_export_claims(store: pyoxigraph.Store) -> None:
+    """Paragraph 1 names five countries where the city's products are "primadona": a market
+    mention of no enterprise, kept apart so that counts of export claims do not mix them in."""
+    rows = select(
+        store,
+        """
+        SELECT ?written ?code WHERE {
+            ?m a umkm:MarketMention ; umkm:paragraph 1 ; umkm:marketAsWritten ?written ;
+                umkm:market/umkm:iso3166Alpha2 ?code ; umkm:isInterpretation true .
+            FILTER NOT EXISTS { ?m a umkm:ExportClaim }
+            FILTER NOT EXISTS { ?m umkm:exporter|umkm:exportedProduct ?x }
+        }""",
+    )
+    assert {(r["written"], r["code"]) for r in rows} == {
+        ("Singapura", "SG"),
+        ("Malaysia", "MY"),
+        ("Belanda", "NL"),
+        ("Arab Saudi", "SA"),
+        ("Australia", "AU"),
+    }
+    assert not ask(store, "ASK { ?claim a umkm:ExportClaim ; umkm:paragraph 1 }")
+
+
+def test_every_export_claim_has_an_exporter(store: pyoxigraph.Store) -> None:
+    """The named and the unnamed makers alike, so rankings by exporter see every destination
+    the article names (France only through the maker of Geres shoes)."""
+    assert not ask(
+        store, "ASK { ?claim a umkm:ExportClaim FILTER NOT EXISTS { ?claim umkm:exporter ?e } }"
+    )
+    rows = select(
+        store,
+        """
+        SELECT ?maker WHERE {
+            ?maker a umkm:Enterprise ; umkm:unnamed true ; umkm:isInterpretation true .
+            FILTER NOT EXISTS { ?maker schema:name ?name }
+        }""",
+    )
+    assert column(rows, "maker") == {
+        "https://w3id.org/umkm-kg/id/enterprise-maker-sepatu-geres",
+        "https://w3id.org/umkm-kg/id/enterprise-maker-souvenir-bidadari",
+    }
+
+
+def test_the_dinas_attribution_is_a_qualified_interpretation(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store,
+        """
+        SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE {
+            ?claim a umkm:ExportClaim ; prov:wasAttributedTo kg:org-disperindagkop-tangerang ;
+                prov:qualifiedAttribution ?a .
+            ?a prov:agent kg:org-disperindagkop-tangerang ; umkm:isInterpretation true .
+        }""",
+    )
+    assert rows == [{"n": 14}]  # every claim of paragraphs 8 and 9
 
 
 def test_destination_countries_of_the_article(store: pyoxigraph.Store) -> None:
@@ -140,9 +210,19 @@ def test_exporters_to_malaysia(store: pyoxigraph.Store) -> None:
             OPTIONAL { ?claim umkm:exporter/schema:name ?name }
         }""",
     )
+    # The bidadari souvenirs' maker is an enterprise whose name the article does not give.
     assert column(rows, "name") == {"Dewi Sambi Batik", "Haura Hijab", "KO-Gaya", None}
     assert "Souvenir atau ornamen kerajinan tangan bidadari" in column(rows, "product")
-    assert ask(store, "ASK { kg:export-kota-tangerang-my umkm:originArea kg:city-tangerang }")
+    assert ask(
+        store,
+        """ASK { ?claim umkm:destination kg:country-my ;
+        umkm:exporter kg:enterprise-maker-souvenir-bidadari }""",
+    )
+    assert ask(
+        store,
+        """ASK { kg:market-mention-kota-tangerang-my a umkm:MarketMention ;
+        umkm:market kg:country-my ; umkm:originArea kg:city-tangerang }""",
+    )
 
 
 def test_haura_hijab_destinations_resolve_to_countries(store: pyoxigraph.Store) -> None:
@@ -195,13 +275,39 @@ def test_head_of_the_dinas_is_sayuti(store: pyoxigraph.Store) -> None:
         store,
         """
         SELECT ?name ?year WHERE {
-            ?post org:postIn kg:org-disperindagkop-tangerang ;
-                org:role kg:role-kepala-dinas ; org:heldBy ?person .
-            ?person schema:name ?name .
+            ?post org:postIn kg:org-disperindagkop-tangerang ; org:role kg:role-kepala-dinas .
             ?holding umkm:post ?post ; org:member ?person ; umkm:attestedIn ?year .
+            ?person schema:name ?name .
         }""",
     )
     assert rows == [{"name": "Sayuti", "year": "2016"}]
+
+
+def test_posts_have_no_untimed_holder(store: pyoxigraph.Store) -> None:
+    """Posts change hands: who held them is said by a post holding attested in 2016 only."""
+    assert not ask(store, "ASK { ?post org:heldBy ?person }")
+    assert not ask(store, "ASK { ?holding a umkm:PostHolding ; org:memberDuring ?interval }")
+
+
+def test_reported_speech_links_speakers_to_what_they_said(store: pyoxigraph.Store) -> None:
+    """p2 "Arief R Wismansyah mengatakan" (local products abroad; coaching and training), p6
+    "Sayuti, mengatakan" (MEA), p10 "Endang Purwaningsih menambahkan" (retail partners)."""
+    rows = select(
+        store,
+        """
+        SELECT ?speaker ?about ?paragraph WHERE {
+            ?speech a umkm:ReportedSpeech ; umkm:speaker/schema:name ?speaker ;
+                schema:about ?about ; umkm:paragraph ?paragraph ;
+                schema:abstract ?en , ?id .
+            FILTER (lang(?en) = "en" && lang(?id) = "id")
+            FILTER NOT EXISTS { ?speech a schema:Quotation }
+        }""",
+    )
+    assert {(r["speaker"], r["about"], r["paragraph"]) for r in rows} == {
+        ("Arief R Wismansyah", f"{KG}programme-pembinaan-pelatihan", 2),
+        ("Sayuti", f"{KG}policy-mea", 6),
+        ("Endang Purwaningsih", f"{KG}programme-kemitraan-retail", 10),
+    }
 
 
 def test_posts_and_holders_at_the_time(store: pyoxigraph.Store) -> None:
@@ -273,7 +379,7 @@ def test_mayor_quotation_speaker(store: pyoxigraph.Store) -> None:
             kg:quote-walikota-1 schema:spokenByCharacter ?p ; schema:text ?text ;
                 umkm:translatedText ?translation .
             ?p schema:name ?speaker .
-            ?post org:heldBy ?p ; org:role kg:role-walikota .
+            ?holding org:member ?p ; org:role kg:role-walikota .
         }""",
     )
     assert len(rows) == 1
@@ -328,7 +434,7 @@ def test_facebook_is_a_channel_and_partner_not_a_customer(store: pyoxigraph.Stor
     assert not ask(
         store,
         """ASK {
-        { ?x ?p kg:platform-facebook FILTER (?p NOT IN (umkm:channel, umkm:partner)) }
+        { ?x ?p kg:platform-facebook FILTER (?p NOT IN (umkm:channel, umkm:partner, oa:hasBody)) }
         UNION { kg:platform-facebook a ?t FILTER (?t != umkm:PromotionChannel) } }""",
     )
 
@@ -383,14 +489,13 @@ def test_export_claim_provenance_gives_the_paragraph(store: pyoxigraph.Store) ->
     }
 
 
-def test_every_claim_points_at_its_sentence(store: pyoxigraph.Store) -> None:
+def test_every_statement_points_at_its_sentence(store: pyoxigraph.Store) -> None:
     rows = select(
         store,
         f"""
         SELECT ?claim WHERE {{
             VALUES ?type {{ umkm:ExportClaim umkm:PostHolding umkm:Ownership schema:Quotation
-                           qb:Observation qb:DataSet umkm:Enterprise schema:Person org:Post
-                           schema:GovernmentOrganization schema:Product umkm:Programme }}
+                           umkm:ReportedSpeech umkm:MarketMention qb:Observation qb:DataSet }}
             ?claim a ?type .
             FILTER NOT EXISTS {{
                 ?claim prov:wasDerivedFrom {ARTICLE} ; umkm:paragraph ?n ; umkm:sourceSentence ?s .
@@ -399,6 +504,48 @@ def test_every_claim_points_at_its_sentence(store: pyoxigraph.Store) -> None:
         }}""",
     )
     assert rows == []
+
+
+#: Real-world things: a second source may mention them too, so the article's evidence for them
+#: is kept on a Web Annotation of the article, not on the thing.
+THINGS = """umkm:Enterprise schema:Person org:Post schema:GovernmentOrganization
+    schema:NewsMediaOrganization schema:Organization org:OrganizationalUnit schema:Product
+    umkm:ProductLine schema:Brand umkm:Programme umkm:PromotionChannel umkm:PolicyFramework
+    umkm:Neighbourhood"""
+
+
+def test_provenance_is_on_statements_not_on_things(store: pyoxigraph.Store) -> None:
+    assert not ask(
+        store,
+        f"""ASK {{ VALUES ?type {{ {THINGS} }} ?thing a ?type ;
+        umkm:paragraph|umkm:sourceSentence ?evidence }}""",
+    )
+    # Every thing the article describes is mentioned by an annotation pointing into it.
+    rows = select(
+        store,
+        f"""
+        SELECT ?thing WHERE {{
+            VALUES ?type {{ {THINGS} }}
+            ?thing a ?type ; prov:wasDerivedFrom {ARTICLE} .
+            FILTER NOT EXISTS {{
+                ?mention a oa:Annotation ; oa:motivatedBy oa:identifying ; oa:hasBody ?thing ;
+                    oa:hasTarget {ARTICLE} ; umkm:paragraph ?n ; umkm:sourceSentence ?s .
+                FILTER (?n >= 1 && ?n <= 16 && lang(?s) = "id")
+            }}
+        }}""",
+    )
+    assert rows == []
+
+
+def test_sayuti_is_mentioned_in_paragraph_6_by_the_article(store: pyoxigraph.Store) -> None:
+    rows = select(
+        store,
+        """
+        SELECT ?paragraph ?source WHERE {
+            ?m oa:hasBody kg:person-sayuti ; umkm:paragraph ?paragraph ; oa:hasTarget ?source
+        }""",
+    )
+    assert rows == [{"paragraph": 6, "source": KG + "article-antara-banten-2016-umkm-tangerang"}]
 
 
 def test_source_sentences_are_verbatim_excerpts() -> None:
@@ -451,6 +598,19 @@ def test_dewi_sambi_batik_location(store: pyoxigraph.Store) -> None:
 
 # The traps of DOMAIN.md: each reading is flagged and explained in both languages.
 INTERPRETATIONS = [
+    # "Kreo Cipadu" read as two kelurahan: the article's mentions of each.
+    "mention-neighbourhood-kreo-antara-banten-2016",
+    "mention-neighbourhood-cipadu-antara-banten-2016",
+    "enterprise-maker-sepatu-geres",
+    "enterprise-maker-souvenir-bidadari",
+    "export-sepatu-geres-fr",
+    "attribution-disperindagkop-export-claims-2016",
+    "market-mention-kota-tangerang-sg",
+    # Products and their categories inferred from the enterprise's name.
+    "product-dewi-sambi-batik",
+    "product-haura-hijab",
+    "product-berkah-mebel-furniture",
+    "product-kerajinan-lumintu",
     "product-line-ko-gaya-busana-muslimah",
     "product-sepatu-geres",
     "brand-geres",
@@ -471,17 +631,17 @@ def test_ambiguous_readings_are_marked(store: pyoxigraph.Store, node: str) -> No
     assert len(rows) == 2
 
 
-def test_geres_and_bidadari_have_no_maker(store: pyoxigraph.Store) -> None:
-    assert not ask(
+def test_geres_and_bidadari_makers_are_not_named(store: pyoxigraph.Store) -> None:
+    rows = select(
         store,
-        """ASK { ?c umkm:exportedProduct ?p ; umkm:exporter ?e
-        FILTER (?p IN (kg:product-sepatu-geres, kg:product-souvenir-bidadari)) }""",
+        """SELECT ?p ?e WHERE { ?c umkm:exportedProduct ?p ; umkm:exporter ?e .
+        ?e umkm:hasProduct ?p ; umkm:unnamed true
+        FILTER NOT EXISTS { ?e schema:name ?name } }""",
     )
-    assert not ask(
-        store,
-        """ASK { ?e umkm:hasProduct ?p
-        FILTER (?p IN (kg:product-sepatu-geres, kg:product-souvenir-bidadari)) }""",
-    )
+    assert {(r["p"], r["e"]) for r in rows} == {
+        (f"{KG}product-sepatu-geres", f"{KG}enterprise-maker-sepatu-geres"),
+        (f"{KG}product-souvenir-bidadari", f"{KG}enterprise-maker-souvenir-bidadari"),
+    }
     assert ask(
         store,
         """ASK { kg:export-sepatu-geres-fr umkm:destination kg:country-fr ;

@@ -131,7 +131,23 @@ def same(saved: SavedQuery, got: object, expected: object) -> None:
         assert got == expected, saved.name
 
 
-@pytest.mark.parametrize("name", CATALOGUE.names())
+RDFLIB_WRONG = {
+    # rdflib 7.6 drops a VALUES row when the OPTIONAL after it has a predicate that occurs in the
+    # data but not for that row (RDFLib/rdflib#2332, open); Oxigraph and Virtuoso keep the row.
+    "fact-provenance": "rdflib#2332: VALUES followed by an unmatched OPTIONAL loses the row",
+}
+"""Saved queries on which rdflib's own engine is wrong; strict, so a fixed rdflib is noticed."""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=RDFLIB_WRONG[name], strict=True))
+        if name in RDFLIB_WRONG
+        else name
+        for name in CATALOGUE.names()
+    ],
+)
 def test_a_saved_query_answers_as_rdflib_does(
     both: tuple[KnowledgeGraph, Dataset], name: str
 ) -> None:
@@ -167,3 +183,11 @@ def test_consistency_check_finds_each_inconsistency(problem: str) -> None:
     saved = CATALOGUE.get("consistency-check")
     assert kg.run(saved).boolean is False
     assert naive(dataset, saved.text, saved.form) is False
+
+
+def test_rdflib_still_loses_a_values_row_before_an_unmatched_optional() -> None:
+    """The rdflib bug behind :data:`RDFLIB_WRONG`, on its own: when it is fixed, this fails."""
+    graph = Graph()
+    graph.add((URIRef("urn:other"), URIRef("urn:p"), Literal("x")))
+    query = "SELECT * WHERE { VALUES ?s { <urn:s> } OPTIONAL { ?s <urn:p> ?o } }"
+    assert list(graph.query(query)) == []

@@ -91,7 +91,7 @@ def test_choices_are_listed_a_page_at_a_time_and_searched(registry: KnowledgeGra
     values = [c.value for c in first + second]
     assert values == sorted(values) and len(set(values)) == 200
     last = registry.choices(parameter, limit=1000, offset=COUNT)
-    assert len(last) == 5  # COUNT generated and five bundled enterprises in all
+    assert len(last) == 7  # COUNT generated and the article's seven (two unnamed makers)
     found = registry.choices(parameter, search="registri 1000")
     assert [c.value for c in found] == [generated(n) for n in range(10000, 10010)]
     assert found[0].label("id") == "Usaha Registri 10000"

@@ -24,7 +24,6 @@ def _short(iri: URIRef) -> str:
 #: An edge is drawn only where the data has an instance of it, so the picture cannot go stale.
 REUSED_EDGES: tuple[tuple[str, str, str], ...] = (
     ("org:Post", "org:postIn", "schema:GovernmentOrganization"),
-    ("org:Post", "org:heldBy", "schema:Person"),
     ("org:OrganizationalUnit", "org:subOrganizationOf", "schema:GovernmentOrganization"),
     ("umkm:PostHolding", "org:member", "schema:Person"),
     ("schema:Quotation", "schema:spokenByCharacter", "schema:Person"),

@@ -31,7 +31,10 @@ FORMAT = 1
 """Bumped when the layout of a cached record changes."""
 
 _CHECKER = (
-    "query/catalogue.py", "query/queryfile.py", "query/sparql.py", "namespaces.py",
+    "query/catalogue.py",
+    "query/queryfile.py",
+    "query/sparql.py",
+    "namespaces.py",
     "query/catalogue_cache.py",
 )
 """The modules whose code decides what a checked record holds."""
