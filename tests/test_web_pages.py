@@ -194,7 +194,7 @@ def test_running_a_query_gives_a_linked_table_downloads_and_a_shareable_url(
         answer = client.get(href.replace("&amp;", "&"))
         assert answer.status_code == 200, (fmt, answer.text)
         assert "attachment" in answer.headers["content-disposition"]
-        assert "haura-hijab" in answer.text
+        assert "haura" in answer.text.lower()  # the IRI, or the label in the text table
     client.cookies.clear()
 
 
