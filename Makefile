@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/umkm-kg info
 	$(BIN)/umkm-kg query run countries-ranked
+
+## serve: the web pages, SPARQL endpoint and API on http://127.0.0.1:8000/ (the URL is printed)
+serve: $(STAMP)
+	$(BIN)/umkm-kg serve
 
 ## test: the whole test suite (servers it needs are started by the tests; see .ci/install-servers)
 test: $(STAMP)

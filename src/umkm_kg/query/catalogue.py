@@ -23,6 +23,8 @@ A parameter ``country`` binds the variable ``?country``. Types: ``iri``, ``strin
 fixed list (``values``) or the ``?value`` column of a SELECT over the graph
 (``values_from_graph``; the project's prefixes are predeclared). A parameter without a default
 is required unless ``required: false``, in which case leaving it out leaves its variable free.
+``chart`` (one mapping or a list) asks the web pages to draw the rows: ``type`` ``bar`` or
+``map`` (countries shaded), ``category`` and ``value`` two of the projected variables.
 The files are parsed by :mod:`umkm_kg.query.queryfile`.
 """
 
@@ -333,6 +335,26 @@ def compact(term: Term) -> str:
     return str(term)
 
 
+class ChartKind(StrEnum):
+    """The charts a saved query's result can be drawn as (header key ``chart``)."""
+
+    BAR = "bar"
+    MAP = "map"
+    """Countries shaded by a number; ``category`` holds the countries."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How to draw a SELECT's rows: ``category`` names each bar (or country), ``value`` its size.
+
+    Written in the header as ``#+ chart: {type: bar, category: country, value: enterprises}``.
+    """
+
+    kind: ChartKind
+    category: str
+    value: str
+
+
 @dataclass(frozen=True)
 class SavedQuery:
     """One saved query, parsed once from ``queries/<name>.rq``."""
@@ -347,6 +369,8 @@ class SavedQuery:
     path: Path | None = None
     variables: tuple[str, ...] = ()
     """The projected variables of a SELECT."""
+    charts: tuple[Chart, ...] = ()
+    """The charts the header asks for (the web pages draw them)."""
 
     @property
     def body(self) -> str:
@@ -417,6 +441,10 @@ class SavedQuery:
             "description": {"id": self.description.id, "en": self.description.en},
             "tags": list(self.tags),
             "form": self.form.value,
+            "charts": [
+                {"type": c.kind.value, "category": c.category, "value": c.value}
+                for c in self.charts
+            ],
             "parameters": [
                 {
                     "name": p.name,

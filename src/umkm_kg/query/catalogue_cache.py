@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import Text
-from .catalogue import Parameter, ParamType, SavedQuery
+from .catalogue import Chart, ChartKind, Parameter, ParamType, SavedQuery
 from .results import QueryForm
 
 CACHE_ENV = "UMKM_KG_CACHE"
@@ -166,6 +166,7 @@ def _to_json(saved: SavedQuery) -> dict[str, Any]:
         "text": saved.text,
         "path": None if saved.path is None else str(saved.path),
         "variables": list(saved.variables),
+        "charts": [[c.kind.value, c.category, c.value] for c in saved.charts],
     }
 
 
@@ -195,4 +196,5 @@ def _from_json(data: dict[str, Any]) -> SavedQuery:
         text=str(data["text"]),
         path=None if data["path"] is None else Path(data["path"]),
         variables=tuple(data["variables"]),
+        charts=tuple(Chart(ChartKind(k), str(c), str(v)) for k, c, v in data["charts"]),
     )

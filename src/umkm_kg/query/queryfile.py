@@ -18,7 +18,7 @@ import yaml
 
 from ..errors import BadInput, BadParameter, ForbiddenQuery, QueryFileError
 from ..i18n import Text
-from .catalogue import Parameter, ParamType, SavedQuery, with_prefixes
+from .catalogue import Chart, ChartKind, Parameter, ParamType, SavedQuery, with_prefixes
 from .sparql import CheckedQuery, inspect_query, line_col, where_brace
 
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -37,7 +37,8 @@ def load_query_file(path: Path) -> SavedQuery:
     return _QueryFile(path, text).parse()
 
 
-_TOP_KEYS = ("title", "description", "tags", "parameters")
+_TOP_KEYS = ("title", "description", "tags", "parameters", "chart")
+_CHART_KEYS = ("type", "category", "value")
 _PARAMETER_KEYS = (
     "type",
     "description",
@@ -125,6 +126,7 @@ class _QueryFile:
             text=self.text,
             path=self.path,
             variables=checked.variables,
+            charts=self._charts(meta.get("chart"), checked),
         )
         self._check_binding(query)
         return query
@@ -148,6 +150,34 @@ class _QueryFile:
             self._check_keys(value, ("id", "en"), *path)
             return Text(id=value["id"].strip(), en=value["en"].strip())
         raise self.fail(f"{path[-1]} needs an 'id' and an 'en' text", *path)
+
+    def _charts(self, value: object, checked: CheckedQuery) -> tuple[Chart, ...]:
+        """``chart:`` is one mapping or a list of them, each naming two projected variables."""
+        if value is None:
+            return ()
+        specs = value if isinstance(value, list) else [value]
+        charts = []
+        for spec in specs:
+            spec = self._mapping(spec, "chart")
+            self._check_keys(spec, _CHART_KEYS, "chart")
+            try:
+                kind = ChartKind(str(spec.get("type")))
+            except ValueError:
+                kinds = ", ".join(k.value for k in ChartKind)
+                raise self.fail(f"chart: type must be one of {kinds}", "chart", "type") from None
+            names = []
+            for key in ("category", "value"):
+                name = spec.get(key)
+                if not isinstance(name, str) or name not in checked.variables:
+                    listed = ", ".join(checked.variables) or "none (not a SELECT)"
+                    raise self.fail(
+                        f"chart: {key} must be one of the query's variables ({listed})",
+                        "chart",
+                        key,
+                    )
+                names.append(name)
+            charts.append(Chart(kind, names[0], names[1]))
+        return tuple(charts)
 
     def _parameter(self, name: str, spec: object, checked: CheckedQuery) -> Parameter:
         where = ("parameters", name)
