@@ -612,6 +612,11 @@ def _fingerprint(bundled: Mapping[str, Path]) -> str:
     return digest.hexdigest()
 
 
+def bundled_format(path: Path) -> ox.RdfFormat:
+    """The format of a bundled file: N-Triples for ``.nt`` (the reference graph), else Turtle."""
+    return ox.RdfFormat.N_TRIPLES if Path(path).suffix == ".nt" else ox.RdfFormat.TURTLE
+
+
 def _write_bundled(folder: Path, bundled: Mapping[str, Path], fingerprint: str) -> None:
     with write_transaction(folder, "bundled data") as tx:
         if tx.base is not None and tx.base.meta.get("bundled") == fingerprint:
@@ -619,7 +624,7 @@ def _write_bundled(folder: Path, bundled: Mapping[str, Path], fingerprint: str) 
             return
         for graph, path in sorted(bundled.items()):
             tx.drop(graph)
-            tx.load(path, ox.RdfFormat.TURTLE, graph)
+            tx.load(path, bundled_format(path), graph)
         tx.meta["bundled"] = fingerprint
 
 
