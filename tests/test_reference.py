@@ -70,6 +70,16 @@ def test_the_bundled_file_is_sorted_n_triples() -> None:
     assert ntriples(triples) == text  # canonical: what the generator writes
 
 
+def test_no_resource_has_two_labels_in_one_language(kg: KnowledgeGraph) -> None:
+    """Regenerate the reference (``make reference``) when the article's labels change."""
+    twice = _rows(
+        kg,
+        """SELECT ?r ?lang WHERE { ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l
+           BIND(LANG(?l) AS ?lang) } GROUP BY ?r ?lang HAVING (COUNT(DISTINCT ?l) > 1)""",
+    )
+    assert twice == []
+
+
 # --- countries ---------------------------------------------------------------------------------
 
 
