@@ -254,6 +254,15 @@ def test_the_kbli_column_gives_code_title_or_category(
     assert kept == ([Literal(code)] if code else [])
 
 
+def test_a_kbli_code_in_the_categories_column_points_to_the_kbli_column(
+    resolver: Resolver,
+) -> None:
+    found = resolver.lookup("category", "10")
+    assert found.iri is None and found.suggestions == (str(KG["kbli-2020-10"]),)
+    assert "give it in the business_field (kbli) column" in (found.why_en or "")
+    assert "tulis di kolom kbli" in (found.why_id or "")
+
+
 def test_an_unknown_kbli_code_is_refused_not_guessed(resolver: Resolver) -> None:
     triples: list[Triple] = []
     row = map_row(CsvRow(2, {"name": "Usaha A", "business_field": "04123"}), resolver, triples)

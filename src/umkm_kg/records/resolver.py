@@ -228,6 +228,17 @@ class Resolver:
                 + self._listed(options, "id")
                 + "; tulis kode atau IRI-nya",
             )
+        field = self.names["field"].get(normal(value), set()) if kind == "category" else set()
+        if len(field) == 1:  # a KBLI code given as a product category
+            iri = next(iter(field))
+            return Resolution(
+                None,
+                f"{value!r} is the KBLI business field {self.label(iri, 'en')} ({_curie(iri)}): "
+                "give it in the business_field (kbli) column",
+                f"{value!r} adalah lapangan usaha KBLI {self.label(iri, 'id')} ({_curie(iri)}): "
+                "tulis di kolom kbli (business_field)",
+                (iri,),
+            )
         close = self.suggest(kind, value)
         if not close:
             return Resolution(None)
