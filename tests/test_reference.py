@@ -8,6 +8,7 @@ import json
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pycountry
 import pyoxigraph as ox
@@ -460,3 +461,23 @@ def test_an_unchanged_store_opens_without_hashing_and_a_changed_file_still_reloa
     changed = DiskStore.open(folder, bundled={graph: data})  # same size, other bytes
     assert changed.version != first.version
     assert changed.query('ASK { ?s ?p "2" }', form=QueryForm.ASK).boolean
+
+
+def test_the_query_path_finds_the_same_names_as_the_index_path(kg: KnowledgeGraph) -> None:
+    """A remote store is read with a SPARQL query, the embedded one from its indexes."""
+    from umkm_kg.store import Store
+
+    class Remote(Store):  # the same engine, seen only through Store.query
+        label = "query only"
+
+        def query(self, sparql: str, **kwargs: Any) -> Any:  # type: ignore[override]
+            return kg.store.query(sparql, **kwargs)
+
+        def close(self) -> None:
+            pass
+
+    class Graph:
+        store = Remote()
+
+    by_query, by_index = Resolver.from_kg(Graph()), Resolver.from_kg(kg)
+    assert by_query.names == by_index.names and by_query.labels == by_index.labels
