@@ -197,6 +197,15 @@ def test_every_area_is_inside_one_place_up_to_indonesia(kg: KnowledgeGraph) -> N
     assert outside == []
 
 
+def test_a_shared_name_lists_each_place_with_a_name_of_its_own(resolver: Resolver) -> None:
+    shared = resolver.lookup("place", "Cipondoh")
+    assert shared.iri is None
+    assert "kg:district-36-71-05; write 'Kecamatan Cipondoh'" in (shared.why_en or "")
+    assert "kg:neighbourhood-cipondoh; tulis 'Kelurahan Cipondoh'" in (shared.why_id or "")
+    for written in ("Kecamatan Cipondoh", "Kelurahan Cipondoh"):
+        assert resolver.lookup("place", written).iri is not None
+
+
 def test_kota_and_kabupaten_are_told_apart(resolver: Resolver) -> None:
     assert resolver.lookup("place", "Kota Tangerang").iri == str(KG["city-tangerang"])
     assert resolver.lookup("place", "Kabupaten Tangerang").iri == str(KG["regency-tangerang"])

@@ -222,10 +222,8 @@ class Resolver:
             options = sorted(found)
             return Resolution(
                 None,
-                "ambiguous: it names " + self._listed(options, "en") + "; write the code or IRI",
-                "ambigu: nama ini dipakai oleh "
-                + self._listed(options, "id")
-                + "; tulis kode atau IRI-nya",
+                "ambiguous: it names " + self._listed(kind, options, "en"),
+                "ambigu: nama ini dipakai oleh " + self._listed(kind, options, "id"),
             )
         field = self.names["field"].get(normal(value), set()) if kind == "category" else set()
         if len(field) == 1:  # a KBLI code given as a product category
@@ -275,12 +273,38 @@ class Resolver:
                 break
         return list(found.items())
 
-    def _listed(self, iris: list[str], lang: str) -> str:
-        shown = [f"{self.label(i, lang)} ({_curie(i)})" for i in iris[:5]]
+    def _listed(self, kind: str, iris: list[str], lang: str) -> str:
+        """The resources a name is shared by, each with a name that is its own."""
+        write = "write" if lang == "en" else "tulis"
+        shown, hinted = [], False
+        for iri in iris[:5]:
+            own = self._own_name(kind, iri, lang)
+            hinted = hinted or own is not None
+            hint = f"; {write} {own!r}" if own else ""
+            shown.append(f"{self.label(iri, lang)} ({_curie(iri)}{hint})")
         more = len(iris) - len(shown)
         if more:
             shown.append(f"{more} more" if lang == "en" else f"{more} lainnya")
-        return ", ".join(shown)
+        if lang == "en":
+            rest = "such a name, or a code or IRI" if hinted else "a code or IRI"
+        else:
+            rest = "nama seperti itu, atau kode atau IRI" if hinted else "kode atau IRI-nya"
+        return ", ".join(shown) + f"; {write} {rest}"
+
+    def _own_name(self, kind: str, iri: str, lang: str) -> str | None:
+        """A name of ``iri`` that names nothing else ("Kecamatan Cipondoh"): its label in
+        ``lang`` if that is one, else the longest; codes and the IRI's segment do not count."""
+        label = self.label(iri, lang)
+        if self.names[kind].get(normal(label)) == {iri}:
+            return label
+        own = [
+            self.written[kind][key]
+            for key, found in self.names[kind].items()
+            if found == {iri}
+            and not key.replace(" ", "").isdigit()
+            and key != normal(short_name(iri))
+        ]
+        return max(own, key=lambda name: (len(name), name)) if own else None
 
     def _offered(self, close: list[tuple[str, str]], lang: str) -> str:
         parts = []
