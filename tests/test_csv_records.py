@@ -116,7 +116,8 @@ def test_unknown_country_is_reported_by_row_and_column(resolver: Resolver) -> No
     ]
     assert "unknown export destination 'Narnia'" in problems[0].message_en
     assert "tujuan ekspor 'Narnia' tidak dikenal" in problems[0].message_id
-    assert "did you mean 'malaysia'?" in problems[1].message_en
+    assert "did you mean 'Malaysia' (kg:country-my)?" in problems[1].message_en
+    assert "mungkin maksudnya 'Malaysia' (kg:country-my)?" in problems[1].message_id
 
 
 def test_size_class_needs_its_criteria(resolver: Resolver) -> None:

@@ -181,7 +181,12 @@ def test_severities_are_chosen_on_purpose() -> None:
             str(shape).removeprefix(str(SHAPES_NS))
         )
     assert by_severity == {
-        "Warning": {"country-geonames", "ProvenanceShape", "product-has-category"},
+        "Warning": {
+            "country-geonames",
+            "country-wikidata",
+            "ProvenanceShape",
+            "product-has-category",
+        },
         "Info": {
             "enterprise-has-product",
             "export-destination-as-written-present",

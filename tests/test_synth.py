@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from conftest import Runner
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.namespaces import KG, SCHEMA
+from umkm_kg.namespaces import KG, SCHEMA, UMKM
 from umkm_kg.records import find_duplicates
 from umkm_kg.records.csvcolumns import COLUMNS, CsvRow
 from umkm_kg.records.csvrecords import Triple, map_row, slug
@@ -103,12 +103,12 @@ def test_the_validator_reports_exactly_the_planted_records(
                     assert str(REFERENCE_COMPONENT) not in components, entry
 
 
-def test_the_csv_alone_names_places_the_graph_lacks(kg: KnowledgeGraph, tmp_path: Path) -> None:
+def test_the_csv_alone_validates_its_kelurahan_are_reference_data(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
     files, _ = _write(tmp_path, "csv", 20)
     report = _validate(files[1:], kg)
-    assert not report.conforms
-    messages = {p.message.en for r in report.records for p in r.problems}
-    assert all(m.startswith("unknown place") for m in messages)
+    assert report.conforms, [p.message.en for r in report.records for p in r.problems]
 
 
 def _mapped(record: Enterprise, resolver: Resolver) -> set[Triple]:
@@ -149,9 +149,10 @@ def test_n_quads_keep_records_and_places_in_their_own_graphs(reference: Referenc
     graphs: dict[str, set[str]] = {}
     for quad in quads:
         graphs.setdefault(str(quad.graph_name.value), set()).add(str(quad.subject.value))  # type: ignore[union-attr]
-    assert set(graphs) == {records_graph(4), PLACES_GRAPH}
-    assert all("/neighbourhood-" in s for s in graphs[PLACES_GRAPH])
-    assert len(graphs[PLACES_GRAPH]) == summary.places == sum(p.new for p in reference.places)
+    # every kelurahan is in the reference graph: no place needs writing
+    assert set(graphs) == {records_graph(4)}
+    assert summary.places == sum(p.new for p in reference.places) == 0
+    assert PLACES_GRAPH not in graphs
     assert len(quads) == summary.triples
 
 
@@ -215,10 +216,19 @@ def _bundled(reference: Reference) -> set[object]:
     return {URIRef(p.iri) for p in reference.places if not p.new}
 
 
-def test_places_are_neighbourhoods_of_the_city(reference: Reference) -> None:
-    triples = reference.place_triples()
-    assert {str(o) for _, p, o in triples if p == SCHEMA.containedInPlace} == {CITY}
-    assert str(KG["neighbourhood-kreo"]) not in {str(s) for s, _, _ in triples}  # in the graph
+def test_places_are_the_kelurahan_of_the_city_in_the_reference_graph(
+    reference: Reference, kg: KnowledgeGraph
+) -> None:
+    assert reference.place_triples() == []
+    assert len(reference.places) == 104 and not any(p.new for p in reference.places)
+    assert str(KG["neighbourhood-kreo"]) in {p.iri for p in reference.places}  # the article's
+    inside = kg.query(
+        f"SELECT DISTINCT ?n WHERE {{ ?n a <{UMKM.Neighbourhood}> ; "
+        f"<{SCHEMA.containedInPlace}> ?d . ?d <{SCHEMA.containedInPlace}> <{CITY}> }}"
+    )
+    assert {str(n) for n in inside.column("n")} == {p.iri for p in reference.places}
+    for place in reference.places:  # what the records write names that kelurahan alone
+        assert reference.resolver.resolve("place", place.name)[0] == place.iri, place
 
 
 # --- the command line --------------------------------------------------------------------------

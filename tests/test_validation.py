@@ -16,6 +16,7 @@ from rdflib.namespace import SH
 from conftest import Runner
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG
+from umkm_kg.records.csvcolumns import COLUMNS
 from umkm_kg.validation import (
     Engine,
     context_graph,
@@ -152,10 +153,25 @@ def test_templates_fail_until_filled_in_then_validate(
     blank.write_text(result.stdout, encoding="utf-8")
     if fmt == "csv":
         assert result.stdout.startswith("#")
+        cells = {
+            "name": "Toko Contoh",
+            "name_en": "Sample Shop",
+            "identifier": "9120001000999",
+            "owner": "ibu Contoh",
+            "products": "Kue",
+            "products_en": "Cakes",
+            "categories": "handicraft",
+            "business_field": "32",
+            "destinations": "MY",
+            "location": "Kota Tangerang",
+            "size_class": "mikro",
+            "size_scheme": "2021",
+            "source": "Pendataan 2024",
+            "reported_by": "kg:org-disperindagkop-tangerang",
+        }
+        # the blank row, filled column by column (whatever columns the template has)
         filled = result.stdout.replace(
-            ",,,,,,,,,,,,",
-            "Toko Contoh,Sample Shop,9120001000999,ibu Contoh,Kue,Cakes,handicraft,MY,"
-            "Kota Tangerang,mikro,2021,Pendataan 2024,kg:org-disperindagkop-tangerang",
+            "," * (len(COLUMNS) - 1), ",".join(cells.get(c.key, "") for c in COLUMNS)
         )
     else:
         unfilled = runner("validate", str(blank))

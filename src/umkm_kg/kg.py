@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
 
-from . import resources
-from .namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
 from .query.results import QueryForm, QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
@@ -106,9 +104,12 @@ class KnowledgeGraph:
             from .records import RecordsStore
 
             return cls(RecordsStore(data_dir).open(isolated=isolated), data_dir=data_dir)
+        from .records.store import bundled_graphs
+        from .store.disk import bundled_format
+
         store = EmbeddedStore()
-        store.load_file(resources.ONTOLOGY, str(ONTOLOGY_GRAPH))
-        store.load_file(resources.DATA, str(ARTICLE_GRAPH))
+        for graph, path in bundled_graphs().items():
+            store.load_file(path, graph, bundled_format(path))
         return cls(store, data_dir=data_dir)
 
     def query(

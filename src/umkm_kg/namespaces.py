@@ -12,13 +12,16 @@ KG = Namespace(BASE + "id/")
 """Resources described by the knowledge graph (enterprises, people, places, codes...)."""
 SHAPES_NS = Namespace(BASE + "shapes#")
 GRAPH = Namespace(BASE + "graph/")
-"""Named graphs: ``graph/ontology``, ``graph/article``, ``graph/records/<batch>``."""
+"""Named graphs: ``graph/ontology``, ``graph/article``, ``graph/reference``,
+``graph/records/<batch>``."""
 
 GENID = BASE + ".well-known/genid/"
 """Skolem IRIs standing for blank nodes when data leaves the embedded store (RDF 1.1, 3.5)."""
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ARTICLE_GRAPH = GRAPH["article"]
+REFERENCE_GRAPH = GRAPH["reference"]
+"""Reference data (countries, Indonesian areas, KBLI), generated from licensed sources."""
 RECORDS_GRAPH_PREFIX = BASE + "graph/records/"
 
 ORG = Namespace("http://www.w3.org/ns/org#")

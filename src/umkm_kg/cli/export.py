@@ -42,7 +42,10 @@ OutputOption = Annotated[
 ]
 GraphOption = Annotated[
     GraphSelection,
-    typer.Option("--graph", help="Which data: the article, the added records, or all."),
+    typer.Option(
+        "--graph",
+        help="Which data: the article, the added records, both (all), or the reference data.",
+    ),
 ]
 OntologyOption = Annotated[
     bool, typer.Option("--with-ontology", help="Include the ontology (graph/ontology).")

@@ -26,7 +26,14 @@ from .. import resources
 from ..errors import BadInput
 from ..formats import RdfFormat
 from ..kg import KnowledgeGraph
-from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from ..namespaces import (
+    ARTICLE_GRAPH,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RECORDS_GRAPH_PREFIX,
+    REFERENCE_GRAPH,
+)
 from ..query.results import term_from_oxigraph, term_to_oxigraph
 from ..store import EmbeddedStore
 from .dump import (
@@ -54,6 +61,9 @@ class GraphSelection(StrEnum):
     ARTICLE = "article"
     RECORDS = "records"
     ALL = "all"
+    REFERENCE = "reference"
+    """The reference data alone (countries, Indonesian areas, KBLI; its own licences): not
+    part of ``all``, the project's data."""
 
 
 def export(
@@ -213,6 +223,8 @@ def selected_graphs(
         names.append(str(ARTICLE_GRAPH))
     if graphs in (GraphSelection.RECORDS, GraphSelection.ALL):
         names.extend(n for n in present if n.startswith(RECORDS_GRAPH_PREFIX))
+    if graphs is GraphSelection.REFERENCE and str(REFERENCE_GRAPH) in present:
+        names.append(str(REFERENCE_GRAPH))
     return names
 
 
@@ -276,6 +288,11 @@ def _graph_labels(name: str) -> dict[str, str]:
         return {"en": "The UMKM ontology", "id": "Ontologi UMKM"}
     if name == str(SHAPES_GRAPH):
         return {"en": "SHACL shapes of the records", "id": "Bentuk SHACL untuk rekaman"}
+    if name == str(REFERENCE_GRAPH):
+        return {
+            "en": "Reference data: countries, Indonesian areas, KBLI",
+            "id": "Data rujukan: negara, wilayah Indonesia, KBLI",
+        }
     if not name.startswith(RECORDS_GRAPH_PREFIX):
         return {}
     batch = name.removeprefix(RECORDS_GRAPH_PREFIX)

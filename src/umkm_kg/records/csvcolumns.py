@@ -92,6 +92,18 @@ COLUMNS: tuple[Column, ...] = (
         "batik",
     ),
     Column(
+        "business_field",
+        "kbli",
+        "business field: KBLI 2020 code (a section letter, or 2 to 5 digits: a longer code is "
+        "classified under its 2-digit division and kept as written), KBLI title, or product "
+        "category",
+        "lapangan usaha: kode KBLI 2020 (huruf kategori, atau 2 sampai 5 angka: kode yang lebih "
+        "panjang digolongkan ke golongan pokok 2 angkanya dan disimpan seperti ditulis), judul "
+        "KBLI, atau kategori produk",
+        "14",
+        aliases=("kode_kbli", "lapangan_usaha"),
+    ),
+    Column(
         "destinations",
         "tujuan_ekspor",
         "export destinations: country name (id or en), ISO 3166-1 alpha-2 code, or IRI",

@@ -22,10 +22,10 @@ from rdflib.term import Node
 
 from ..formulas import is_formula
 from ..iri import iri_problem
-from ..namespaces import KG, SCHEMA, UMKM
+from ..namespaces import KG, ORG, SCHEMA, UMKM
 from .csvcolumns import CsvRow, read_rows, split_cell
 from .rdfinput import RawInput
-from .resolver import Resolver, expand_iri, normal, short_name
+from .resolver import Resolver, expand_iri, normal, short_name, suggestion_among
 
 Triple = tuple[Node, Node, Node]
 
@@ -48,6 +48,8 @@ def _nib_message(nib: str) -> tuple[str, str]:
             "ketik ulang NIB-nya",
         )
     return ("a NIB has 13 digits", "NIB terdiri dari 13 angka")
+_SIZE_WORDS = ("mikro", "kecil", "menengah")
+_KBLI_CODE = re.compile(r"^([A-Ua-u]|[0-9]{2,5})$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ PREDICATE_COLUMNS: dict[str, str] = {
     str(SCHEMA.location): "location",
     str(UMKM.locationAsWritten): "location",
     str(UMKM.sizeClass): "size_class",
+    str(ORG.classification): "business_field",
+    str(UMKM.kbliCode): "business_field",
     str(UMKM.owner): "owner",
     str(UMKM.qualifiedOwnership): "owner",
     str(UMKM.ownershipHolder): "owner",
@@ -125,12 +129,19 @@ _EXPECTED = {
         "an agency of the graph: its name or IRI",
         "instansi dalam graf: nama atau IRI-nya",
     ),
+    "field": (
+        "a KBLI 2020 section letter (e.g. C) or code of 2 to 5 digits (e.g. 14 or 14111), "
+        "a KBLI title, or a product category",
+        "huruf kategori KBLI 2020 (mis. C) atau kode 2 sampai 5 angka (mis. 14 atau 14111), "
+        "judul KBLI, atau kategori produk",
+    ),
 }
 _WHAT = {
     "place": ("place", "tempat"),
     "category": ("product category", "kategori produk"),
     "size": ("size class", "kelas usaha"),
     "agency": ("agency", "instansi"),
+    "field": ("business field (KBLI)", "lapangan usaha (KBLI)"),
 }
 
 
@@ -162,6 +173,8 @@ class _T:
     PRODUCT_CATEGORY = UMKM.productCategory
     QUALIFIED_OWNERSHIP = UMKM.qualifiedOwnership
     SIZE_CLASS = UMKM.sizeClass
+    CLASSIFICATION = ORG.classification
+    KBLI_CODE = UMKM.kbliCode
 
 
 class _RowMapping:
@@ -260,19 +273,18 @@ class _RowMapping:
     def refs(self, kind: str, column: str) -> Iterator[str]:
         """The IRIs named in a cell; unknown names are reported, not guessed."""
         for value in split_cell(self.cells.get(column, "")):
-            iri, why = self.resolver.resolve(kind, value)
-            if iri is not None:
-                yield iri
+            found = self.resolver.lookup(kind, value)
+            if found.iri is not None:
+                yield found.iri
                 continue
             what_en, what_id = _WHAT[kind]
-            detail = f" ({why})" if why else ""
             self.problem(
                 column,
                 value,
                 _EXPECTED[kind],
                 (
-                    f"unknown {what_en} {value!r}{detail}",
-                    f"{what_id} {value!r} tidak dikenal{detail}",
+                    f"unknown {what_en} {value!r}{_detail(found.why_en)}",
+                    f"{what_id} {value!r} tidak dikenal{_detail(found.why_id)}",
                 ),
             )
 
@@ -305,6 +317,7 @@ class _RowMapping:
         if self.cell("location"):
             self.add(enterprise, _T.LOCATION_AS_WRITTEN, Literal(self.cell("location")), "location")
         self.size_class()
+        self.business_fields()
         self.owners()
         self.exports(self.products())
         if "#extra" in self.row.cells:
@@ -341,16 +354,52 @@ class _RowMapping:
                     ),
                 )
                 return
-            if word not in ("mikro", "kecil", "menengah"):
+            if word not in _SIZE_WORDS:
+                close = suggestion_among(word, _SIZE_WORDS)
                 self.problem(
                     "size_class",
                     value,
                     _EXPECTED["size"],
-                    (f"unknown size class {value!r}", f"kelas usaha {value!r} tidak dikenal"),
+                    (
+                        f"unknown size class {value!r}"
+                        + _detail(close and f"did you mean {close!r}?"),
+                        f"kelas usaha {value!r} tidak dikenal"
+                        + _detail(close and f"mungkin maksudnya {close!r}?"),
+                    ),
                 )
                 return
             iri = str(KG[f"size-{year.group(1)}-{word}"])
         self.iri(iri, "size_class", value, self.out.enterprise, _T.SIZE_CLASS)
+
+    def business_fields(self) -> None:
+        """``org:classification``: the KBLI section or division; a KBLI code is also kept as
+        written (``umkm:kbliCode``), so a 5-digit code loses nothing."""
+        enterprise = self.out.enterprise
+        for value in split_cell(self.cells.get("business_field", "")):
+            code = value.upper() if _KBLI_CODE.match(value) else None
+            # KBLI codes nest: the first two digits of a 3- to 5-digit code are its division
+            wanted = code[:2] if code and code.isdigit() else value
+            found = list(self._field(wanted, value))
+            for field_iri in found:
+                self.add(enterprise, _T.CLASSIFICATION, URIRef(field_iri), "business_field")
+            if found and code:
+                self.add(enterprise, _T.KBLI_CODE, Literal(code), "business_field")
+
+    def _field(self, wanted: str, value: str) -> Iterator[str]:
+        found = self.resolver.lookup("field", wanted)
+        if found.iri is not None:
+            yield found.iri
+            return
+        what_en, what_id = _WHAT["field"]
+        self.problem(
+            "business_field",
+            value,
+            _EXPECTED["field"],
+            (
+                f"unknown {what_en} {value!r}{_detail(found.why_en)}",
+                f"{what_id} {value!r} tidak dikenal{_detail(found.why_id)}",
+            ),
+        )
 
     def owners(self) -> None:
         enterprise = self.out.enterprise
@@ -414,16 +463,16 @@ class _RowMapping:
     def exports(self, products: list[URIRef]) -> None:
         enterprise = self.out.enterprise
         for value in dict.fromkeys(split_cell(self.cells.get("destinations", ""))):
-            iri, why = self.resolver.resolve("place", value)
+            found = self.resolver.lookup("place", value)
+            iri = found.iri
             if iri is None:
-                detail = f" ({why})" if why else ""
                 self.problem(
                     "destinations",
                     value,
                     _EXPECTED["place"],
                     (
-                        f"unknown export destination {value!r}{detail}",
-                        f"tujuan ekspor {value!r} tidak dikenal{detail}",
+                        f"unknown export destination {value!r}{_detail(found.why_en)}",
+                        f"tujuan ekspor {value!r} tidak dikenal{_detail(found.why_id)}",
                     ),
                 )
                 continue
@@ -443,6 +492,10 @@ class _RowMapping:
                 self.add(claim, _T.DESTINATION_AS_WRITTEN, Literal(value), "destinations")
                 if product is not None:
                     self.add(claim, _T.EXPORTED_PRODUCT, product, "products")
+
+
+def _detail(why: str | None) -> str:
+    return f" ({why})" if why else ""
 
 
 def _product_part(product: URIRef | None, key: str) -> str:

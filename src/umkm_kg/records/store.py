@@ -27,7 +27,14 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 from .. import resources
 from ..errors import BadInput, StoreError, UnknownName
 from ..iri import iri_problem
-from ..namespaces import ARTICLE_GRAPH, GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH_PREFIX
+from ..namespaces import (
+    ARTICLE_GRAPH,
+    GRAPH,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RECORDS_GRAPH_PREFIX,
+    REFERENCE_GRAPH,
+)
 from ..query.results import term_from_oxigraph
 from ..store import DiskStore
 from ..store.disk import (
@@ -57,7 +64,11 @@ _HEADER = "# umkm-kg records: one named graph per added batch. Written by umkm-k
 
 def bundled_graphs() -> dict[str, Path]:
     """The graphs every store holds, from the files shipped with the package."""
-    return {str(ONTOLOGY_GRAPH): resources.ONTOLOGY, str(ARTICLE_GRAPH): resources.DATA}
+    return {
+        str(ONTOLOGY_GRAPH): resources.ONTOLOGY,
+        str(ARTICLE_GRAPH): resources.DATA,
+        str(REFERENCE_GRAPH): resources.REFERENCE,
+    }
 
 
 @dataclass(frozen=True)

@@ -196,10 +196,15 @@ class DiskStore(EmbeddedStore):
         :raises StoreError: the folder cannot be created or written to.
         """
         folder = Path(folder)
-        fingerprint = _fingerprint(bundled or {})
         current = _current(folder)
+        stat = _stat_key(bundled or {})
+        # Hashing the bundled files (2 MB with the reference graph) is skipped when their
+        # sizes and modification times are those recorded with the fingerprint.
+        if current is not None and current.meta.get("bundled_stat") == stat:
+            return cls(folder, isolated=isolated)
+        fingerprint = _fingerprint(bundled or {})
         if current is None or current.meta.get("bundled") != fingerprint:
-            _write_bundled(folder, bundled or {}, fingerprint)
+            _write_bundled(folder, bundled or {}, fingerprint, stat)
         return cls(folder, isolated=isolated)
 
     @property
@@ -620,15 +625,33 @@ def _fingerprint(bundled: Mapping[str, Path]) -> str:
     return digest.hexdigest()
 
 
-def _write_bundled(folder: Path, bundled: Mapping[str, Path], fingerprint: str) -> None:
+def bundled_format(path: Path) -> ox.RdfFormat:
+    """The format of a bundled file: N-Triples for ``.nt`` (the reference graph), else Turtle."""
+    return ox.RdfFormat.N_TRIPLES if Path(path).suffix == ".nt" else ox.RdfFormat.TURTLE
+
+
+def _stat_key(bundled: Mapping[str, Path]) -> str:
+    """The bundled files' names, sizes and modification times, as one string."""
+    parts = []
+    for graph, path in sorted(bundled.items()):
+        info = Path(path).stat()
+        parts.append(f"{graph}\0{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _write_bundled(
+    folder: Path, bundled: Mapping[str, Path], fingerprint: str, stat: str | None = None
+) -> None:
     with write_transaction(folder, "bundled data") as tx:
         if tx.base is not None and tx.base.meta.get("bundled") == fingerprint:
             tx.cancel()  # another process did it meanwhile
             return
         for graph, path in sorted(bundled.items()):
             tx.drop(graph)
-            tx.load(path, ox.RdfFormat.TURTLE, graph)
+            tx.load(path, bundled_format(path), graph)
         tx.meta["bundled"] = fingerprint
+        if stat is not None:
+            tx.meta["bundled_stat"] = stat
 
 
 # --- files -------------------------------------------------------------------------------------

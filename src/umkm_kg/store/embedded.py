@@ -31,8 +31,12 @@ class EmbeddedStore(Store):
 
         :raises BadInput: the file cannot be read or parsed (message has the line).
         """
+        # The bulk loader costs about 0.1 s to set up: worth it only for a big file.
+        from .disk import BULK_BYTES
+
+        load = self._store.bulk_load if Path(path).stat().st_size > BULK_BYTES else self._store.load
         try:
-            self._store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
+            load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
         except (SyntaxError, ValueError, OSError) as exc:
             raise BadInput(f"{path}: {exc}") from exc
 

@@ -7,10 +7,10 @@
 Records have exactly the shape of CSV records mapped by :mod:`~umkm_kg.records.csvrecords`
 (Indonesian names, owners with honorifics, unique 13-digit NIBs, products in Indonesian and English
 in the graph's product categories, export destinations among the graph's countries, never one
-country twice, size classes of UU 20/2008 or PP 7/2021, a kelurahan of Kota Tangerang). The
-kelurahan the bundled graph lacks are written too, as ``umkm:Neighbourhood`` in
-``kg:city-tangerang``, so that the output validates against the bundled graph with nothing added
-by hand:
+country twice, size classes of UU 20/2008 or PP 7/2021, a kelurahan of Kota Tangerang from the
+reference graph). A place the bundled graph lacked would be written too (none is, since the
+reference graph holds every kelurahan of the city), so that the output validates against the
+bundled graph with nothing added by hand:
 
 - ``.ttl`` and ``.nt``: the places first, then the records;
 - ``.nq``: the records in the graph ``graph/records/synth-<seed>`` (:func:`records_graph`), the

@@ -1,7 +1,9 @@
 """What synthetic records may refer to: the countries and product categories the bundled graph
-knows, the kelurahan of Kota Tangerang (those it lacks are written with the records), the
-reporting agency, and the names staff write for each, checked to resolve as the CSV mapping
-resolves them.
+knows, the kelurahan of Kota Tangerang (from the reference graph), the reporting agency, and the
+names staff write for each, checked to resolve as the CSV mapping resolves them.
+
+A place the bundled graph lacks would be written with the records (``Place.new``); since the
+reference graph holds every kelurahan of Kota Tangerang, none is.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from ..kg import KnowledgeGraph
 from ..namespaces import KG, SCHEMA, UMKM
 from ..query.results import QueryForm
-from ..records.csvrecords import Triple, slug
+from ..records.csvrecords import Triple
 from ..records.resolver import Resolver, normal
-from .vocabulary import KELURAHAN, PRODUCTS
+from .vocabulary import PRODUCTS
 
 CITY = str(KG["city-tangerang"])
 AGENCY = str(KG["org-disperindagkop-tangerang"])
 HOME_COUNTRY = str(KG["country-id"])
 PLACES_SOURCE = "Daftar kelurahan Kota Tangerang (umkm-kg synth)"
+KELURAHAN_COUNT = 104
+"""Kota Tangerang's kelurahan (13 kecamatan), all in the reference graph."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ def reference_of(kg: KnowledgeGraph) -> Reference:
     :raises AssertionError: the graph lacks something the generator relies on (a bug).
     """
     resolver = Resolver.from_kg(kg)
-    places = tuple(_places(resolver))
+    places = tuple(_places(kg, resolver))
     resolver.add_triples(place_triples(places))
     return Reference(_countries(kg, resolver), _categories(kg, resolver), places, resolver)
 
@@ -172,13 +176,23 @@ def _categories(kg: KnowledgeGraph, resolver: Resolver) -> tuple[Category, ...]:
     return tuple(categories)
 
 
-def _places(resolver: Resolver) -> list[Place]:
+def _places(kg: KnowledgeGraph, resolver: Resolver) -> list[Place]:
+    """The kelurahan of Kota Tangerang in the reference graph, in Kemendagri code order, each
+    with the first of its name, "Kelurahan <name>" and its code that names it alone."""
+    rows = _rows(
+        kg,
+        f"""SELECT ?place ?name ?code WHERE {{
+            ?place a <{UMKM.Neighbourhood}> ;
+                <{SCHEMA.containedInPlace}>+ <{CITY}> ;
+                <{RDFS.label}> ?name ;
+                <{UMKM.kemendagriCode}> ?code .
+            FILTER(LANG(?name) = "id")
+        }} ORDER BY ?code""",
+    )
     places = []
-    for name in KELURAHAN:
-        found, _ = resolver.resolve("place", name)
-        iri = str(KG[f"neighbourhood-{slug(name)}"])
-        # A kelurahan the graph already has (Kreo, Cipadu: the article names them) is reused;
-        # any other name must not already mean some other place.
-        assert found in (None, iri), f"{name!r} already names {found}"
-        places.append(Place(name, iri, new=found is None))
+    for row in rows:
+        candidates = [row["name"], f"Kelurahan {row['name']}", row["code"]]
+        written = next(c for c in candidates if resolver.resolve("place", c)[0] == row["place"])
+        places.append(Place(written, row["place"], new=False))
+    assert len(places) == KELURAHAN_COUNT, f"{len(places)} kelurahan in Kota Tangerang"
     return places
