@@ -4,9 +4,9 @@
     python benchmarks/export.py 100000 --formats nt,nq,ttl,trig
     python benchmarks/export.py 10000 --run-mib 8  # smaller sorted runs: more of them to merge
 
-The registry (``generate.py``: neighbourhoods of Kota Tangerang and N enterprises, mapped
-through :mod:`umkm_kg.records.csvrecords` like added records, ~45 triples each) is written with the
-bundled ontology and article into an on-disk pyoxigraph store in a temporary folder. Each
+The registry (:mod:`umkm_kg.synth`, seed 2016: N enterprises shaped like added records and the
+kelurahan they are in, ~54 triples each, as N-Quads) is bulk-loaded with the bundled ontology and
+article into an on-disk pyoxigraph store in a temporary folder. Each
 format is then dumped by ``write_export`` (with the ontology and the shapes, as ``umkm-kg export
 --with-ontology --with-shapes -o FILE`` does) in a fresh process, which reports its time and
 its peak memory (``getrusage``'s maximum resident set, and how much of it came after the store
@@ -28,39 +28,21 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import generate
 import pyoxigraph as ox
 
 from umkm_kg import resources
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX
+from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
 from umkm_kg.publish.export import GraphSelection, write_export
-from umkm_kg.query.results import term_to_oxigraph
-from umkm_kg.records.csvrecords import Triple, map_csv
-from umkm_kg.records.rdfinput import RawInput, RecordFormat
-from umkm_kg.records.resolver import Resolver
 from umkm_kg.store import EmbeddedStore
-
-CHUNK = 10_000
-"""Enterprises mapped at a time while building (keeps the build's memory small)."""
-
-
-def _quads(triples: list[Triple], graph: str) -> list[ox.Quad]:
-    node = ox.NamedNode(graph)
-    return [
-        ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o), node)  # type: ignore[arg-type]
-        for s, p, o in triples
-    ]
+from umkm_kg.synth import write_registry
 
 
 def build(count: int, folder: Path) -> Path:
-    """An on-disk store of the bundled graphs plus ``count`` generated enterprises."""
-    kg = KnowledgeGraph.embedded(with_records=False)
-    places = RECORDS_GRAPH_PREFIX + "places"
-    kg.store.load_triples(generate.places(), places)  # type: ignore[attr-defined]
-    resolver = Resolver.from_kg(kg)
-    rows = generate.rows(count, seed=2016, nib_prefix="91", planted=False)
+    """An on-disk store of the bundled graphs plus ``count`` synthetic enterprises."""
+    registry = folder / "registry.nq"
+    write_registry(str(registry), enterprises=count, seed=2016)
     path = folder / "store"
     store = ox.Store(str(path))
     store.bulk_load(
@@ -73,13 +55,8 @@ def build(count: int, folder: Path) -> Path:
         format=ox.RdfFormat.TURTLE,
         to_graph=ox.NamedNode(str(ARTICLE_GRAPH)),
     )
-    store.bulk_extend(_quads(list(generate.places()), places))  # type: ignore[arg-type]
-    for start in range(0, count, CHUNK):
-        triples: list[Triple] = []
-        csv = generate.to_csv(rows[start : start + CHUNK]).encode()
-        mapped, _ = map_csv(RawInput("registry.csv", csv, RecordFormat.CSV), resolver, triples)
-        assert not any(r.problems for r in mapped), "the generated registry must be valid"
-        store.bulk_extend(_quads(triples, RECORDS_GRAPH_PREFIX + "registry"))
+    store.bulk_load(path=str(registry), format=ox.RdfFormat.N_QUADS)
+    registry.unlink()
     store.flush()
     del store
     return path
