@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from .jsonldstream import write_jsonld_lines
 from .linesort import DEFAULT_RUN_BYTES, LineSorter
 from .turtle import BlankNodes, TurtleWriter
 
@@ -113,6 +114,18 @@ def write_ntriples(source: Source, output: IO[bytes]) -> None:
         canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         sorter.add(_text(canon))
         sorter.write_to(output)
+
+
+def write_jsonld(source: Source, output: IO[bytes], context: dict[str, Any]) -> None:
+    """The union of the graphs as JSON-LD with ``context`` inlined, one node object per line."""
+    with source.sorter() as sorter:
+        held = list(source.extra)
+        for graph in source.graphs:
+            held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
+        canon = _union(held)
+        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        sorter.add(_text(canon))
+        write_jsonld_lines(sorter.lines(), output, context)
 
 
 def write_nquads(source: Source, output: IO[bytes], provenance: ProvenanceFn) -> None:
