@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -135,7 +135,7 @@ def write_jsonld(source: Source, output: IO[bytes], context: dict[str, Any]) -> 
         canon = _union(held)
         canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         sorter.add(_text(canon))
-        write_jsonld_lines(sorter.lines(), output, context)
+        write_jsonld_lines(sorter.blocks(), output, context)
 
 
 def write_nquads(source: Source, output: IO[bytes], provenance: ProvenanceFn) -> None:
@@ -241,11 +241,13 @@ def write_trig(
         output.write(writer.header().encode("utf-8"))
         if "" in by_graph:
             _write_graph(output, [], by_graph[""], prefixes, shared)
-        groups = _by_graph(sorter.lines())
+        groups = groupby(_graph_blocks(sorter.blocks()), key=lambda block: block[0])
         pending = next(groups, None)
         for index, name in enumerate(named):
             streamed = pending is not None and pending[0] == name
-            own: Iterable[bytes] = pending[1] if pending is not None and streamed else ()
+            own: Iterable[bytes] = ()
+            if pending is not None and streamed:
+                own = (block for _, block in pending[1])
             if index or "" in by_graph:
                 output.write(b"\n")
             output.write(f"<{name}> {{\n".encode())
@@ -263,43 +265,42 @@ def _mentions_blank(q: ox.Quad) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
 
-def _by_graph(lines: Iterator[bytes]) -> Iterator[tuple[str, Iterator[bytes]]]:
-    """``(graph, its N-Triples lines)`` for sorted lines that start with ``<graph> ``."""
-    for key, group in groupby(lines, key=lambda line: line[: line.index(b"> ") + 2]):
-        cut = len(key)
-        yield key[1:-2].decode("utf-8"), (line[cut:] for line in group)
+def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
+    """``(graph, N-Triples lines)`` from blocks of sorted lines that start with ``<graph> ``.
+
+    A graph's lines are together (sorted, and no graph name holds ``> ``); N-Triples escapes
+    line breaks in literals, so a line starts right after each newline.
+    """
+    for block in blocks:
+        while block:
+            prefix = block[: block.index(b"> ") + 2]
+            last = block.rfind(b"\n" + prefix)
+            end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
+            part, block = block[:end], block[end:]
+            yield prefix[1:-2].decode("utf-8"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
 
 
 def _write_graph(
     output: IO[bytes],
-    lines: Iterable[bytes],
+    blocks: Iterable[bytes],
     blank: list[ox.Quad],
     prefixes: dict[str, str],
     shared: set[str],
 ) -> None:
-    """One graph's triples: sorted N-Triples ``lines`` and the quads that mention blank nodes."""
+    """One graph: blocks of sorted N-Triples lines, and the quads that mention blank nodes."""
     if blank:
         with LineSorter() as sorter:  # the blank-node quads of a graph are few
             blanks = BlankNodes(labelled=shared)
             _split_blank(blank, sorter, blanks)
-            merged = heapq.merge(lines, sorter.lines())
-            TurtleWriter(prefixes, blanks).write(merged, output)
+            lines = (line + b"\n" for block in blocks for line in block.split(b"\n")[:-1])
+            TurtleWriter(prefixes, blanks).write(heapq.merge(lines, sorter.lines()), output)
         return
     body = _AfterPrefixes(output)
+    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple
+    triples = chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
     # pyoxigraph only calls write() and flush() on its output
-    ox.serialize(_triples(lines), cast(IO[bytes], body), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(triples, cast(IO[bytes], body), ox.RdfFormat.TURTLE, prefixes=prefixes)
     body.close()
-
-
-def _triples(lines: Iterable[bytes]) -> Iterator[ox.Triple]:
-    batch: list[bytes] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= 20_000:
-            yield from ox.parse(b"".join(batch), format=ox.RdfFormat.N_TRIPLES)
-            batch.clear()
-    if batch:
-        yield from ox.parse(b"".join(batch), format=ox.RdfFormat.N_TRIPLES)
 
 
 class _AfterPrefixes:

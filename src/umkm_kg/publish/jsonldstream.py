@@ -1,7 +1,7 @@
 """JSON-LD of a whole dump, written as sorted N-Triples lines stream past: one node per line.
 
 The lines come sorted (:class:`~umkm_kg.publish.linesort.LineSorter`), so each subject's triples
-are together: pyoxigraph parses them back a batch at a time, and each node object is compacted
+are together: pyoxigraph parses them back a block at a time, and each node object is compacted
 (:class:`~umkm_kg.publish.jsonld.Compactor`) and written as soon as its subject ends, in one line
 of JSON. Nothing but one node is held, and JSON's C encoder (which an indented layout would
 forgo) writes it. Node objects follow the lines' order (subjects sorted as N-Triples terms:
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import IO, Any
 
 import pyoxigraph as ox
@@ -20,12 +21,10 @@ import pyoxigraph as ox
 from .jsonld import Compactor, value_key
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_BATCH = 20_000
-"""Lines parsed at a time."""
 
 
-def write_jsonld_lines(lines: Iterable[bytes], output: IO[bytes], context: dict[str, Any]) -> None:
-    """Write sorted N-Triples ``lines`` as a JSON-LD document with ``context`` inlined.
+def write_jsonld_lines(blocks: Iterable[bytes], output: IO[bytes], context: dict[str, Any]) -> None:
+    """Write blocks of sorted N-Triples lines as a JSON-LD document with ``context`` inlined.
 
     The document is ``{"@context": ..., "@graph": [...]}``, the context indented, then one node
     object per line.
@@ -36,7 +35,7 @@ def write_jsonld_lines(lines: Iterable[bytes], output: IO[bytes], context: dict[
     output.write(b',\n  "@graph": [')
     first = True
     parts: list[str] = []
-    for node in _nodes(_triples(lines), compactor):
+    for node in _nodes(_triples(blocks), compactor):
         parts.append(("\n    " if first else ",\n    ") + node)
         first = False
         if len(parts) >= 1000:
@@ -46,15 +45,8 @@ def write_jsonld_lines(lines: Iterable[bytes], output: IO[bytes], context: dict[
     output.write(b"\n  ]\n}\n" if not first else b"]\n}\n")
 
 
-def _triples(lines: Iterable[bytes]) -> Iterator[ox.Triple]:
-    batch: list[bytes] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= _BATCH:
-            yield from ox.parse(b"".join(batch), format=ox.RdfFormat.N_TRIPLES)
-            batch.clear()
-    if batch:
-        yield from ox.parse(b"".join(batch), format=ox.RdfFormat.N_TRIPLES)
+def _triples(blocks: Iterable[bytes]) -> Iterator[ox.Triple]:
+    return chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
 
 
 def _nodes(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterator[str]:
