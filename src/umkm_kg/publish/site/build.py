@@ -124,13 +124,16 @@ def build_site(
     site.workers = default_workers() if workers is None else workers
     site.alternates = tuple(f for f in RESOURCE_FORMATS if f in alternates)
     site.report.phases["read"] = time.perf_counter() - started
-    # The dumps and the query pages read the store, so they are written by this process while
-    # forked workers render the resource pages.
-    beside = (("dumps", site.dumps), ("queries", lambda: site.query_pages(with_queries)))
-    steps = (
-        ("resources", lambda: site.resource_pages(lambda: site.timed(beside))),
+    # What does not need the resource pages (the dumps and the query and dataset pages read the
+    # store) is written by this process while forked workers render the resource pages.
+    beside = (
+        ("dumps", site.dumps),
+        ("queries", lambda: site.query_pages(with_queries)),
         ("ontology", site.ontology_page),
         ("dataset", site.dataset_page),
+    )
+    steps = (
+        ("resources", lambda: site.resource_pages(lambda: site.timed(beside))),
         ("index", site.index_page),
         ("static", site.static_files),
     )
