@@ -67,7 +67,7 @@ class Dump:
     """One published dump file: the graph in ``fmt``, gzip-compressed.
 
     Compressed because a registry's dumps are most of its site otherwise (at 10,000
-    enterprises, six formats of 540,000 triples are 410 MB as text and 25 MB as gzip); the
+    enterprises, six formats of 540,000 triples are 390 MB as text and about 30 MB as gzip); the
     bytes inside are those ``umkm-kg export`` writes.
     """
 

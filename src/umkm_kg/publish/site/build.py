@@ -64,8 +64,9 @@ VOCAB = str(SCHEMA)
 them; other terms as ``prefix:local`` with the project prefixes the resource uses."""
 
 _COMMENT = str(RDFS.comment)
-DUMP_COMPRESSION = 6
-"""gzip level of the dumps: gzip's own default, 15-20 times smaller than the text."""
+DUMP_COMPRESSION = 1
+"""gzip level of the dumps: 12-25 times smaller than the text already, at 3-7 times the speed
+of gzip's default level 6 (which saves a further quarter)."""
 
 
 @dataclass
