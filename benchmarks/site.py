@@ -2,7 +2,7 @@
 
     python benchmarks/site.py 1000            # a registry of 1,000 generated enterprises
     python benchmarks/site.py 10000 --keep DIR
-    python benchmarks/site.py 10000 --alternates ttl,jsonld --workers 1
+    python benchmarks/site.py 10000 --alternates ttl,jsonld,nt --workers 1
 
 The registry (:mod:`umkm_kg.synth`: N enterprises shaped like added records, and the kelurahan
 they are in) is loaded into the embedded store with the bundled article data, then
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("enterprises", type=int, nargs="?", default=1000)
     parser.add_argument("--keep", type=Path, help="write the site here (kept) instead")
-    parser.add_argument("--alternates", default="ttl,jsonld,nt", help="RDF files beside pages")
+    parser.add_argument("--alternates", default="ttl,jsonld", help="RDF files beside pages")
     parser.add_argument("--workers", type=int, help="page-rendering processes (default: cores)")
     args = parser.parse_args(argv)
     KG_STATE["alternates"] = [RdfFormat.parse_name(n) for n in args.alternates.split(",")]

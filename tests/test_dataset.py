@@ -11,7 +11,14 @@ from test_export import sample_kg
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, SCHEMA
-from umkm_kg.publish.dataset import CC_BY, DCAT_VERSION, DUMPS, dataset_iri, describe
+from umkm_kg.publish.dataset import (
+    CC_BY,
+    DCAT_COMPRESS_FORMAT,
+    DCAT_VERSION,
+    DUMPS,
+    dataset_iri,
+    describe,
+)
 from umkm_kg.publish.export import serialize_graph
 
 DATA_GRAPHS = (
@@ -109,6 +116,9 @@ def test_every_dump_is_a_distribution_with_its_media_type(description: Graph) ->
         assert str(url).startswith("https://w3id.org/umkm-kg/dumps/umkm-kg.")
         media.add(str(description.value(dist, DCAT.mediaType)).rsplit("media-types/", 1)[1])
         assert description.value(dist, SCHEMA.encodingFormat) is not None
+        assert str(url).endswith(".gz")
+        gzip = description.value(dist, DCAT_COMPRESS_FORMAT)
+        assert str(gzip) == "https://www.iana.org/assignments/media-types/application/gzip"
     assert media == {fmt.media_type for fmt in RdfFormat}
 
 
@@ -120,7 +130,7 @@ def test_base_url_and_sparql_endpoint(sample: KnowledgeGraph, description: Graph
     ds = dataset_iri("https://example.org/umkm/")
     assert other.value(ds, VOID.sparqlEndpoint) == URIRef("https://example.org/sparql")
     urls = {str(u) for u in other.objects(ds, VOID.dataDump)}
-    assert "https://example.org/umkm/dumps/umkm-kg.ttl" in urls
+    assert "https://example.org/umkm/dumps/umkm-kg.ttl.gz" in urls
 
 
 @pytest.mark.parametrize("fmt", list(RdfFormat), ids=lambda f: f.key)

@@ -186,3 +186,27 @@ def test_line_sorter_merges_runs_and_drops_duplicates(tmp_path: object) -> None:
         sorter.write_to(out)
         assert sorter.runs > 10
     assert out.getvalue() == b"".join(sorted(set(lines)))
+
+
+def test_graph_blocks_split_graphs_wherever_the_blocks_end() -> None:
+    from umkm_kg.publish.dump import _graph_blocks
+
+    graphs = [f"{RECORDS_GRAPH_PREFIX}{name}" for name in ("a", "a-b", "b")]
+    lines = sorted(
+        f'<{g}> <{KG}s{i}> <{SCHEMA}name> "x\\n{i}" .\n'.encode() for g in graphs for i in range(40)
+    )
+    rng = random.Random(5)
+    for _ in range(20):
+        cuts = sorted(rng.sample(range(1, len(lines)), 6))
+        blocks = [
+            b"".join(lines[a:b]) for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True)
+        ]
+        got: dict[str, bytes] = {}
+        for graph, part in _graph_blocks(blocks):
+            got[graph] = got.get(graph, b"") + part
+        assert list(got) == sorted(graphs, key=lambda g: f"<{g}> ")
+        for graph in graphs:
+            expected = b"".join(
+                x[len(graph) + 3 :] for x in lines if x.startswith(f"<{graph}> ".encode())
+            )
+            assert got[graph] == expected, graph

@@ -162,14 +162,15 @@ def site(
         str,
         typer.Option(
             help="RDF files written beside each resource page, comma-separated "
-            "(ttl, jsonld, nt); a registry's site is a third smaller without nt.",
+            "(ttl, jsonld, nt); nt adds a file per resource and a fifth to a registry's site.",
         ),
-    ] = "ttl,jsonld,nt",
+    ] = "ttl,jsonld",
 ) -> None:
     """Write a static linked-data site for any static host.
 
-    A page per resource (with its Turtle, JSON-LD and N-Triples), ontology docs, query pages,
-    the dumps and their description, and content negotiation for Apache and nginx.
+    A page per resource (with its Turtle and JSON-LD, and N-Triples if asked), ontology docs,
+    query pages, the gzip dumps and their description, and content negotiation for Apache and
+    nginx.
     """
     from ..publish.dataset import DEFAULT_BASE_URL
     from ..publish.site import build_site

@@ -23,7 +23,7 @@ DEFAULT_BASE_URL = BASE
 """Where the dumps are published unless ``--base-url`` says otherwise."""
 
 DUMP_NAME = "umkm-kg"
-"""File name (without extension) of the published dumps: ``dumps/umkm-kg.ttl``..."""
+"""File name (without extension) of the published dumps: ``dumps/umkm-kg.ttl.gz``..."""
 
 DUMP_GRAPHS = GraphSelection.ALL
 DUMP_WITH_ONTOLOGY = True
@@ -31,6 +31,8 @@ DUMP_WITH_ONTOLOGY = True
 
 DCAT_VERSION = URIRef(str(DCAT) + "version")
 """``dcat:version`` (DCAT 3), which rdflib's DCAT namespace does not list yet."""
+DCAT_COMPRESS_FORMAT = URIRef(str(DCAT) + "compressFormat")
+"""``dcat:compressFormat`` (DCAT 2): the dumps are gzip files of the format ``dcat:mediaType``."""
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 KOTA_TANGERANG = WD["Q10127"]
 _IANA = "https://www.iana.org/assignments/media-types/"
@@ -57,15 +59,23 @@ RIGHTS = {
 KEYWORDS = {"id": ("UMKM", "ekspor", "Kota Tangerang"), "en": ("SME", "export", "Tangerang")}
 
 
+GZIP_MEDIA_TYPE = "application/gzip"
+
+
 @dataclass(frozen=True)
 class Dump:
-    """One published dump file."""
+    """One published dump file: the graph in ``fmt``, gzip-compressed.
+
+    Compressed because a registry's dumps are most of its site otherwise (at 10,000
+    enterprises, six formats of 540,000 triples are 390 MB as text and about 30 MB as gzip); the
+    bytes inside are those ``umkm-kg export`` writes.
+    """
 
     fmt: RdfFormat
 
     @property
     def file_name(self) -> str:
-        return f"{DUMP_NAME}.{self.fmt.extension}"
+        return f"{DUMP_NAME}.{self.fmt.extension}.gz"
 
     @property
     def path(self) -> str:
@@ -251,6 +261,7 @@ def _distributions(g: Graph, ds: URIRef, base: str) -> None:
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, SCHEMA.contentUrl, url))
         g.add((dist, DCAT.mediaType, URIRef(_IANA + dump.fmt.media_type)))
+        g.add((dist, DCAT_COMPRESS_FORMAT, URIRef(_IANA + GZIP_MEDIA_TYPE)))
         g.add((dist, SCHEMA.encodingFormat, Literal(dump.fmt.media_type)))
         g.add((dist, DCTERMS.license, CC_BY))
         g.add((dist, DCTERMS.title, Literal(f"{TITLE['en']}: {dump.fmt.key} dump", lang="en")))

@@ -11,13 +11,16 @@ records (skolemised, without blank nodes) never go through it.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, groupby
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from .jsonldstream import write_jsonld_lines
 from .linesort import DEFAULT_RUN_BYTES, LineSorter
 from .turtle import BlankNodes, TurtleWriter
 
@@ -43,13 +46,17 @@ ProvenanceFn = Callable[[dict[str, int]], Iterable[ox.Quad]]
 class _GraphLines:
     """A binary writer for ``Store.dump``: whole lines into a sorter, blank-node lines set aside.
 
-    With ``graph``, each line gets the graph name (N-Triples in, N-Quads out).
+    With ``quads``, each line ends with the graph name (N-Triples in, N-Quads out); with
+    ``graph_first``, it starts with it (so that the sorted lines are grouped by graph).
     """
 
-    def __init__(self, sorter: LineSorter, graph: str, *, quads: bool) -> None:
+    def __init__(
+        self, sorter: LineSorter, graph: str, *, quads: bool, graph_first: bool = False
+    ) -> None:
         self._sorter = sorter
         self._node = ox.NamedNode(graph)
         self._suffix = f" <{graph}> .\n".encode() if quads else None
+        self._prefix = f"<{graph}> ".encode() if graph_first else None
         self._tail = b""
         self.count = 0
         self.blank: list[ox.Quad] = []
@@ -65,6 +72,8 @@ class _GraphLines:
         if self._suffix is not None:
             # N-Triples escapes line breaks in literals, so " .\n" only ever ends a line.
             whole = whole.replace(b" .\n", self._suffix)
+        if self._prefix is not None and whole:
+            whole = self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n"
         self._sorter.add(whole)
         return len(chunk)
 
@@ -87,8 +96,10 @@ class _GraphLines:
         return b"".join(kept)
 
 
-def _dump_graph(source: Source, graph: str, sorter: LineSorter, *, quads: bool) -> _GraphLines:
-    lines = _GraphLines(sorter, graph, quads=quads)
+def _dump_graph(
+    source: Source, graph: str, sorter: LineSorter, *, quads: bool, graph_first: bool = False
+) -> _GraphLines:
+    lines = _GraphLines(sorter, graph, quads=quads, graph_first=graph_first)
     # pyoxigraph only calls write() and flush() on its output
     writer = cast(IO[bytes], lines)
     source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
@@ -113,6 +124,18 @@ def write_ntriples(source: Source, output: IO[bytes]) -> None:
         canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         sorter.add(_text(canon))
         sorter.write_to(output)
+
+
+def write_jsonld(source: Source, output: IO[bytes], context: dict[str, Any]) -> None:
+    """The union of the graphs as JSON-LD with ``context`` inlined, one node object per line."""
+    with source.sorter() as sorter:
+        held = list(source.extra)
+        for graph in source.graphs:
+            held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
+        canon = _union(held)
+        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        sorter.add(_text(canon))
+        write_jsonld_lines(sorter.blocks(), output, context)
 
 
 def write_nquads(source: Source, output: IO[bytes], provenance: ProvenanceFn) -> None:
@@ -176,65 +199,141 @@ def write_turtle(source: Source, output: IO[bytes], prefixes: dict[str, str]) ->
 def write_trig(
     source: Source, output: IO[bytes], prefixes: dict[str, str], provenance: ProvenanceFn
 ) -> None:
-    """TriG: the default graph (``provenance``) first, then each named graph in IRI order.
+    """TriG: the default graph (``provenance``) first, then each named graph.
 
-    Blank nodes must be named before the first graph is written, so they are found first by a
-    query (a scan inside pyoxigraph), and each graph's size is counted by one.
+    One pass over the store puts every graph's lines, graph name first, into one sorter, and
+    counts them and sets their blank-node lines aside (blank nodes must be named, and the
+    default graph's counts known, before the first graph is written). The named graphs follow
+    in the order of their names as N-Quads terms (``<name>``). A graph with no blank node is
+    written by pyoxigraph's Turtle writer from the sorted lines; one with blank nodes (the
+    ontology) by :class:`~umkm_kg.publish.turtle.TurtleWriter`, which nests them.
     """
-    held = list(source.extra)
-    sizes = graph_sizes(source.extra)
-    for graph in source.graphs:
-        held.extend(_blank_quads(source.store, graph))
-        sizes[graph] = _count(source.store, graph)
-    held.extend(provenance(sizes))
-    canon = ox.Dataset(held)
-    canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    by_graph: dict[str, list[ox.Quad]] = {}
-    graphs_of: dict[str, set[str]] = {}
-    for q in canon:
-        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name.value)
-        by_graph.setdefault(name, []).append(q)
-        for term in (q.subject, q.object):
-            if isinstance(term, ox.BlankNode):
-                graphs_of.setdefault(str(term), set()).add(name)
-    shared = {label for label, names in graphs_of.items() if len(names) > 1}
-    names = sorted(set(by_graph) | set(source.graphs))
-    writer = TurtleWriter(prefixes)
-    output.write(writer.header().encode("utf-8"))
-    in_store = set(source.graphs)
-    for index, name in enumerate(names):
-        with source.sorter() as sorter:
-            blanks = BlankNodes(labelled=shared)
-            _split_blank(by_graph.get(name, []), sorter, blanks)
-            if name in in_store:
-                _dump_graph(source, name, sorter, quads=False)  # its blank-node lines are in held
-            if index:
+    with source.sorter() as sorter:
+        held: list[ox.Quad] = []
+        sizes = graph_sizes(source.extra)
+        lines: list[bytes] = []
+        for q in source.extra:
+            if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
+                held.append(q)
+            else:
+                lines.append(
+                    f"<{q.graph_name.value}> {q.subject} {q.predicate} {q.object} .\n".encode()
+                )
+        sorter.add(b"".join(lines))
+        for graph in source.graphs:
+            dumped = _dump_graph(source, graph, sorter, quads=False, graph_first=True)
+            held.extend(dumped.blank)
+            sizes[graph] = dumped.count
+        held.extend(provenance(sizes))
+        canon = ox.Dataset(held)
+        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        by_graph: dict[str, list[ox.Quad]] = {}
+        graphs_of: dict[str, set[str]] = {}
+        for q in canon:
+            name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name.value)
+            by_graph.setdefault(name, []).append(q)
+            for term in (q.subject, q.object):
+                if isinstance(term, ox.BlankNode):
+                    graphs_of.setdefault(str(term), set()).add(name)
+        shared = {label for label, names in graphs_of.items() if len(names) > 1}
+        named = sorted((set(by_graph) | set(source.graphs) | set(sizes)) - {""}, key=_term_key)
+        writer = TurtleWriter(prefixes)
+        output.write(writer.header().encode("utf-8"))
+        if "" in by_graph:
+            _write_graph(output, [], by_graph[""], prefixes, shared)
+        groups = groupby(_graph_blocks(sorter.blocks()), key=lambda block: block[0])
+        pending = next(groups, None)
+        for index, name in enumerate(named):
+            streamed = pending is not None and pending[0] == name
+            own: Iterable[bytes] = ()
+            if pending is not None and streamed:
+                own = (block for _, block in pending[1])
+            if index or "" in by_graph:
                 output.write(b"\n")
-            if name:
-                output.write(f"<{name}> {{\n".encode())
-            TurtleWriter(prefixes, blanks).write(sorter.lines(), output)
-            if name:
-                output.write(b"}\n")
+            output.write(f"<{name}> {{\n".encode())
+            _write_graph(output, own, by_graph.get(name, []), prefixes, shared)
+            output.write(b"}\n")
+            if streamed:  # only now: advancing a groupby empties the group before it
+                pending = next(groups, None)
 
 
-def _blank_quads(store: ox.Store, graph: str) -> Iterator[ox.Quad]:
-    node = ox.NamedNode(graph)
-    answer = store.query(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o "
-        "FILTER(isBlank(?s) || isBlank(?o)) } }"
-    )
-    assert isinstance(answer, ox.QuerySolutions)
-    for row in answer:
-        s, p, o = row[0], row[1], row[2]
-        assert isinstance(s, ox.NamedNode | ox.BlankNode) and isinstance(p, ox.NamedNode)
-        assert o is not None and not isinstance(o, ox.Variable)
-        yield ox.Quad(s, p, o, node)
+def _term_key(name: str) -> str:
+    return f"<{name}> "
 
 
-def _count(store: ox.Store, graph: str) -> int:
-    answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    assert isinstance(answer, ox.QuerySolutions)
-    (row,) = list(answer)
-    value = row[0]
-    assert isinstance(value, ox.Literal)
-    return int(value.value)
+def _mentions_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+
+
+def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
+    """``(graph, N-Triples lines)`` from blocks of sorted lines that start with ``<graph> ``.
+
+    A graph's lines are together (sorted, and no graph name holds ``> ``); N-Triples escapes
+    line breaks in literals, so a line starts right after each newline.
+    """
+    for block in blocks:
+        while block:
+            prefix = block[: block.index(b"> ") + 2]
+            last = block.rfind(b"\n" + prefix)
+            end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
+            part, block = block[:end], block[end:]
+            yield prefix[1:-2].decode("utf-8"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
+
+
+def _write_graph(
+    output: IO[bytes],
+    blocks: Iterable[bytes],
+    blank: list[ox.Quad],
+    prefixes: dict[str, str],
+    shared: set[str],
+) -> None:
+    """One graph: blocks of sorted N-Triples lines, and the quads that mention blank nodes."""
+    if blank:
+        with LineSorter() as sorter:  # the blank-node quads of a graph are few
+            blanks = BlankNodes(labelled=shared)
+            _split_blank(blank, sorter, blanks)
+            lines = (line + b"\n" for block in blocks for line in block.split(b"\n")[:-1])
+            TurtleWriter(prefixes, blanks).write(heapq.merge(lines, sorter.lines()), output)
+        return
+    body = _AfterPrefixes(output)
+    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple
+    triples = chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
+    # pyoxigraph only calls write() and flush() on its output
+    ox.serialize(triples, cast(IO[bytes], body), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    body.close()
+
+
+class _AfterPrefixes:
+    """A binary writer that drops the ``@prefix`` lines pyoxigraph starts a document with.
+
+    The TriG file declares its prefixes once, at the top; each graph's Turtle is its body.
+    """
+
+    def __init__(self, output: IO[bytes]) -> None:
+        self._output = output
+        self._head = b""
+        self._in_head = True
+
+    def write(self, chunk: bytes) -> int:
+        if not self._in_head:
+            return self._output.write(chunk)
+        self._head += bytes(chunk)
+        while self._in_head and b"\n" in self._head:
+            line, _, rest = self._head.partition(b"\n")
+            if line.startswith(b"@prefix "):
+                self._head = rest
+            else:
+                self._in_head = False
+        if not self._in_head:
+            self._output.write(self._head)
+            self._head = b""
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (pyoxigraph calls it)."""
+
+    def close(self) -> None:
+        """Write what is held back (a document of prefixes only holds nothing else)."""
+        if not self._head.startswith(b"@prefix "):
+            self._output.write(self._head)
+        self._head = b""

@@ -2,8 +2,8 @@
 
 Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
 its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
-same bytes whichever process writes it. N-Triples, N-Quads, Turtle and TriG stream from the
-store in bounded memory (:mod:`umkm_kg.publish.dump`); JSON-LD and RDF/XML are built in memory.
+same bytes whichever process writes it. N-Triples, N-Quads, Turtle, TriG and JSON-LD stream
+from the store in bounded memory (:mod:`umkm_kg.publish.dump`); RDF/XML is built in memory.
 Quads formats keep each named graph and say in the default graph where each one comes from.
 """
 
@@ -40,12 +40,12 @@ from .dump import (
     ProvenanceFn,
     Source,
     graph_sizes,
+    write_jsonld,
     write_nquads,
     write_ntriples,
     write_trig,
     write_turtle,
 )
-from .jsonld import compact_document
 from .linesort import DEFAULT_RUN_BYTES
 
 SHAPES_GRAPH = GRAPH["shapes"]
@@ -96,7 +96,9 @@ def export(
     return buffer.getvalue()
 
 
-STREAMED = frozenset({RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.TURTLE, RdfFormat.TRIG})
+STREAMED = frozenset(
+    {RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.JSONLD}
+)
 """Formats written from the store as they stream past, in bounded memory."""
 
 
@@ -114,8 +116,8 @@ def write_export(
 ) -> None:
     """Write the selected graphs as ``fmt`` to ``output``: the bytes :func:`export` returns.
 
-    N-Triples, N-Quads, Turtle and TriG stream from the store through sorted runs of at most
-    ``run_bytes`` (temporary files in ``temp_dir``); JSON-LD and RDF/XML are built in memory.
+    N-Triples, N-Quads, Turtle, TriG and JSON-LD stream from the store through sorted runs of
+    at most ``run_bytes`` (temporary files in ``temp_dir``); RDF/XML is built in memory.
 
     :raises BadInput: as :func:`export`.
     """
@@ -145,6 +147,8 @@ def _write(source: Source, fmt: RdfFormat, output: IO[bytes], provenance: Proven
         write_nquads(source, output, provenance)
     elif fmt is RdfFormat.TURTLE:
         write_turtle(source, output, PREFIXES)
+    elif fmt is RdfFormat.JSONLD:
+        write_jsonld(source, output, jsonld_context()["@context"])
     else:
         write_trig(source, output, PREFIXES, provenance)
 
@@ -317,8 +321,7 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
         articles = _dataset_articles(dataset)
         _write(source, fmt, buffer, lambda sizes: _provenance(sizes, articles))
         return buffer.getvalue()
-    writer = {RdfFormat.JSONLD: _jsonld, RdfFormat.RDFXML: _rdfxml}[fmt]
-    return writer(_canonical_union(dataset))
+    return _rdfxml(_canonical_union(dataset))
 
 
 def _canonical_union(dataset: ox.Dataset) -> ox.Dataset:
@@ -432,13 +435,6 @@ def jsonld_context() -> dict[str, Any]:
             return {"@context": data["@context"]}
         raise BadInput(f"{path}: expected an object with an @context object")
     return {"@context": dict(PREFIXES)}
-
-
-def _jsonld(dataset: ox.Dataset) -> bytes:
-    """JSON-LD compacted with the project context (inlined), node objects and keys sorted."""
-    triples = [(q.subject, q.predicate, q.object) for q in dataset]
-    doc = compact_document(triples, jsonld_context()["@context"], graph=True)  # type: ignore[arg-type]
-    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 # --- RDF/XML -------------------------------------------------------------------------------

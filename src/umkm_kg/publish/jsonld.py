@@ -58,7 +58,7 @@ def compact_document(
     for node_id in sorted(nodes):
         body: dict[str, Any] = {"@id": node_id}
         for key, values in sorted(nodes[node_id].items()):
-            body[key] = values[0] if len(values) == 1 else sorted(values, key=_json_key)
+            body[key] = values[0] if len(values) == 1 else sorted(values, key=value_key)
         objects.append(body)
     document: dict[str, Any] = {"@context": context}
     if len(objects) == 1 and not graph:
@@ -68,7 +68,8 @@ def compact_document(
     return document
 
 
-def _json_key(value: Any) -> str:
+def value_key(value: Any) -> str:
+    """The sort key of a compacted value: its JSON text."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 

@@ -31,14 +31,27 @@ def default_workers() -> int:
     return max(1, min(4, cores))
 
 
-def in_parallel(work: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+def in_parallel(
+    work: Callable[[Sequence[T]], R],
+    items: Sequence[T],
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[R]:
     """``work`` applied to ``workers`` interleaved slices of ``items``, one forked process each.
+
+    ``meanwhile`` runs in this process while the workers do (after ``work`` when there are no
+    workers): the parent would otherwise only wait, and work that must stay in the process that
+    opened the store (a dump reads it; a forked copy of an on-disk store is not safe to use)
+    overlaps the pages instead of following them.
 
     :raises RuntimeError: a worker failed (its traceback is in the message).
     """
     workers = min(workers, max(1, len(items) // MIN_PER_WORKER))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [work(items)]
+        done = [work(items)]
+        if meanwhile is not None:
+            meanwhile()
+        return done
     context = multiprocessing.get_context("fork")
     started = []
     for number in range(workers):
@@ -47,7 +60,20 @@ def in_parallel(work: Callable[[Sequence[T]], R], items: Sequence[T], workers: i
         process.start()
         child.close()
         started.append((process, parent))
-    results: list[R] = []
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        results = _collect(started)
+    return results
+
+
+def _collect(started: list[tuple[Any, Connection]]) -> list[Any]:
+    """The answers of the started workers, once each has ended.
+
+    :raises RuntimeError: a worker failed.
+    """
+    results: list[Any] = []
     failures: list[str] = []
     for process, pipe in started:
         try:
