@@ -25,7 +25,7 @@ from rdflib.namespace import RDF, RDFS
 from ..i18n import Text
 from .resolver import normal
 
-THRESHOLD = 90.0
+THRESHOLD = 92.0
 """Least name score (0-100) for two names to be the same name."""
 BLOCK_WORDS = 2
 """How many of a name's rarest words choose the enterprises it is compared with."""
