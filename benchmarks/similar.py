@@ -121,8 +121,8 @@ def main() -> None:
     places = {
         row["e"].value: row["p"].value
         for row in store.query(  # type: ignore[union-attr]
-            "SELECT ?e (SAMPLE(?l) AS ?p) WHERE { ?e a <https://w3id.org/umkm-kg/ontology#Enterprise>"
-            " ; <https://w3id.org/umkm-kg/ontology#locationAsWritten> ?l } GROUP BY ?e",
+            "SELECT ?e (SAMPLE(?l) AS ?p) WHERE { ?e a <https://w3id.org/umkm-kg/ontology#"
+            "Enterprise> ; <https://w3id.org/umkm-kg/ontology#locationAsWritten> ?l } GROUP BY ?e",
             use_default_graph_as_union=True,
         )
     }
@@ -145,7 +145,9 @@ def main() -> None:
     )
     extra = [f for f in found if f.existing not in planted]
     for f in extra[:5]:
-        print(f"  also reported: {f.name!r} ~ {f.existing_name!r} ({f.score:.0f}; {f.reasons().en})")
+        print(
+            f"  also reported: {f.name!r} ~ {f.existing_name!r} ({f.score:.0f}; {f.reasons().en})"
+        )
 
     single = args.work / "haura.csv"
     single.write_text("nama,pemilik,lokasi,sumber\nCV Haura Hijab,ibu Bunga,Cipadu,x\n")
