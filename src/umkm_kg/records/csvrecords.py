@@ -170,7 +170,14 @@ class _RowMapping:
         self.name = self.cells.get("name", "").strip()
         self.key = slug(self.name) if self.name else f"row-{row.row}"
         nib = self.cells.get("identifier", "").strip()
-        where = self.cells.get("location", "").strip()
+        where = next(
+            (
+                v
+                for c in ("location", "kelurahan", "kecamatan")
+                if (v := self.cells.get(c, "").strip())
+            ),
+            "",
+        )
         if nib:
             self.key = f"{self.key}-{slug(nib)}"
         elif where:
