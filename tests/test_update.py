@@ -146,3 +146,30 @@ def test_only_records_can_be_updated(runner: Runner, data_dir: Path, tmp_path: P
     assert result.exit_code == 2, result.output
     assert "not in a batch of records" in result.stderr
     assert _version(data_dir) == before
+
+
+def test_a_place_the_batch_brought_stays_for_the_new_version(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    places = tmp_path / "places.ttl"
+    places.write_text(
+        """PREFIX kg: <https://w3id.org/umkm-kg/id/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX umkm: <https://w3id.org/umkm-kg/ontology#>
+kg:neighbourhood-sudimara-test a umkm:Neighbourhood ; rdfs:label "Sudimara Uji"@id ,
+    "Sudimara Uji"@en ; schema:containedInPlace kg:city-tangerang ; rdfs:comment "uji" ;
+    <http://purl.org/dc/terms/source> "uji" .
+""",
+        encoding="utf-8",
+    )
+    row = MELATI.replace(",Kreo,", ",Sudimara Uji,")
+    result = runner("add", str(places), str(_csv(tmp_path, "a.csv", row)))
+    assert result.exit_code == 0, result.output
+    result = runner("records", "update", str(_csv(tmp_path, "b.csv", row.replace("P24", "P25"))))
+    assert result.exit_code == 0, result.output
+    assert _objects(data_dir, E, "https://schema.org/location") == {
+        "https://w3id.org/umkm-kg/id/neighbourhood-sudimara-test"
+    }
+    place = "https://w3id.org/umkm-kg/id/neighbourhood-sudimara-test"
+    assert _objects(data_dir, place, "https://schema.org/containedInPlace")

@@ -47,6 +47,21 @@ if TYPE_CHECKING:
 
 _ENTERPRISE = ox.NamedNode("https://w3id.org/umkm-kg/ontology#Enterprise")
 _TYPE = ox.NamedNode(str(RDF.type))
+_SHARED_KINDS = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        "https://schema.org/Place",
+        "https://schema.org/City",
+        "https://schema.org/Country",
+        "https://schema.org/AdministrativeArea",
+        "https://w3id.org/umkm-kg/ontology#Neighbourhood",
+        "https://schema.org/Organization",
+        "https://schema.org/GovernmentOrganization",
+        "http://www.w3.org/ns/org#Organization",
+        "http://www.w3.org/ns/org#FormalOrganization",
+        "http://www.w3.org/ns/org#OrganizationalUnit",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -206,11 +221,14 @@ def record_quads(store: ox.Store, batch: str, enterprise: str) -> list[ox.Quad]:
     def is_enterprise(node: object) -> bool:
         return next(store.quads_for_pattern(node, _TYPE, _ENTERPRISE, graph), None) is not None  # type: ignore[arg-type]
 
+    def shared_kind(node: ox.NamedNode | ox.BlankNode) -> bool:
+        # places and agencies a batch brings are for every record to point at
+        kinds = {q.object for q in store.quads_for_pattern(node, _TYPE, None, graph)}
+        return bool(kinds & _SHARED_KINDS) or is_enterprise(node)
+
     nodes: set[ox.NamedNode | ox.BlankNode] = {start}
     for quad in store.quads_for_pattern(None, None, start, graph):
-        if isinstance(quad.subject, ox.NamedNode | ox.BlankNode) and not is_enterprise(
-            quad.subject
-        ):
+        if isinstance(quad.subject, ox.NamedNode | ox.BlankNode) and not shared_kind(quad.subject):
             nodes.add(quad.subject)
     frontier = list(nodes)
     while frontier:
@@ -220,8 +238,8 @@ def record_quads(store: ox.Store, batch: str, enterprise: str) -> list[ox.Quad]:
             if (
                 isinstance(obj, ox.NamedNode | ox.BlankNode)
                 and obj not in nodes
-                and not is_enterprise(obj)
                 and described(obj)
+                and not shared_kind(obj)
                 and obj != graph
             ):
                 nodes.add(obj)
