@@ -93,6 +93,10 @@ def test_a_bad_field_is_reported_by_its_column(
         ("-5", None),
         ("1.2.3", None),
         ("lima juta", None),
+        ("5 JUTA", 5_000_000),
+        # regression: a dotless i matched the unit under IGNORECASE, then no table entry
+        ("1 mılıar", None),
+        ("1 MİLİAR", None),
     ],
 )
 def test_rupiah_amounts_are_read_as_clerks_write_them(text: str, amount: int | None) -> None:

@@ -526,7 +526,10 @@ def rupiah(text: str) -> Decimal | None:
     found = _AMOUNT.match(re.sub(r"[.,]-$", "", text.strip()))  # "Rp10.000,-"
     if found is None:
         return None
-    number, unit = found.group(1).strip(), (found.group(2) or "").casefold()
+    number, unit = found.group(1).strip(), found.group(2) or ""
+    if not unit.isascii():
+        return None  # "mılıar": IGNORECASE matches the dotless i, the table does not
+    unit = unit.lower()
     if not unit:
         number = re.sub(r"(?<=[0-9]{3}),[0-9]{1,2}$", "", number)  # Rp250.000.000,00
         if not (number.isdigit() or _GROUPED.match(number)):
