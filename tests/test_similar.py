@@ -160,3 +160,31 @@ def test_names_that_differ_by_a_number_are_other_enterprises() -> None:
     assert [at for at, _ in index.matches("toko maju 2")] == [0]
     assert list(index.matches("Toko Maju 3")) == []
     assert list(index.matches("Toko Maju")) == []
+
+
+def test_the_name_index_is_kept_per_batch_and_follows_removals(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    from umkm_kg.records.similar import INDEX_FILE, cached_index
+
+    first = _csv(tmp_path, "a.csv", "Kue Basah Mawar,,bapak Joko,Kue lapis,handicraft,Cipadu,x")
+    assert runner("add", str(first)).exit_code == 0
+    cache = data_dir / "cache" / INDEX_FILE
+    assert "Kue Basah Mawar" not in cache.read_text(encoding="utf-8")  # written before the add
+    again = _csv(tmp_path, "b.csv", "Batik Melati,,ibu Ani,Batik,batik,Kreo,x")
+    assert runner("add", str(again)).exit_code == 0
+    assert "Kue Basah Mawar" in cache.read_text(encoding="utf-8")
+    records = RecordsStore(data_dir)
+    index = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert "Batik Melati" in index.shown and "Haura Hijab" in index.shown
+    # a removed batch leaves the index; a damaged file is rebuilt from the store
+    [mawar] = [b for b in records.batches() if b.sources == ("a.csv",)]
+    assert runner("records", "remove", mawar.id).exit_code == 0
+    records = RecordsStore(data_dir)
+    index = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert "Kue Basah Mawar" not in index.shown and "Batik Melati" in index.shown
+    cache.write_text('{"format": 1, "graphs": {"x": {"count": "no"', encoding="utf-8")
+    index = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert "Batik Melati" in index.shown
+    result = runner("add", str(_csv(tmp_path, "c.csv", "Batik Melati,,bu Ani,Kain,batik,Cipadu,x")))
+    assert result.exit_code == 1 and "probable duplicate" in result.stdout

@@ -69,7 +69,7 @@ def add_records(
     """
     from ..validation import read_batch, shapes_version, validate
     from .duplicates import check_duplicates
-    from .similar import find_similar
+    from .similar import INDEX_FILE, cached_index, find_similar
     from .store import RecordsStore
 
     batch = read_batch(paths, kg, fmt=fmt, max_bytes=max_bytes)
@@ -78,7 +78,8 @@ def add_records(
     # describes a resource it does not own (which validation would say of it).
     known = store.dataset()
     check_duplicates(batch.graph, known)
-    similar = tuple(find_similar(batch.graph, known))
+    index = cached_index(known, store.graph_sizes(), data_dir / "cache" / INDEX_FILE)
+    similar = tuple(find_similar(batch.graph, known, index=index))
     report = with_similar(validate(batch, kg), batch, similar)
     if not report.conforms or dry_run or (similar and not allow_similar):
         return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)

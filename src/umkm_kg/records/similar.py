@@ -14,8 +14,11 @@ and a street. ``umkm-kg add`` refuses it unless ``--allow-similar`` says the cle
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
@@ -23,8 +26,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..i18n import Text
+from ..namespaces import RECORDS_GRAPH_PREFIX
+from ..store.disk import atomic_write
 from .resolver import normal
 
+INDEX_FILE = "name-index.json"
+"""The cached names of a data folder's enterprises, in its ``cache/`` folder."""
+_INDEX_FORMAT = 1
 THRESHOLD = 92.0
 """Least name score (0-100) for two names to be the same name."""
 BLOCK_WORDS = 2
@@ -125,9 +133,10 @@ class NameIndex:
     shown: list[str] = field(default_factory=list)
     words: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, iri: str, name: str) -> bool:
-        """Index an enterprise's name; False if nothing is left of it to compare."""
-        key = name_key(name)
+    def add(self, iri: str, name: str, key: str | None = None) -> bool:
+        """Index an enterprise's name (``key``: its :func:`name_key`, if known); False if
+        nothing is left of it to compare."""
+        key = name_key(name) if key is None else key
         if not key:
             return False
         position = len(self.names)
@@ -184,6 +193,71 @@ class NameIndex:
             # "Toko Maju 2" is not "Toko Maju 3": numbers in names keep enterprises apart.
             if _numbers(choice) == numbers:
                 yield positions[at], float(score)
+
+
+def _graph_names(store: ox.Store, graph: str) -> list[list[str]]:
+    """[IRI, name, key] of each enterprise named in the named graph ``graph``."""
+    node = ox.NamedNode(graph)
+    enterprises = {
+        q.subject.value
+        for q in store.quads_for_pattern(
+            None, ox.NamedNode(str(RDF.type)), ox.NamedNode(_ENTERPRISE), node
+        )
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    found = []
+    if enterprises:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(_NAME), None, node):
+            if quad.subject.value in enterprises and isinstance(quad.object, ox.Literal):  # type: ignore[union-attr]
+                name = quad.object.value
+                found.append([quad.subject.value, name, name_key(name)])  # type: ignore[union-attr]
+    return sorted(found)
+
+
+def cached_index(store: ox.Store, graphs: dict[str, int], cache: Path) -> NameIndex:
+    """The enterprise names of ``store`` (whose named graphs have the sizes ``graphs``): those
+    of unchanged graphs from the file ``cache``, the others read from the store; the file is
+    rewritten when anything was read.
+
+    Reading every name of a registry costs seconds (30 s at 100,000 enterprises on a busy
+    2-core machine: a literal is a look-up on disk); a batch adds a few names to the file.
+    """
+    entries: dict[str, list[list[str]]] = {}
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(kept, dict) and kept.get("format") == _INDEX_FORMAT:
+            for graph, part in kept["graphs"].items():
+                names = part["names"]
+                ok = all(isinstance(n, list) and len(n) == 3 for n in names)
+                if graphs.get(graph) == part["count"] and ok:
+                    entries[graph] = [[str(x) for x in n] for n in names]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        entries = {}  # no cache, or not one this version wrote: read everything
+    # A batch's graph only changes by losing records (records update): its size tells. The
+    # bundled graphs may change in place with the package; they are small, so always read.
+    entries = {g: v for g, v in entries.items() if g.startswith(RECORDS_GRAPH_PREFIX)}
+    read = [g for g in graphs if g not in entries]
+    for graph in read:
+        entries[graph] = _graph_names(store, graph)
+    if read or set(entries) != set(graphs):
+        text = json.dumps(
+            {
+                "format": _INDEX_FORMAT,
+                "graphs": {g: {"count": graphs[g], "names": entries[g]} for g in sorted(graphs)},
+            },
+            ensure_ascii=False,
+        )
+        with contextlib.suppress(OSError):  # a cache that cannot be written is rebuilt
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache, text)
+    index = NameIndex()
+    seen: set[tuple[str, str]] = set()
+    for graph in sorted(graphs):
+        for iri, name, key in entries[graph]:
+            if (iri, name) not in seen:
+                seen.add((iri, name))
+                index.add(iri, name, key)
+    return index
 
 
 def _numbers(key: str) -> list[str]:
@@ -296,16 +370,24 @@ def compare(record: Facts, other: Facts, score: float) -> Similar | None:
 
 
 def find_similar(
-    graph: Graph, store: ox.Store | None, *, threshold: float = THRESHOLD
+    graph: Graph,
+    store: ox.Store | None,
+    *,
+    threshold: float = THRESHOLD,
+    index: NameIndex | None = None,
 ) -> list[Similar]:
     """The enterprises of ``graph`` that are probably ones of ``store``, or earlier ones of
-    ``graph`` itself; the best match of each, by score."""
+    ``graph`` itself; the best match of each, by score. ``index``: the names of ``store``'s
+    enterprises, when known (:func:`cached_index`); it is extended with ``graph``'s."""
     records = facts_in_graph(graph)
     if not records:
         return []
     if store is not None:
         records = [replace(r, places=_narrow(store, graph, r.places)) for r in records]
-    known = NameIndex.of_store(store) if store is not None else NameIndex()
+    if index is not None:
+        known = index
+    else:
+        known = NameIndex.of_store(store) if store is not None else NameIndex()
     stored = len(known.names)
     ours = {r.iri for r in records}
     batch: dict[int, Facts] = {}
