@@ -160,6 +160,10 @@ def test_names_that_differ_by_a_number_are_other_enterprises() -> None:
     assert [at for at, _ in index.matches("toko maju 2")] == [0]
     assert list(index.matches("Toko Maju 3")) == []
     assert list(index.matches("Toko Maju")) == []
+    # regression: the same numbers in another order matched (token_sort_ratio sorts words)
+    index.add("https://example.org/b", "Toko Proses 1 0")
+    assert [at for at, _ in index.matches("Toko Proses 1 0")] == [1]
+    assert list(index.matches("Toko Proses 0 1")) == []
 
 
 def test_the_name_index_is_kept_per_batch_and_follows_removals(

@@ -261,7 +261,8 @@ def cached_index(store: ox.Store, graphs: dict[str, int], cache: Path) -> NameIn
 
 
 def _numbers(key: str) -> list[str]:
-    return sorted(w for w in key.split() if w.isdigit())
+    # in their order: "Toko Proses 1 0" is not "Toko Proses 0 1"
+    return [w for w in key.split() if w.isdigit()]
 
 
 def _block_keys(key: str) -> set[str]:
