@@ -126,8 +126,16 @@ def test_size_class_needs_its_criteria(resolver: Resolver) -> None:
         CsvRow(2, {"name": "A", "size_class": "kecil", "size_scheme": "2008"}), resolver, triples
     )
     assert (ok.enterprise, UMKM.sizeClass, KG["size-2008-kecil"]) in triples
+    # no criteria named: PP 7/2021, the regime in force; criteria that are neither: refused
     missing = map_row(CsvRow(3, {"name": "B", "size_class": "kecil"}), resolver, triples)
-    assert [p.column for p in missing.problems] == ["size_scheme"]
+    assert missing.problems == []
+    assert (missing.enterprise, UMKM.sizeClass, KG["size-2021-kecil"]) in triples
+    named = map_row(CsvRow(5, {"name": "D", "size_class": "mikro 2008"}), resolver, triples)
+    assert (named.enterprise, UMKM.sizeClass, KG["size-2008-mikro"]) in triples
+    unknown = map_row(
+        CsvRow(6, {"name": "E", "size_class": "kecil", "size_scheme": "2015"}), resolver, triples
+    )
+    assert [p.column for p in unknown.problems] == ["size_scheme"]
     wrong = map_row(
         CsvRow(4, {"name": "C", "size_class": "besar", "size_scheme": "2021"}), resolver, triples
     )

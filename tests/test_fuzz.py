@@ -203,8 +203,25 @@ def test_records_reader_refuses_or_reads_every_input(fmt: RecordFormat) -> None:
 
 # --- the CSV mapper ----------------------------------------------------------------------------
 
-CSV_HEADERS = ["nama", "pemilik", "produk", "produk_en", "tujuan_ekspor", "lokasi", "sumber"]
-csv_cells = st.one_of(text_values, st.sampled_from(["Batik", "Malaysia; SG", "ibu Sekar", ""]))
+CSV_HEADERS = [
+    "nama",
+    "pemilik",
+    "produk",
+    "produk_en",
+    "tujuan_ekspor",
+    "lokasi",
+    "sumber",
+    "kelurahan",
+    "tahun_mulai",
+    "tenaga_kerja",
+    "modal_usaha",
+    "omzet_tahunan",
+]
+csv_cells = st.one_of(
+    text_values,
+    st.sampled_from(["Batik", "Malaysia; SG", "ibu Sekar", "", "Kreo", "2015", "1,5 miliar"]),
+    st.from_regex(r"(Rp ?)?[0-9]{1,4}([.,][0-9]{1,3}){0,3}( (juta|miliar|jt|rb))?", fullmatch=True),
+)
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -230,7 +247,9 @@ def test_csv_mapper_reports_every_formula_and_never_crashes(
 
     folder = tmp_path_factory.mktemp("csv")
 
-    @given(st.lists(st.lists(csv_cells, min_size=7, max_size=7), min_size=1, max_size=4))
+    width = len(CSV_HEADERS)
+
+    @given(st.lists(st.lists(csv_cells, min_size=width, max_size=width), min_size=1, max_size=4))
     @settings(max_examples=max(10, settings().max_examples // 3))
     def check(rows: list[list[str]]) -> None:
         data = _csv(rows)

@@ -200,8 +200,8 @@ def test_sparql_constraints_use_the_declared_prefixes() -> None:
     shapes_graph = URIRef(str(SHAPES_NS).rstrip("#"))
     declared = {str(shapes.value(d, SH.prefix)) for d in shapes.objects(shapes_graph, SH.declare)}
     constraints = list(shapes.subjects(RDF.type, SH.SPARQLConstraint))
-    # counts sum, destination resolves, market resolves, owner is a person
-    assert len(constraints) == 4
+    # counts sum, destination resolves, market resolves, owner is a person, size class agrees
+    assert len(constraints) == 5
     for constraint in constraints:
         assert shapes.value(constraint, SH.prefixes) == shapes_graph
         query = str(shapes.value(constraint, SH.select))

@@ -10,11 +10,12 @@ and, for ``consistency-check``, graphs with one inconsistency each.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 
 from umkm_kg import resources
 from umkm_kg.kg import KnowledgeGraph
@@ -29,13 +30,16 @@ UMKM = "https://w3id.org/umkm-kg/ontology#"
 SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 QB = "http://purl.org/linked-data/cube#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
 CATALOGUE = load_catalogue()
 
 Triples = list[tuple[URIRef, URIRef, URIRef | Literal]]
 
 
 def records(count: int = 3) -> Triples:
-    """A few added enterprises: labels, a product, an owner and an export claim each."""
+    """A few added enterprises: labels, a product, an owner, an export claim and a size class
+    each, in a batch with its provenance."""
     triples: Triples = []
     for n in range(1, count + 1):
         enterprise, product = URIRef(f"{KG}enterprise-gen-{n}"), URIRef(f"{KG}product-gen-{n}")
@@ -54,7 +58,24 @@ def records(count: int = 3) -> Triples:
             (claim, URIRef(UMKM + "exportedProduct"), product),
             (claim, URIRef(UMKM + "destination"), URIRef(KG + ("country-my", "country-fr")[n % 2])),
             (claim, URIRef(UMKM + "destinationAsWritten"), Literal("Malaysia")),
+            (enterprise, URIRef(SCHEMA + "name"), Literal(f"Batik Generasi {n}")),
+            (
+                enterprise,
+                URIRef(UMKM + "sizeClass"),
+                URIRef(KG + ("size-2021-mikro", "size-2008-kecil")[n % 2]),
+            ),
+            (enterprise, URIRef(UMKM + "businessCapital"), Literal(Decimal(100_000_000 * n))),
         ]
+    batch = URIRef(str(GRAPH["records/test"]))
+    triples += [
+        (batch, RDF.type, URIRef(PROV + "Bundle")),
+        (
+            batch,
+            URIRef(PROV + "generatedAtTime"),
+            Literal("2026-01-02T03:04:05Z", datatype=XSD.dateTime),
+        ),
+        (batch, URIRef(DCT + "source"), Literal("gen.csv")),
+    ]
     return triples
 
 

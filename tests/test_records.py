@@ -150,7 +150,12 @@ def test_same_name_in_another_place_is_not_a_duplicate(
         runner("add", str(_csv(tmp_path, "a.csv", [_row("Toko Sama", "", "Cipadu")]))).exit_code
         == 0
     )
-    result = runner("add", str(_csv(tmp_path, "b.csv", [_row("Toko Sama", "", "Kreo")])))
+    other = str(_csv(tmp_path, "b.csv", [_row("Toko Sama", "", "Kreo")]))
+    # not a sure duplicate, but a probable one (the same product): added once the clerk says so
+    result = runner("add", other)
+    assert result.exit_code == 1, result.output
+    assert "probable duplicate" in result.stdout and "already" not in result.output
+    result = runner("add", "--allow-similar", other)
     assert result.exit_code == 0, result.output
     assert len(_enterprises(data_dir)) == 2
 

@@ -172,3 +172,81 @@ def _change(change: str, lang: str) -> str:
     verb, _, rest = change.partition(" ")
     rest = rest.replace(" from ", " dari ") if verb == "load" else rest
     return f"{_CHANGES_ID[verb]} {rest}" if verb in _CHANGES_ID else change
+
+
+@records_app.command("update")
+def update_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE",
+            help="New versions of existing records (ttl, nt, nq, jsonld, rdf/xml, csv), or -.",
+        ),
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="Input format (default: by extension).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate the new versions; write nothing.")
+    ] = False,
+    report: Annotated[
+        str, typer.Option("--report", help="text, json, or ttl (the SHACL validation report).")
+    ] = "text",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of the report: id or en.")
+    ] = None,
+) -> None:
+    """Replace enterprises' records by new versions, in one transaction (all or nothing).
+
+    Each enterprise in FILE must be a record of the store (the same IRI, or the same NIB). Its
+    old description leaves its batch and is kept in the data folder's retracted/; the new one is
+    validated in context and added as a new batch that says prov:wasRevisionOf the old version.
+    Exit code 1 when a new version does not conform or duplicates another enterprise; 2 when an
+    enterprise is no record (use add).
+    """
+    from ..errors import EXIT_NONCONFORMANT
+    from ..records.update import update_records
+    from .records import ReportFormat, _print
+
+    options = settings(ctx)
+    shown = "id" if (lang or options.lang.value) == "id" else "en"
+    try:
+        shape = ReportFormat(report)
+    except ValueError:
+        raise typer.BadParameter("choose text, json or ttl", param_hint="--report") from None
+    updated = update_records(options.kg(), files, options.records_dir, fmt=fmt, dry_run=dry_run)
+    if not updated.conforms or updated.report.records:
+        _print(updated.report, shape, shown)
+    if not updated.conforms:
+        raise typer.Exit(EXIT_NONCONFORMANT)
+    for old in updated.replaced:
+        kept = f"; the old version is kept in {old.kept}" if old.kept else ""
+        kept_id = f"; versi lama disimpan di {old.kept}" if old.kept else ""
+        typer.echo(
+            t(
+                shown,
+                f"<{old.new}> replaces <{old.old}> (from {old.batch}){kept}",
+                f"<{old.new}> menggantikan <{old.old}> (dari {old.batch}){kept_id}",
+            ),
+            err=True,
+        )
+    if updated.graph is None:
+        typer.echo(
+            t(
+                shown,
+                "the new versions conform; nothing written (--dry-run)",
+                "versi baru sesuai; tidak ada yang ditulis (--dry-run)",
+            ),
+            err=True,
+        )
+    else:
+        count = len(updated.replaced)
+        typer.echo(
+            t(
+                shown,
+                f"updated {count} records as graph <{updated.graph}>",
+                f"{count} rekaman diperbarui sebagai graf <{updated.graph}>",
+            ),
+            err=True,
+        )

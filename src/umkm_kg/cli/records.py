@@ -97,6 +97,14 @@ def add_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and check duplicates; write nothing.")
     ] = False,
+    allow_similar: Annotated[
+        bool,
+        typer.Option(
+            "--allow-similar",
+            help="Add records reported as probable duplicates (checked: they are other "
+            "enterprises).",
+        ),
+    ] = False,
     report: ReportOption = ReportFormat.text,
     lang: LangOption = None,
     max_size: MaxSizeOption = MAX_INPUT_BYTES // (1024 * 1024),
@@ -104,7 +112,9 @@ def add_command(
     """Validate the whole batch, then add all of it to the records store, or none of it.
 
     The batch becomes one named graph with its provenance (when, from which files, against
-    which shapes). Exit code 1 when a record does not conform or duplicates an enterprise.
+    which shapes). Exit code 1 when a record does not conform or duplicates an enterprise, or
+    is a probable duplicate (a similar name and the same owner, kelurahan or product) and
+    --allow-similar is not given.
     """
     from ..records.add import add_records
 
@@ -117,10 +127,23 @@ def add_command(
         fmt=fmt,
         max_bytes=max_size * 1024 * 1024,
         dry_run=dry_run,
+        allow_similar=allow_similar,
     )
     if not added.conforms or added.report.records:
         _print(added.report, report, shown)
     if not added.conforms:
+        raise typer.Exit(EXIT_NONCONFORMANT)
+    if added.refused_as_similar:
+        count = len(added.similar)
+        typer.echo(
+            f"ditolak: {count} rekaman kemungkinan duplikat usaha yang sudah ada; tidak ada "
+            "yang ditulis. Periksa; bila memang usaha lain, tambahkan dengan --allow-similar"
+            if shown == "id"
+            else f"refused: {count} records are probable duplicates of known enterprises; "
+            "nothing written. Check them; if they are other enterprises, add again with "
+            "--allow-similar",
+            err=True,
+        )
         raise typer.Exit(EXIT_NONCONFORMANT)
     records = added.records
     if added.graph is None:

@@ -10,12 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import Text
+from ..namespaces import SCHEMA, SHAPES_NS
 from ..store import DiskStore
 from .rdfinput import MAX_INPUT_BYTES
+from .similar import Similar
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
-    from ..validation import ValidationReport
+    from ..validation import RecordBatch, ValidationReport
+
+SIMILAR_COMPONENT = SHAPES_NS["ProbableDuplicateConstraintComponent"]
+"""Component named in reports for probable duplicates (:mod:`umkm_kg.records.similar`)."""
 
 
 @dataclass(frozen=True)
@@ -27,10 +33,18 @@ class Added:
     graph: str | None
     """The new named graph; None when the records do not conform or on a dry run."""
     store: Path | None = None
+    similar: tuple[Similar, ...] = ()
+    """Records that are probably enterprises already known (warnings in :attr:`report`)."""
+    allow_similar: bool = False
 
     @property
     def conforms(self) -> bool:
         return self.report.conforms
+
+    @property
+    def refused_as_similar(self) -> bool:
+        """The records conform but were not written: probable duplicates, not allowed."""
+        return self.report.conforms and bool(self.similar) and not self.allow_similar
 
 
 def add_records(
@@ -41,11 +55,13 @@ def add_records(
     fmt: str | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
     dry_run: bool = False,
+    allow_similar: bool = False,
 ) -> Added:
     """Validate the records in ``paths`` against ``kg``; if they conform, add them as one batch
     to the records store of ``data_dir`` (on a dry run, only check for duplicates).
 
-    Records that do not conform are reported in :attr:`Added.report` and nothing is written.
+    Records that do not conform are reported in :attr:`Added.report` and nothing is written;
+    so are probable duplicates (:mod:`.similar`, warnings) unless ``allow_similar``.
 
     :raises BadInput: a file that cannot be read or parsed.
     :raises DuplicateRecord: a record repeats an enterprise already known (nothing written).
@@ -53,17 +69,53 @@ def add_records(
     """
     from ..validation import read_batch, shapes_version, validate
     from .duplicates import check_duplicates
+    from .similar import INDEX_FILE, cached_index, find_similar
     from .store import RecordsStore
 
     batch = read_batch(paths, kg, fmt=fmt, max_bytes=max_bytes)
     store = RecordsStore(data_dir)
     # Duplicates first: a record that repeats a known enterprise is best told so, not that it
     # describes a resource it does not own (which validation would say of it).
-    check_duplicates(batch.graph, store.dataset())
-    report = validate(batch, kg)
-    if not report.conforms or dry_run:
-        return Added(report, batch.record_count, None)
+    known = store.dataset()
+    check_duplicates(batch.graph, known)
+    index = cached_index(known, store.graph_sizes(), data_dir / "cache" / INDEX_FILE)
+    similar = tuple(find_similar(batch.graph, known, index=index))
+    report = with_similar(validate(batch, kg), batch, similar)
+    if not report.conforms or dry_run or (similar and not allow_similar):
+        return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)
     graph = store.add(batch.graph, batch.sources, shapes_version())
     if isinstance(kg.store, DiskStore):
         kg.store.refresh()  # the caller's graph sees what it just added
-    return Added(report, batch.record_count, graph, store.folder)
+    return Added(
+        report, batch.record_count, graph, store.folder, similar, allow_similar=allow_similar
+    )
+
+
+def with_similar(
+    report: ValidationReport, batch: RecordBatch, similar: tuple[Similar, ...]
+) -> ValidationReport:
+    """``report`` with a warning on each record that is a probable duplicate."""
+    if not similar:
+        return report
+    from rdflib import URIRef
+
+    from ..validation import Problem, RecordRef, Severity, short
+    from ..validation.findings import add_result, finish
+
+    problems = [(group.record, p) for group in report.records for p in group.problems]
+    for found in similar:
+        node = URIRef(found.record)
+        ref = batch.records.get(node) or RecordRef("?", subject=found.record)
+        problem = Problem(
+            Severity.WARNING,
+            batch.field_name(node, SCHEMA.name) or "name",
+            Text("a new enterprise", "usaha baru"),
+            Text(repr(found.name), repr(found.name)),
+            found.message(short),
+            focus=found.record,
+            path=str(SCHEMA.name),
+            component=str(SIMILAR_COMPONENT),
+        )
+        problems.append((ref, problem))
+        add_result(report.graph, problem)
+    return finish(problems, report.graph, report.record_count)

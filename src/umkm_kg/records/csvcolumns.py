@@ -146,6 +146,63 @@ COLUMNS: tuple[Column, ...] = (
         "instansi pelapor: nama atau IRI",
         "kg:org-disperindagkop-tangerang",
     ),
+    Column(
+        "address",
+        "alamat",
+        "street address (the kelurahan goes in its own column)",
+        "alamat jalan (kelurahan di kolomnya sendiri)",
+        "Jl. Kreo Raya No. 12 RT 003/RW 004",
+    ),
+    Column(
+        "kelurahan",
+        "kelurahan",
+        "kelurahan (or desa) of the enterprise: name or IRI of a place in the graph",
+        "kelurahan (atau desa) tempat usaha: nama atau IRI tempat dalam graf",
+        "Kreo",
+        aliases=("desa", "village"),
+    ),
+    Column(
+        "kecamatan",
+        "kecamatan",
+        "kecamatan (district) of the enterprise: name or IRI of a place in the graph",
+        "kecamatan tempat usaha: nama atau IRI tempat dalam graf",
+        "Larangan",
+        aliases=("district",),
+    ),
+    Column(
+        "year_started",
+        "tahun_mulai",
+        "year the enterprise started, four digits",
+        "tahun usaha dimulai, empat angka",
+        "2015",
+        aliases=("tahun_berdiri", "founded"),
+    ),
+    Column(
+        "workers",
+        "tenaga_kerja",
+        "number of workers, a whole number",
+        "jumlah tenaga kerja, bilangan bulat",
+        "4",
+        aliases=("jumlah_tenaga_kerja", "employees"),
+    ),
+    Column(
+        "capital",
+        "modal_usaha",
+        "business capital in rupiah, excluding land and buildings (net assets under UU 20/2008): "
+        "250000000, Rp250.000.000 or 250 juta",
+        "modal usaha dalam rupiah, tanpa tanah dan bangunan (kekayaan bersih menurut UU 20/2008): "
+        "250000000, Rp250.000.000 atau 250 juta",
+        "250 juta",
+        aliases=("modal", "kekayaan_bersih"),
+    ),
+    Column(
+        "annual_sales",
+        "omzet_tahunan",
+        "annual sales in rupiah: 600000000, Rp600.000.000, 600 juta or 1,2 miliar",
+        "hasil penjualan tahunan dalam rupiah: 600000000, Rp600.000.000, 600 juta atau 1,2 miliar",
+        "600 juta",
+        aliases=("omzet", "penjualan_tahunan", "hasil_penjualan_tahunan"),
+    ),
 )
 _BY_HEADER: dict[str, Column] = {h: c for c in COLUMNS for h in c.headers}
 

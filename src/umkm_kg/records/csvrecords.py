@@ -15,9 +15,10 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from ..formulas import is_formula
@@ -48,8 +49,12 @@ def _nib_message(nib: str) -> tuple[str, str]:
             "ketik ulang NIB-nya",
         )
     return ("a NIB has 13 digits", "NIB terdiri dari 13 angka")
+
+
 _SIZE_WORDS = ("mikro", "kecil", "menengah")
 _KBLI_CODE = re.compile(r"^([A-Ua-u]|[0-9]{2,5})$")
+DEFAULT_SIZE_SCHEME = "2021"
+"""The criteria of a size class whose record names none: PP No. 7 Tahun 2021, in force."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,11 @@ PREDICATE_COLUMNS: dict[str, str] = {
     str(RDFS.label): "name",
     str(SCHEMA.name): "name",
     str(SCHEMA.identifier): "identifier",
+    str(SCHEMA.address): "address",
+    str(SCHEMA.foundingDate): "year_started",
+    str(UMKM.numberOfWorkers): "workers",
+    str(UMKM.businessCapital): "capital",
+    str(UMKM.annualSales): "annual_sales",
     str(SCHEMA.location): "location",
     str(UMKM.locationAsWritten): "location",
     str(UMKM.sizeClass): "size_class",
@@ -192,7 +202,14 @@ class _RowMapping:
         self.name = self.cells.get("name", "").strip()
         self.key = slug(self.name) if self.name else f"row-{row.row}"
         nib = self.cells.get("identifier", "").strip()
-        where = self.cells.get("location", "").strip()
+        where = next(
+            (
+                v
+                for c in ("location", "kelurahan", "kecamatan")
+                if (v := self.cells.get(c, "").strip())
+            ),
+            "",
+        )
         if nib:
             self.key = f"{self.key}-{slug(nib)}"
         elif where:
@@ -311,7 +328,8 @@ class _RowMapping:
                     ("13 digits", "13 angka"),
                     _nib_message(nib),
                 )
-            self.add(enterprise, _T.IDENTIFIER, Literal(nib), "identifier")
+            else:  # (the shapes would say it again of the literal)
+                self.add(enterprise, _T.IDENTIFIER, Literal(nib), "identifier")
         for place in self.refs("place", "location"):
             self.add(enterprise, _T.LOCATION, URIRef(place), "location")
         if self.cell("location"):
@@ -320,6 +338,7 @@ class _RowMapping:
         self.business_fields()
         self.owners()
         self.exports(self.products())
+        self.details()
         if "#extra" in self.row.cells:
             self.problem(
                 "#extra",
@@ -335,8 +354,65 @@ class _RowMapping:
             )
         return self.out
 
+    def details(self) -> None:
+        """Address, kelurahan and kecamatan, year started, workers, capital and sales."""
+        enterprise = self.out.enterprise
+        if self.cell("address"):
+            self.add(enterprise, SCHEMA.address, Literal(self.cell("address")), "address")
+        for column in ("kelurahan", "kecamatan"):
+            for place in self.refs("place", column):
+                self.add(enterprise, _T.LOCATION, URIRef(place), column)
+        year = self.cell("year_started")
+        if year and re.fullmatch(r"[12][0-9]{3}", year):
+            self.add(
+                enterprise, SCHEMA.foundingDate, Literal(year, datatype=XSD.gYear), "year_started"
+            )
+        elif year:
+            self.problem(
+                "year_started",
+                year,
+                ("a year of four digits, e.g. 2015", "tahun empat angka, mis. 2015"),
+                (f"{year!r} is not a year", f"{year!r} bukan tahun"),
+            )
+        workers = self.cell("workers")
+        if workers and re.fullmatch(r"[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]+", workers):
+            count = Literal(workers.replace(".", ""), datatype=XSD.integer)
+            self.add(enterprise, UMKM.numberOfWorkers, count, "workers")
+        elif workers:
+            self.problem(
+                "workers",
+                workers,
+                ("a whole number, e.g. 4", "bilangan bulat, mis. 4"),
+                (
+                    f"{workers!r} is not a number of workers",
+                    f"{workers!r} bukan jumlah tenaga kerja",
+                ),
+            )
+        for column, predicate in (
+            ("capital", UMKM.businessCapital),
+            ("annual_sales", UMKM.annualSales),
+        ):
+            text = self.cell(column)
+            if not text:
+                continue
+            amount = rupiah(text)
+            if amount is None:
+                self.problem(
+                    column,
+                    text,
+                    (
+                        "an amount in rupiah: 250000000, Rp250.000.000, 250 juta or 1,5 miliar",
+                        "jumlah rupiah: 250000000, Rp250.000.000, 250 juta atau 1,5 miliar",
+                    ),
+                    (f"{text!r} is not an amount in rupiah", f"{text!r} bukan jumlah rupiah"),
+                )
+                continue
+            self.add(enterprise, predicate, Literal(amount, datatype=XSD.decimal), column)
+
     def size_class(self) -> None:
         value, scheme = self.cell("size_class"), self.cell("size_scheme")
+        if not scheme and not re.search(r"(2008|2021)", value):
+            scheme = DEFAULT_SIZE_SCHEME  # PP 7/2021 unless the record names UU 20/2008
         if not value:
             return
         iri = expand_iri(value)
@@ -496,6 +572,48 @@ class _RowMapping:
 
 def _detail(why: str | None) -> str:
     return f" ({why})" if why else ""
+
+
+_AMOUNT = re.compile(
+    r"^(?:rp\.?\s*)?([0-9][0-9.,\s]*?)\s*(ribu|rb|juta|jt|miliar|milyar|triliun)?$", re.IGNORECASE
+)
+_MULTIPLIERS = {
+    "ribu": 10**3,
+    "rb": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "triliun": 10**12,
+}
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,\s])[0-9]{3})?(?:\1[0-9]{3})*$")
+
+
+def rupiah(text: str) -> Decimal | None:
+    """An amount in rupiah as clerks write it, or None.
+
+    >>> [str(rupiah(t)) for t in ("250000000", "Rp250.000.000,00", "250 juta", "1,5 miliar")]
+    ['250000000', '250000000', '250000000', '1500000000']
+    """
+    found = _AMOUNT.match(re.sub(r"[.,]-$", "", text.strip()))  # "Rp10.000,-"
+    if found is None:
+        return None
+    number, unit = found.group(1).strip(), found.group(2) or ""
+    if not unit.isascii():
+        return None  # "mılıar": IGNORECASE matches the dotless i, the table does not
+    unit = unit.lower()
+    if not unit:
+        number = re.sub(r"(?<=[0-9]{3}),[0-9]{1,2}$", "", number)  # Rp250.000.000,00
+        if not (number.isdigit() or _GROUPED.match(number)):
+            return None
+        return Decimal(re.sub(r"[.,\s]", "", number))
+    # "1,5 juta" and "1.5 juta" are decimals; "1.500 juta" is grouped in thousands
+    if re.fullmatch(r"[0-9]+[.,][0-9]{3}", number) and "." in number:
+        number = number.replace(".", "")
+    if not re.fullmatch(r"[0-9]+(?:[.,][0-9]+)?", number):
+        return None
+    amount = Decimal(number.replace(",", ".")) * _MULTIPLIERS[unit]
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
 
 
 def _product_part(product: URIRef | None, key: str) -> str:

@@ -133,6 +133,12 @@ class RecordsStore:
             self._disk.refresh()
         return self._disk
 
+    def graph_sizes(self) -> dict[str, int]:
+        """The named graphs of the store as it is now, with their sizes ({} before the first
+        use)."""
+        reader = self._reader()
+        return dict(reader.generation.graphs) if reader is not None else {}
+
     def batches(self) -> list[BatchInfo]:
         """The added batches, oldest first."""
         disk = self._reader()

@@ -40,6 +40,7 @@ _PLACEHOLDER_ROW = {
     "size_scheme": "2021",
     "source": "TODO sumber data",
     "reported_by": "kg:org-disperindagkop-tangerang",
+    "address": "TODO alamat jalan",
 }
 
 _HELP = {
@@ -79,6 +80,11 @@ _PROPERTY_HELP = {
     "dct:source": ("where the record comes from", "asal data"),
     "prov:wasAttributedTo": ("agency reporting the record", "instansi pelapor"),
     "schema:honorificPrefix": ("honorific (ibu, bapak)", "sapaan (ibu, bapak)"),
+    "schema:address": ("street address", "alamat jalan"),
+    "schema:foundingDate": ("year started, e.g. \"2015\"^^xsd:gYear", "tahun mulai usaha"),
+    "umkm:numberOfWorkers": ("number of workers", "jumlah tenaga kerja"),
+    "umkm:businessCapital": ("business capital, rupiah", "modal usaha, rupiah"),
+    "umkm:annualSales": ("annual sales, rupiah", "hasil penjualan tahunan, rupiah"),
 }
 
 

@@ -63,7 +63,7 @@ MAPPING_BREAKAGES: tuple[Breakage, ...] = (
     Breakage("formula", "source", "mapping"),
     Breakage("bad-nib", "identifier", "mapping"),
     Breakage("unknown-size-class", "size_class", "mapping"),
-    Breakage("no-size-scheme", "size_scheme", "mapping"),
+    Breakage("unknown-size-scheme", "size_scheme", "mapping"),
 )
 """Problems only a CSV row can carry: cells the mapping refuses."""
 
@@ -260,8 +260,9 @@ def plant(record: Enterprise, breakage: Breakage, reference: Reference) -> Enter
         broken.cells["identifier"] = f"{record.nib[:4]}-{record.nib[4:]}"
     elif kind == "unknown-size-class":
         broken.cells.update(size_class="raksasa", size_scheme="2021")
-    elif kind == "no-size-scheme":
-        broken.cells.update(size_class="kecil", size_scheme="")
+    elif kind == "unknown-size-scheme":
+        # no scheme means PP 7/2021; one that is neither 2008 nor 2021 is refused
+        broken.cells.update(size_class="kecil", size_scheme="2015")
     else:
         raise ValueError(f"unknown breakage {kind!r}")
     return broken
