@@ -76,6 +76,8 @@ def test_every_path_and_operation_of_the_document_is_on_the_page(
                     assert f"<code>{html.escape(media)}</code>" in section
             for media in operation.get("requestBody", {}).get("content", {}):
                 assert f"<li><code>{html.escape(media)}</code></li>" in section
+            for requirement in operation.get("security", []):
+                assert all(f"<code>{name}: http bearer" in section for name in requirement)
             names = re.findall(r'class="api-parameter" data-name="([^"]+)"', section)
             assert names == [p["name"] for p in operation.get("parameters", [])]
 

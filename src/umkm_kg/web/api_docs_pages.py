@@ -69,6 +69,19 @@ def example_url(path: str, operation: dict[str, Any]) -> str:
     return path + ("?" + urlencode(params) if params else "")
 
 
+def _security(document: dict[str, Any], operation: dict[str, Any]) -> list[str]:
+    """How the operation's client proves who it is, e.g. ``writeToken: http bearer``."""
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    shown = []
+    for requirement in operation.get("security", ()):
+        for name in requirement:
+            scheme = schemes.get(name, {})
+            kind = " ".join(str(scheme[k]) for k in ("type", "scheme") if k in scheme)
+            description = scheme.get("description", "")
+            shown.append(f"{name}: {kind}" + (f" ({description})" if description else ""))
+    return shown
+
+
 def operations(document: dict[str, Any], catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
     """Every operation of ``document`` in its order, ready for the template."""
     found = []
@@ -96,6 +109,7 @@ def operations(document: dict[str, Any], catalogue: Catalogue, lang: str) -> lis
                     ],
                     "body": list(body.get("content", {})),
                     "body_required": bool(body.get("required")),
+                    "security": _security(document, operation),
                     "responses": [
                         {
                             "status": status,

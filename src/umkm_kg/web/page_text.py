@@ -146,6 +146,7 @@ WORDS: dict[str, Text] = {
     "media_types": Text("Media types", "Jenis media"),
     "form_page": Text("Form of this query", "Formulir kueri ini"),
     "example_call": Text("Example call with the defaults", "Contoh panggilan dengan nilai bawaan"),
+    "authentication": Text("Authentication", "Autentikasi"),
     "yes": Text("yes", "ya"),
     "no": Text("no", "tidak"),
 }
