@@ -47,13 +47,9 @@ def _single(request: Request) -> dict[str, str]:
 @router.get("/openapi.json", include_in_schema=False)
 def openapi(request: Request) -> JSONResponse:
     """The OpenAPI 3.1 document, made from the saved-query catalogue (once per app)."""
-    document = getattr(request.app.state, "openapi", None)
-    if document is None:
-        from .openapi import openapi_document
+    from .openapi import served_document
 
-        document = openapi_document(graph_of(request).catalogue, settings_of(request))
-        request.app.state.openapi = document
-    return JSONResponse(document, headers={"Access-Control-Allow-Origin": "*"})
+    return JSONResponse(served_document(request), headers={"Access-Control-Allow-Origin": "*"})
 
 
 @router.get("/api/queries", include_in_schema=False)

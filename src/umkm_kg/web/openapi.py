@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
+
 from .. import __version__
 from ..formats import RdfFormat, ResultFormat
 from ..query.catalogue import Catalogue, Parameter, ParamType, SavedQuery
 from ..query.results import QueryForm
+from .app_state import graph_of, settings_of
 from .negotiation import GRAPH_FORMATS, SELECT_FORMATS, Format, offers
 from .problems import ERROR_SCHEMA
 from .settings import WebSettings
@@ -512,3 +515,13 @@ def openapi_document(catalogue: Catalogue, settings: WebSettings) -> dict[str, A
             },
         },
     }
+
+
+def served_document(request: Request) -> dict[str, Any]:
+    """The document the app serves at ``/openapi.json`` (made once per app, shared by ``/api``)."""
+    document = getattr(request.app.state, "openapi", None)
+    if document is None:
+        document = openapi_document(graph_of(request).catalogue, settings_of(request))
+        request.app.state.openapi = document
+    assert isinstance(document, dict)
+    return document

@@ -122,6 +122,33 @@ WORDS: dict[str, Text] = {
     "error": Text("Error", "Galat"),
     "hint": Text("Hint", "Petunjuk"),
     "not_found": Text("Not found", "Tidak ditemukan"),
+    "api_docs": Text("API documentation", "Dokumentasi API"),
+    "api_intro": Text(
+        "Every path of the HTTP API, drawn from the OpenAPI 3.1 document the server serves."
+        " Each saved query is an endpoint; its parameters are the ones of its form.",
+        "Setiap jalur API HTTP, diambil dari dokumen OpenAPI 3.1 yang disajikan server."
+        " Setiap kueri tersimpan adalah satu endpoint; parameternya sama dengan formulirnya.",
+    ),
+    "openapi_document": Text("The OpenAPI document (JSON)", "Dokumen OpenAPI (JSON)"),
+    "operations": Text("Operations", "Operasi"),
+    "name": Text("Name", "Nama"),
+    "location": Text("In", "Letak"),
+    "required": Text("Required", "Wajib"),
+    "optional": Text("optional", "opsional"),
+    "type": Text("Type", "Tipe"),
+    "values": Text("Values", "Nilai"),
+    "default": Text("Default", "Bawaan"),
+    "example": Text("Example", "Contoh"),
+    "description": Text("Description", "Keterangan"),
+    "request_body": Text("Request body", "Isi permintaan"),
+    "responses": Text("Responses", "Tanggapan"),
+    "status": Text("Status", "Status"),
+    "media_types": Text("Media types", "Jenis media"),
+    "form_page": Text("Form of this query", "Formulir kueri ini"),
+    "example_call": Text("Example call with the defaults", "Contoh panggilan dengan nilai bawaan"),
+    "authentication": Text("Authentication", "Autentikasi"),
+    "yes": Text("yes", "ya"),
+    "no": Text("no", "tidak"),
 }
 
 

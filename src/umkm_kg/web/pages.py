@@ -20,11 +20,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import UmkmError
 from ..publish import dataset
-from . import home, query_pages, resource_pages, results_view, validation_page
+from . import api_docs_pages, home, query_pages, resource_pages, results_view, validation_page
 from .page_render import READ, error_page, kg_of, lang_of, pager, render_page, settings_of
 from .page_text import word
 
 router = APIRouter(include_in_schema=False)
+router.include_router(api_docs_pages.router)
 router.include_router(query_pages.router)
 router.include_router(resource_pages.router)
 router.include_router(validation_page.router)
