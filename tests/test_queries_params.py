@@ -12,6 +12,7 @@ from umkm_kg.errors import BadParameter, UnknownQuery
 from umkm_kg.i18n import Text
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.catalogue import Catalogue, Parameter, ParamType
+from umkm_kg.query.graphvalues import GraphValues
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -232,3 +233,15 @@ def test_country_parameter_takes_names_iso_codes_and_the_articles_spelling(
     france = URIRef("https://w3id.org/umkm-kg/id/country-fr")
     # every ISO country is a choice now: all of them, not the first page
     assert parameter.convert(spelling, kg.choices(parameter, limit=1000)) == france
+
+
+def test_a_country_is_offered_for_exports_only_when_something_is_exported_there() -> None:
+    """exporters-by-country lists destinations, not the reference data's 249 countries."""
+    kg = KnowledgeGraph.embedded()
+    saved = kg.catalogue.get("exporters-by-country")
+    choices = kg.choices(saved.parameter("country"), limit=1000)
+    assert URIRef("https://w3id.org/umkm-kg/id/country-fr") in {c.value for c in choices}
+    assert URIRef("https://w3id.org/umkm-kg/id/country-jp") not in {c.value for c in choices}
+    with pytest.raises(BadParameter, match="France"):  # the known values are the destinations
+        saved.bind({"country": "Japan"}, GraphValues(kg.store))
+    assert saved.bind({"country": "Perancis"}, GraphValues(kg.store))  # as the article spells it

@@ -7,12 +7,13 @@ import pytest
 
 from umkm_kg.errors import BadParameter
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH
+from umkm_kg.namespaces import ARTICLE_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from umkm_kg.query.dataset import has_dataset, with_dataset
 from umkm_kg.query.sparql import inspect_query
 
 ARTICLE = str(ARTICLE_GRAPH)
 ONTOLOGY = str(ONTOLOGY_GRAPH)
+REFERENCE = str(REFERENCE_GRAPH)
 
 
 @pytest.mark.parametrize(
@@ -57,5 +58,7 @@ def test_the_store_answers_from_the_given_graphs(kg: KnowledgeGraph) -> None:
         return int(kg.query(query).rows[0]["n"])  # type: ignore[call-overload]
 
     article, ontology = n(with_dataset(count, [ARTICLE])), n(with_dataset(count, [ONTOLOGY]))
-    assert n(with_dataset(count, [ARTICLE, ONTOLOGY])) == article + ontology == n(count)
+    reference = n(with_dataset(count, [REFERENCE]))
+    assert n(with_dataset(count, [ARTICLE, ONTOLOGY])) == article + ontology
+    assert article + ontology + reference == n(count)  # the three bundled graphs share no triple
     assert n(with_dataset(count, named=[ARTICLE])) == 0  # FROM NAMED only: empty default graph
