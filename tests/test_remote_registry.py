@@ -85,6 +85,10 @@ def test_every_triple_arrives_once(
     assert int(held.rows[0]["n"]) == report.triples_sent  # type: ignore[call-overload]
 
 
+BATCH_GRAPH_QUERIES = {"newest-batches"}
+"""Saved queries about the store's batch graphs (``GRAPH ?batch``), which a push does not keep."""
+
+
 @pytest.mark.parametrize("saved", list(load_catalogue()), ids=lambda q: q.name)
 def test_saved_queries_answer_as_the_disk_store(
     server: tuple[RemoteStore, PushReport], registry: KnowledgeGraph, saved: SavedQuery
@@ -92,6 +96,10 @@ def test_saved_queries_answer_as_the_disk_store(
     expected = registry.run(saved, {}, timeout=120)
     actual = KnowledgeGraph(server[0]).run(saved, {}, timeout=120)
     assert not expected.truncated and not actual.truncated
+    if saved.name in BATCH_GRAPH_QUERIES:
+        # push writes every graph into one remote graph: there are no batch graphs to list
+        assert expected.rows and actual.rows == [], saved.name
+        return
     assert difference(expected, actual) == "", saved.name
 
 
