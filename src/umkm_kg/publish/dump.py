@@ -114,14 +114,24 @@ def _text(dataset: ox.Dataset) -> bytes:
     return str(dataset).encode("utf-8")
 
 
+def _triples_into(source: Source, sorter: LineSorter) -> ox.Dataset:
+    """Every graph's triples without blank nodes into ``sorter``; those with, canonicalised.
+
+    The triples that mention a blank node (and ``source.extra``) are returned as one default
+    graph canonicalised with RDFC-1.0, for the caller to add in the form it writes.
+    """
+    held = list(source.extra)
+    for graph in source.graphs:
+        held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
+    canon = _union(held)
+    canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return canon
+
+
 def write_ntriples(source: Source, output: IO[bytes]) -> None:
     """The union of the graphs as N-Triples, lines sorted and unique."""
     with source.sorter() as sorter:
-        held = list(source.extra)
-        for graph in source.graphs:
-            held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
-        canon = _union(held)
-        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        canon = _triples_into(source, sorter)
         sorter.add(_text(canon))
         sorter.write_to(output)
 
@@ -129,11 +139,7 @@ def write_ntriples(source: Source, output: IO[bytes]) -> None:
 def write_jsonld(source: Source, output: IO[bytes], context: dict[str, Any]) -> None:
     """The union of the graphs as JSON-LD with ``context`` inlined, one node object per line."""
     with source.sorter() as sorter:
-        held = list(source.extra)
-        for graph in source.graphs:
-            held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
-        canon = _union(held)
-        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        canon = _triples_into(source, sorter)
         sorter.add(_text(canon))
         write_jsonld_lines(sorter.blocks(), output, context)
 
@@ -184,11 +190,7 @@ def _split_blank(quads: Iterable[ox.Quad], sorter: LineSorter, blanks: BlankNode
 def write_turtle(source: Source, output: IO[bytes], prefixes: dict[str, str]) -> None:
     """The union of the graphs as Turtle, subjects sorted, blank nodes nested where used once."""
     with source.sorter() as sorter:
-        held = list(source.extra)
-        for graph in source.graphs:
-            held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
-        canon = _union(held)
-        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        canon = _triples_into(source, sorter)
         blanks = BlankNodes()
         _split_blank(canon, sorter, blanks)
         writer = TurtleWriter(prefixes, blanks)
