@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import multiprocessing
 import resource
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _forked import in_child
 
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.synth import write_registry
@@ -105,14 +106,7 @@ def _child(name: str, files: list[str], pipe: Any) -> None:
 
 def measure(name: str, files: list[str]) -> dict[str, float]:
     """Run one input path on ``files`` in a forked child; return its time and peak memory."""
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(name, files, child))
-    process.start()
-    child.close()
-    figures: dict[str, float] = parent.recv()
-    process.join()
-    return figures
+    return in_child(_child, name, files)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from _forked import in_child
 from rdflib import Graph
 
 from umkm_kg.kg import KnowledgeGraph
@@ -163,14 +163,7 @@ def _child(work: Callable[[Any], dict[str, Any]], argument: Any, pipe: Any) -> N
 
 def measure(work: Callable[[Any], dict[str, Any]], argument: Any) -> dict[str, Any]:
     """Run ``work`` in a forked child (it inherits the loaded graph) and return its figures."""
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(work, argument, child))
-    process.start()
-    child.close()
-    result: dict[str, Any] = parent.recv()
-    process.join()
-    return result
+    return in_child(_child, work, argument)
 
 
 def main(argv: list[str] | None = None) -> None:
