@@ -56,20 +56,10 @@ async def validate_post(request: Request) -> Response:
     title = word("validate", lang)
     try:
         await require_csrf(request)
-    except UmkmError as exc:
-        return render_page(
-            request,
-            "validate.html",
-            status=exc.http_status,
-            title=title,
-            error={"message": exc.message, "hint": exc.hint},
-            **context,
-        )
-    form = await request.form(max_part_size=MAX_UPLOAD)
-    upload = form.get("file")
-    pasted = form.get("text")
-    fmt = str(form.get("format") or "")
-    try:
+        form = await request.form(max_part_size=MAX_UPLOAD)
+        upload = form.get("file")
+        pasted = form.get("text")
+        fmt = str(form.get("format") or "")
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(MAX_UPLOAD + 1)
             name = Path(upload.filename).name
