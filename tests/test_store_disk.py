@@ -232,3 +232,20 @@ def test_current_naming_a_missing_generation_says_so(folder: Path) -> None:
     with pytest.raises(StoreError, match="names g00000042, which is not in the store"):
         DiskStore(folder)
     assert not (folder / "g00000042.lock").exists()
+
+
+def test_a_bulk_write_is_compacted_and_small_writes_are_not(folder: Path) -> None:
+    """Compaction (see store/disk.py) merges the storage files a bulk load leaves overlapping;
+    small writes keep the last compaction's figure until the files have multiplied."""
+    with write_transaction(folder, "first") as tx:
+        tx.extend([_quad(n) for n in range(50)])
+    with write_transaction(folder, "bulk") as tx:
+        tx.extend((_quad(n) for n in range(50, 5000)), bulk=True)
+    (bulk,) = [g for g in list_generations(folder) if g.change == "bulk"]
+    files = sorted(p.name for p in (folder / bulk.name).glob("*.sst"))
+    assert bulk.meta["compacted_files"] == len(files) > 0
+    with write_transaction(folder, "small") as tx:
+        tx.extend([_quad(9999)])
+    (small,) = [g for g in list_generations(folder) if g.change == "small"]
+    assert small.meta["compacted_files"] == bulk.meta["compacted_files"]
+    assert _count(DiskStore(folder)) == 5001

@@ -64,6 +64,10 @@ MAX_META_BYTES = 16 * 1024 * 1024
 """Largest generation description read (they are a few kB)."""
 BULK_BYTES = 16 * 1024 * 1024
 """Files larger than this are loaded with pyoxigraph's bulk loader."""
+COMPACT_AFTER_FILES = 100
+"""A generation with this many storage files more than twice the last compacted one's is
+compacted before it is published (see :func:`_compact_if_needed`); each small write adds
+about ten (one per index)."""
 
 CACHE_FOLDER = "cache"
 """Beside the store folder: answers kept per generation (:mod:`.cache`)."""
@@ -111,6 +115,8 @@ class Transaction:
     touched: set[str] = field(default_factory=set)
     dropped: set[str] = field(default_factory=set)
     cancelled: bool = False
+    bulk: bool = False
+    """Set by a bulk load: the new generation is compacted before it is published."""
 
     def load(self, path: Path | str, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Bulk-load an RDF file (into ``graph``, or into the graphs an N-Quads/TriG file names).
@@ -121,6 +127,7 @@ class Transaction:
         # The bulk loader writes sorted files of its own in parallel: much faster for a
         # registry, but about 0.15 s of set-up even for the few kB of the bundled graphs.
         loader = self.store.bulk_load if Path(path).stat().st_size > BULK_BYTES else self.store.load
+        self.bulk = self.bulk or loader == self.store.bulk_load
         try:
             if target is not None:
                 loader(path=str(path), format=fmt, to_graph=target)
@@ -145,6 +152,7 @@ class Transaction:
                 yield quad
 
         if bulk:
+            self.bulk = True
             self.store.bulk_extend(noted())
         else:
             self.store.extend(noted())
@@ -493,6 +501,7 @@ def write_transaction(
             if not tx.cancelled:
                 store.flush()
                 meta = _describe(tx, change)
+                compacted = _compact_if_needed(tx, path)
         except BaseException:
             tx.store = store = None  # type: ignore[assignment]
             gc.collect()
@@ -503,6 +512,8 @@ def write_transaction(
         if tx.cancelled:
             shutil.rmtree(path, ignore_errors=True)
             return
+        if compacted:
+            meta["compacted_files"] = _storage_files(path)
         _publish(folder, name, meta)
         _collect(folder)
     except OSError as exc:
@@ -548,6 +559,29 @@ def _describe(tx: Transaction, change: str) -> dict[str, Any]:
         quads=sum(graphs.values()),
     )
     return meta
+
+
+def _storage_files(path: Path) -> int:
+    return sum(1 for _ in path.glob("*.sst"))
+
+
+def _compact_if_needed(tx: Transaction, path: Path) -> bool:
+    """Compact the new generation after a bulk load, or once its files have multiplied.
+
+    A bulk load into a store that already holds data, and many small writes, leave RocksDB
+    files with overlapping key ranges that every lookup must probe: at 100,000 enterprises
+    the saved queries ran about 3 times slower before compaction (``owners`` 31 s, 10 s
+    after). Compacting rewrites the files (about 11 s there), so small writes skip it until
+    they have added :data:`COMPACT_AFTER_FILES` files since the last compaction (the count
+    is kept in the generation's description). Returns whether it compacted.
+    """
+    noted = tx.base.meta.get("compacted_files", 0) if tx.base is not None else 0
+    last = noted if isinstance(noted, int) else 0
+    files = _storage_files(path)
+    if tx.bulk or files > 2 * last + COMPACT_AFTER_FILES:
+        tx.store.optimize()
+        return True
+    return False
 
 
 def _closed(path: Path) -> None:
