@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 import typer.main
 
 from conftest import Runner
 from umkm_kg import __version__
-from umkm_kg.cli import app
+from umkm_kg.cli import COMMANDS as MODULES
+from umkm_kg.cli import app, named_command, register_commands
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -23,7 +26,53 @@ def _commands(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]
     return found
 
 
+register_commands([])  # all of them
 COMMANDS = _commands(typer.main.get_command(app))
+
+
+def test_the_table_of_commands_is_what_the_modules_register() -> None:
+    """A run imports only the module of the command it names, found in this table."""
+    for module, names in MODULES.items():
+        fresh = typer.Typer()
+        importlib.import_module(f"umkm_kg.cli.{module}").register(fresh)
+        registered = [c.name for c in fresh.registered_commands]
+        registered += [g.name for g in fresh.registered_groups]
+        assert sorted(map(str, registered)) == sorted(names), module
+    assert sorted(n for names in MODULES.values() for n in names) == sorted(
+        p[0] for p in COMMANDS if len(p) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["query", "run", "owners"], "query"),
+        (["--data-dir", "query", "info"], "info"),  # a folder called "query"
+        (["--lang", "id", "--timeout=5", "records", "list"], "records"),
+        (["--version"], None),
+        (["no-such-command"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_found_after_the_global_options(
+    argv: list[str], named: str | None
+) -> None:
+    assert named_command(argv) == named
+
+
+def test_a_command_runs_without_importing_the_others(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from umkm_kg.cli import main; code = main(['synth', '--help']); "
+        "print(sorted(m for m in sys.modules if m.startswith('umkm_kg.cli.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert "umkm_kg.cli.synth" in out
+    assert "umkm_kg.cli.serve" not in out and "umkm_kg.cli.export" not in out
 
 
 def test_version(runner: Runner) -> None:

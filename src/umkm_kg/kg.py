@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -11,21 +10,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platformdirs import user_data_path
-
 from .query.results import QueryForm, QueryResult
 from .store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, DiskStore, EmbeddedStore, Store
 
 if TYPE_CHECKING:
     from .query.catalogue import Catalogue, Choice, Parameter, SavedQuery
 
-DATA_DIR_ENV = "UMKM_KG_DATA"
-
-
-def default_data_dir() -> Path:
-    """Where added records live: ``$UMKM_KG_DATA`` or the platform's per-user data directory."""
-    env = os.environ.get(DATA_DIR_ENV)
-    return Path(env) if env else user_data_path("umkm-kg", appauthor=False)
 
 
 @dataclass(frozen=True)

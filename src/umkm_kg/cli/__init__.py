@@ -17,8 +17,7 @@ import typer
 from .. import __version__
 from ..config import CONFIG_ENV, CONFIG_NAME, choose_config
 from ..errors import EXIT_USAGE, UmkmError
-from ..kg import default_data_dir
-from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from ..limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, default_data_dir
 from ._common import SHOWN_LANG, Lang, Settings, err, report_error
 
 app = typer.Typer(
@@ -30,16 +29,23 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-#: Modules under ``umkm_kg.cli`` that each add their commands with ``register(app)``.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "info",
-    "query",
-    "push",
-    "export",
-    "records",
-    "batches",
-    "synth",
-    "serve",
+#: The modules under ``umkm_kg.cli`` that each add commands with ``register(app)``, and the
+#: names of the commands (or command groups) each adds. A run imports only the module of the
+#: command it names (a test checks this table against what the modules register).
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "info": ("info",),
+    "query": ("query", "sparql"),
+    "push": ("push",),
+    "export": ("export",),
+    "records": ("validate", "add", "load", "template"),
+    "batches": ("records",),
+    "synth": ("synth",),
+    "serve": ("serve",),
+}
+_MODULE_OF = {command: module for module, commands in COMMANDS.items() for command in commands}
+#: Global options that take a value (the word after them is not a command's name).
+_VALUED = frozenset(
+    {"--data-dir", "--endpoint", "--graph", "--timeout", "--max-rows", "--lang", "--config"}
 )
 
 
@@ -139,8 +145,32 @@ def _given(ctx: typer.Context) -> set[str]:
     return given
 
 
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"{__name__}.{_name}").register(app)
+def named_command(argv: list[str]) -> str | None:
+    """The command ``argv`` names after the global options, or None (none, or not known)."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in _MODULE_OF else None
+    return None
+
+
+def register_commands(argv: list[str] | None = None) -> None:
+    """Add to :data:`app` the commands a run of ``argv`` needs: the named one's module, or all
+    (for help, and for a name the parser should call unknown with the whole list at hand)."""
+    argv = sys.argv[1:] if argv is None else argv
+    named = named_command(argv)
+    if named is None and "--version" in argv:
+        return  # answered before any command is looked at
+    modules = [_MODULE_OF[named]] if named else list(COMMANDS)
+    for module in modules:
+        if module not in _registered:
+            _registered.add(module)
+            importlib.import_module(f"{__name__}.{module}").register(app)
+
+
+_registered: set[str] = set()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     env_lang = os.environ.get("UMKM_KG_LANG", "")
     SHOWN_LANG.set(env_lang if env_lang in ("id", "en") else "en")
     try:
+        register_commands(argv)
         app(args=argv, prog_name="umkm-kg")
     except SystemExit as exc:
         if exc.code is None:

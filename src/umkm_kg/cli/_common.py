@@ -7,14 +7,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from ..errors import UmkmError
 from ..i18n import t, translate
-from ..kg import KnowledgeGraph, default_data_dir
-from ..store import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from ..limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, default_data_dir
+
+if TYPE_CHECKING:
+    from ..kg import KnowledgeGraph
 
 # Everything printed may quote the user's text (a parameter, a label, a server's message): no
 # console markup ("[bold]") and no emoji codes (":x:" in "urn:x:" became an emoji), ever.
@@ -54,6 +57,8 @@ class Settings:
 
     def kg(self) -> KnowledgeGraph:
         """Open the graph: the embedded default, or ``--endpoint`` through SPARQLWrapper."""
+        from ..kg import KnowledgeGraph
+
         if self._kg is None:
             if self.endpoint:
                 from ..store.remote import RemoteStore

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from ..limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 from ..query.results import QueryForm, QueryResult
 
-DEFAULT_TIMEOUT = 30.0
-"""Seconds a query may run before it is stopped."""
-DEFAULT_MAX_ROWS = 10_000
-"""Rows a SELECT may return before the answer is cut (and said to be cut)."""
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Store"]
 
 
 class Store(ABC):
