@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -30,6 +30,27 @@ class _Keys:
 
 def _normal(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """The enterprises of a store by normalised name, for the store whose named graphs have
+    the sizes :attr:`graphs`: the name check looks a batch's names up here instead of reading
+    every ``schema:name`` of the store (89 s of a 1,000-record add at 100,000 enterprises on a
+    busy machine)."""
+
+    graphs: Mapping[str, int]
+    enterprises: Mapping[str, tuple[str, ...]]
+    """:func:`_normal` name -> IRIs of the enterprises with that name."""
+
+    @classmethod
+    def of(cls, graphs: Mapping[str, int], named: Iterable[tuple[str, str]]) -> KnownNames:
+        """From ``(IRI, name)`` of every enterprise of the store whose graphs are ``graphs``
+        (the names :func:`~umkm_kg.records.similar.cached_index` keeps)."""
+        found: dict[str, set[str]] = {}
+        for iri, name in named:
+            found.setdefault(_normal(name), set()).add(iri)
+        return cls(dict(graphs), {k: tuple(sorted(v)) for k, v in found.items()})
 
 
 def enterprise_keys(
@@ -127,30 +148,37 @@ def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
     return kept
 
 
-def check_duplicates(graph: Graph, *known: ox.Store) -> None:
-    """Refuse ``graph`` if an enterprise in it repeats one in ``known`` or in ``graph``.
+def check_duplicates(graph: Graph, *known: ox.Store, names: KnownNames | None = None) -> None:
+    """Refuse ``graph`` if an enterprise in it repeats one in ``known`` or in ``graph``
+    (``names``: the names of the one store in ``known``, when known).
 
     :raises DuplicateRecord: naming each repeated enterprise and what it repeats.
     """
-    problems = find_duplicates(graph, known)
+    problems = find_duplicates(graph, known, names=names)
     if problems:
         raise DuplicateRecord(
             "; ".join(problems), hint="change the identifier or name, or leave the record out"
         )
 
 
-def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
+def find_duplicates(
+    graph: Graph, known: Iterable[ox.Store], *, names: KnownNames | None = None
+) -> list[str]:
     """Messages for each enterprise of ``graph`` that repeats one in ``known`` or in ``graph``.
 
     Two enterprises are the same when they share an identifier, or have the same name
     (ignoring case and spacing) and the same places (``schema:location``; none counts as a
-    place set too).
+    place set too). ``names``: the enterprises' names of the (one) store in ``known``, looked
+    up instead of read from it.
     """
-    ids, names = _graph_keys(graph)
+    stores: Sequence[ox.Store] = list(known)
+    if names is not None and len(stores) != 1:
+        raise ValueError("names are those of one store")
+    ids, by_name = _graph_keys(graph)
     batch = {str(s) for s in graph.subjects(RDF.type, URIRef(_ENTERPRISE))}
     problems: list[str] = []
-    for store in known:
-        keys = _keys_for(store, batch, set(ids), {name for name, _ in names})
+    for store in stores:
+        keys = _keys_for(store, batch, set(ids), {name for name, _ in by_name}, names)
         for subject in graph.subjects(RDF.type, URIRef(_ENTERPRISE)):
             if str(subject) in keys.enterprises:
                 problems.append(f"the enterprise <{subject}> already exists")
@@ -163,7 +191,7 @@ def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
                     problems.append(
                         f"<{enterprise}> has identifier {value!r}, already used by <{other}>"
                     )
-        for (name, places), found in sorted(names.items()):
+        for (name, places), found in sorted(by_name.items()):
             other = keys.names.get((name, places))
             for enterprise in sorted(found - repeated):
                 if other is not None:
@@ -175,16 +203,25 @@ def find_duplicates(graph: Graph, known: Iterable[ox.Store]) -> list[str]:
         if len(found) > 1:
             listed = ", ".join(f"<{e}>" for e in sorted(found))
             problems.append(f"identifier {value!r} is given to several records: {listed}")
-    for (name, _), found in sorted(names.items()):
+    for (name, _), found in sorted(by_name.items()):
         if len(found) > 1:
             listed = ", ".join(f"<{e}>" for e in sorted(found))
             problems.append(f"several records have the name {name!r} and the same place: {listed}")
     return sorted(set(problems))
 
 
-def _keys_for(store: ox.Store, iris: set[str], ids: set[str], names: set[str]) -> _Keys:
+def _keys_for(
+    store: ox.Store,
+    iris: set[str],
+    ids: set[str],
+    names: set[str],
+    known: KnownNames | None = None,
+) -> _Keys:
     """The keys of ``store``'s enterprises that could match these IRIs, identifiers and
-    normalised names: looked up, not listed (a registry holds hundreds of thousands)."""
+    normalised names: looked up, not listed (a registry holds hundreds of thousands).
+
+    The names are looked up in ``known`` when given; else read from ``store``.
+    """
     kind = (ox.NamedNode(str(RDF.type)), ox.NamedNode(_ENTERPRISE))
 
     def is_enterprise(node: object) -> bool:
@@ -198,25 +235,42 @@ def _keys_for(store: ox.Store, iris: set[str], ids: set[str], names: set[str]) -
                 if is_enterprise(quad.subject):
                     identifiers.setdefault(value, quad.subject.value)  # type: ignore[union-attr]
     found: dict[tuple[str, tuple[str, ...]], str] = {}
-    if names:
-        # One pass over the names in the store's index (a registry's are a few MB); the
-        # engine's REPLACE over each of them took seconds.
-        place = ox.NamedNode(PLACE_PREDICATE)
-        candidates = [
-            quad
-            for quad in store.quads_for_pattern(None, ox.NamedNode(NAME_PREDICATE), None)
-            if isinstance(quad.object, ox.Literal) and _normal(quad.object.value) in names
-        ]
-        for quad in sorted(candidates, key=lambda q: (str(q.subject), str(q.object))):
-            obj = quad.object
-            assert isinstance(obj, ox.Literal)
-            if not is_enterprise(quad.subject):
-                continue
-            places = tuple(
-                sorted({q.object.value for q in store.quads_for_pattern(quad.subject, place, None)})  # type: ignore[union-attr]
-            )
-            found.setdefault((_normal(obj.value), places), quad.subject.value)  # type: ignore[union-attr]
+    place = ox.NamedNode(PLACE_PREDICATE)
+    for name, subject in _named(store, names, known):
+        if not is_enterprise(subject):
+            continue
+        quads = store.quads_for_pattern(subject, place, None)
+        places = tuple(sorted({q.object.value for q in quads}))  # type: ignore[union-attr]
+        found.setdefault((name, places), subject.value)
     return _Keys(enterprises, identifiers, found, [])
+
+
+def _named(
+    store: ox.Store, names: set[str], known: KnownNames | None
+) -> list[tuple[str, ox.NamedNode]]:
+    """(normalised name, subject) of each resource of ``store`` named one of ``names``,
+    sorted by subject."""
+    if not names:
+        return []
+    from .similar import name_key
+
+    # The name index leaves out names with nothing to compare ("-"): those are read.
+    if known is not None and all(name_key(name) for name in names):
+        pairs = [
+            (name, ox.NamedNode(iri)) for name in names for iri in known.enterprises.get(name, ())
+        ]
+        return sorted(pairs, key=lambda pair: (str(pair[1]), pair[0]))
+    # One pass over the names in the store's index (a registry's are a few MB); the
+    # engine's REPLACE over each of them took seconds.
+    candidates = [
+        quad
+        for quad in store.quads_for_pattern(None, ox.NamedNode(NAME_PREDICATE), None)
+        if isinstance(quad.object, ox.Literal)
+        and isinstance(quad.subject, ox.NamedNode)
+        and _normal(quad.object.value) in names
+    ]
+    candidates.sort(key=lambda q: (str(q.subject), str(q.object)))
+    return [(_normal(q.object.value), q.subject) for q in candidates]  # type: ignore[misc, union-attr]
 
 
 def _exists(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> bool:
