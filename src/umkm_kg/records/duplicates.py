@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from ..errors import DuplicateRecord
 from ..query.results import term_to_oxigraph
@@ -136,16 +137,43 @@ def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
     answers on the embedded store and once on a remote store loaded with the merge.
     Triples with blank nodes are kept (they are skolemised per batch, so never shared).
     """
-    stores = list(known)
     kept = Graph(bind_namespaces="none")
-    for triple in graph:
-        if not any(isinstance(t, BNode) for t in triple):
-            s, p, o = (term_to_oxigraph(t) for t in triple)  # type: ignore[arg-type]
-            assert isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)
-            if any(next(store.quads_for_pattern(s, p, o, None), None) for store in stores):
-                continue
+    for triple in unknown_triples(graph, known):
         kept.add(triple)
     return kept
+
+
+def unknown_triples(graph: Graph, known: Iterable[ox.Store]) -> list[tuple[Node, Node, Node]]:
+    """The triples of ``graph`` that ``known`` does not assert (see
+    :func:`without_known_triples`), as a list: no graph is built for them."""
+    stores = list(known)
+    kept: list[tuple[Node, Node, Node]] = []
+    by_subject: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for triple in graph:
+        by_subject.setdefault(triple[0], []).append(triple)
+    for subject, triples in by_subject.items():
+        # Most subjects of a batch are its new enterprises, unknown to the store: one lookup
+        # of the subject instead of one per triple (52,000 of them in 1,000 records).
+        node = None if isinstance(subject, BNode) else term_to_oxigraph(subject)  # type: ignore[arg-type]
+        if node is None or not any(_has_subject(store, node) for store in stores):
+            kept.extend(triples)
+            continue
+        for triple in triples:
+            if not isinstance(triple[2], BNode):
+                p, o = term_to_oxigraph(triple[1]), term_to_oxigraph(triple[2])  # type: ignore[arg-type]
+                assert isinstance(node, ox.NamedNode) and isinstance(p, ox.NamedNode)
+                if any(next(store.quads_for_pattern(node, p, o, None), None) for store in stores):
+                    continue
+            kept.append(triple)
+    return kept
+
+
+def _has_subject(
+    store: ox.Store, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+) -> bool:
+    if not isinstance(node, ox.NamedNode):
+        return True  # not a subject the quick look can rule out: each triple is looked up
+    return next(store.quads_for_pattern(node, None, None, None), None) is not None
 
 
 def check_duplicates(graph: Graph, *known: ox.Store, names: KnownNames | None = None) -> None:

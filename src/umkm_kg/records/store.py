@@ -44,9 +44,9 @@ from ..store.disk import (
     read_small_file,
     write_transaction,
 )
-from .duplicates import KnownNames, check_duplicates, without_known_triples
+from .duplicates import KnownNames, check_duplicates, unknown_triples
 from .similar import INDEX_FILE, NameIndex, cached_index
-from .trig import graph_block, quads, skolemise
+from .trig import graph_block, quads, skolemised_quads
 
 STORE_FOLDER = "store"
 RETRACTED_FOLDER = "retracted"
@@ -248,10 +248,9 @@ class RecordsStore:
             if names is None or dict(names.graphs) != graphs:
                 names = self.name_index((tx.store, graphs))[1] if graphs else None
             check_duplicates(graph, tx.store, names=names)
-            fresh = without_known_triples(graph, [tx.store])
-            records = skolemise(fresh, str(batch).rsplit("/", 1)[-1])
-            records += provenance(batch, now, source_name, shapes_version)
-            tx.extend(quads(records, str(batch)))
+            fresh = unknown_triples(graph, [tx.store])
+            fresh.extend(provenance(batch, now, source_name, shapes_version))
+            tx.extend(skolemised_quads(fresh, str(batch).rsplit("/", 1)[-1], str(batch)))
         store.close()
         return str(batch)
 
