@@ -98,3 +98,29 @@ def test_names_read_before_another_add_are_read_again(data_dir: Path) -> None:
     ):
         records.add(Graph().parse(data=again, format="turtle"), "c.ttl", None, names=names)
     assert records.graph_sizes() == before
+
+
+def test_name_matches_are_those_of_token_sort_ratio_over_the_candidates() -> None:
+    from rapidfuzz import fuzz
+
+    from umkm_kg.records.similar import THRESHOLD, name_key
+
+    store = _registry(3000)
+    index = NameIndex.of_store(store)
+    # names near the registry's: its own, respelt, and words dropped or swapped
+    probes = [index.shown[i] for i in range(0, 3000, 37)]
+    probes += [n.upper().replace("a", "e", 1) for n in probes]
+    probes += [" ".join(reversed(n.split()[1:])) for n in probes]
+    found = 0
+    for probe in probes:
+        key = name_key(probe)
+        expected = []
+        for at in index.candidates(probe):
+            score = fuzz.token_sort_ratio(key, index.names[at])
+            digits = [w for w in index.names[at].split() if w.isdigit()]
+            if score >= THRESHOLD and digits == [w for w in key.split() if w.isdigit()]:
+                expected.append((at, float(score)))
+        expected.sort(key=lambda item: (-item[1], item[0]))
+        assert list(index.matches(probe)) == expected, probe
+        found += len(expected)
+    assert found > len(probes) / 3  # most probes match something: the check compared matches
