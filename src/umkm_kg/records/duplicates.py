@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from ..errors import DuplicateRecord
 from ..query.results import term_to_oxigraph
+from .similar import NameIndex, name_key
 
 _ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
 IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://schema.org/identifier",)
@@ -35,23 +36,29 @@ def _normal(name: str) -> str:
 
 @dataclass(frozen=True)
 class KnownNames:
-    """The enterprises of a store by normalised name, for the store whose named graphs have
-    the sizes :attr:`graphs`: the name check looks a batch's names up here instead of reading
-    every ``schema:name`` of the store (89 s of a 1,000-record add at 100,000 enterprises on a
-    busy machine)."""
+    """The enterprises' names of a store whose named graphs have the sizes :attr:`graphs`,
+    looked up by exact name: the name check looks a batch's names up here instead of reading
+    every ``schema:name`` of the store (89 s of a 1,000-record add at 100,000 enterprises on
+    a busy machine)."""
 
     graphs: Mapping[str, int]
-    enterprises: Mapping[str, tuple[str, ...]]
-    """:func:`_normal` name -> IRIs of the enterprises with that name."""
+    index: NameIndex
+    size: int
+    """How many names of :attr:`index` are the store's (a probable-duplicate search goes on
+    to add the batch's own)."""
 
     @classmethod
-    def of(cls, graphs: Mapping[str, int], named: Iterable[tuple[str, str]]) -> KnownNames:
-        """From ``(IRI, name)`` of every enterprise of the store whose graphs are ``graphs``
-        (the names :func:`~umkm_kg.records.similar.cached_index` keeps)."""
-        found: dict[str, set[str]] = {}
-        for iri, name in named:
-            found.setdefault(_normal(name), set()).add(iri)
-        return cls(dict(graphs), {k: tuple(sorted(v)) for k, v in found.items()})
+    def of(cls, graphs: Mapping[str, int], index: NameIndex) -> KnownNames:
+        """The names ``index`` holds now, those of the store whose graphs are ``graphs``
+        (:func:`~umkm_kg.records.similar.cached_index`)."""
+        return cls(dict(graphs), index, len(index.names))
+
+    def enterprises(self, name: str) -> list[str]:
+        """IRIs of the enterprises named ``name`` (as :func:`_normal` writes it)."""
+        positions = self.index.named(name_key(name), below=self.size)
+        return sorted(
+            {self.index.iris[at] for at in positions if _normal(self.index.shown[at]) == name}
+        )
 
 
 def enterprise_keys(
@@ -280,13 +287,9 @@ def _named(
     sorted by subject."""
     if not names:
         return []
-    from .similar import name_key
-
     # The name index leaves out names with nothing to compare ("-"): those are read.
     if known is not None and all(name_key(name) for name in names):
-        pairs = [
-            (name, ox.NamedNode(iri)) for name in names for iri in known.enterprises.get(name, ())
-        ]
+        pairs = [(name, ox.NamedNode(iri)) for name in names for iri in known.enterprises(name)]
         return sorted(pairs, key=lambda pair: (str(pair[1]), pair[0]))
     # One pass over the names in the store's index (a registry's are a few MB); the
     # engine's REPLACE over each of them took seconds.

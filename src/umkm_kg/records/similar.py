@@ -134,6 +134,8 @@ class NameIndex:
     words: dict[str, list[int]] = field(default_factory=dict)
     sorted_names: list[str] = field(default_factory=list)
     """Each name's words in sorted order: what ``token_sort_ratio`` compares, made once."""
+    choices: dict[str, list[str]] = field(default_factory=dict)
+    """For each word, the sorted names of :attr:`words`' positions (joined without a loop)."""
 
     def add(self, iri: str, name: str, key: str | None = None) -> bool:
         """Index an enterprise's name (``key``: its :func:`name_key`, if known); False if
@@ -142,13 +144,25 @@ class NameIndex:
         if not key:
             return False
         position = len(self.names)
+        ordered = _sorted_words(key)
         self.names.append(key)
-        self.sorted_names.append(_sorted_words(key))
+        self.sorted_names.append(ordered)
         self.iris.append(iri)
         self.shown.append(name)
         for word in _block_keys(key):
             self.words.setdefault(word, []).append(position)
+            self.choices.setdefault(word, []).append(ordered)
         return True
+
+    def named(self, key: str, *, below: int | None = None) -> list[int]:
+        """Positions (less than ``below``) of the names whose :func:`name_key` is ``key``."""
+        # A name's letters run together are one of its block keys: its posting list holds it.
+        joined = "".join(key.split())
+        return [
+            at
+            for at in self.words.get(joined, ())
+            if (below is None or at < below) and self.names[at] == key
+        ]
 
     @classmethod
     def of_store(cls, store: ox.Store) -> NameIndex:
@@ -189,13 +203,14 @@ class NameIndex:
         best first (then by position)."""
         key = name_key(name)
         positions: list[int] = []
+        choices: list[str] = []
         for word in self._rarest(key):
             positions += self.words[word]
+            choices += self.choices[word]
         if not positions:
             return
         # token_sort_ratio is the ratio of the sorted words: sorted once per name, not per
         # comparison (a name of a synthetic registry of 100,000 meets 3,600 candidates).
-        choices = [self.sorted_names[at] for at in positions]
         numbers = _numbers(key)
         found: dict[int, float] = {}
         for _, score, at in process.extract(

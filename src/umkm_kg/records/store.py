@@ -142,7 +142,7 @@ class RecordsStore:
         duplicates; kept in ``cache/`` (:func:`.similar.cached_index`)."""
         store, graphs = within if within is not None else (self.dataset(), self.graph_sizes())
         index = cached_index(store, graphs, self.data_dir / "cache" / INDEX_FILE)
-        return index, KnownNames.of(graphs, zip(index.iris, index.shown, strict=True))
+        return index, KnownNames.of(graphs, index)
 
     def graph_sizes(self) -> dict[str, int]:
         """The named graphs of the store as it is now, with their sizes ({} before the first
