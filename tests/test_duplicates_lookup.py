@@ -124,3 +124,11 @@ def test_name_matches_are_those_of_token_sort_ratio_over_the_candidates() -> Non
         assert list(index.matches(probe)) == expected, probe
         found += len(expected)
     assert found > len(probes) / 3  # most probes match something: the check compared matches
+
+
+def test_an_index_built_in_one_loop_is_the_one_built_name_by_name() -> None:
+    index = NameIndex.of_store(_registry(500))
+    rows = [*zip(index.iris, index.shown, index.names, strict=True), ("x", "-", "")]
+    one_loop = NameIndex()
+    one_loop.extend(rows)
+    assert one_loop == index and len(index.names) == 500

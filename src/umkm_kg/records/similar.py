@@ -154,6 +154,30 @@ class NameIndex:
             self.choices.setdefault(word, []).append(ordered)
         return True
 
+    def extend(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """:meth:`add` each (IRI, name, key) of ``rows``: the same index, built in one loop
+        (a registry's 100,000 names at every add)."""
+        names, sorted_names, iris, shown = self.names, self.sorted_names, self.iris, self.shown
+        words, choices = self.words, self.choices
+        for iri, name, key in rows:
+            if not key:
+                continue
+            position = len(names)
+            parts = key.split()
+            ordered = " ".join(sorted(parts))
+            names.append(key)
+            sorted_names.append(ordered)
+            iris.append(iri)
+            shown.append(name)
+            for word in {*parts, "".join(parts)}:
+                posting = words.get(word)
+                if posting is None:
+                    words[word] = [position]
+                    choices[word] = [ordered]
+                else:
+                    posting.append(position)
+                    choices[word].append(ordered)
+
     def named(self, key: str, *, below: int | None = None) -> list[int]:
         """Positions (less than ``below``) of the names whose :func:`name_key` is ``key``."""
         # A name's letters run together are one of its block keys: its posting list holds it.
@@ -279,11 +303,15 @@ def cached_index(store: ox.Store, graphs: dict[str, int], cache: Path) -> NameIn
             atomic_write(cache, text)
     index = NameIndex()
     seen: set[tuple[str, str]] = set()
-    for graph in sorted(graphs):
-        for iri, name, key in entries[graph]:
-            if (iri, name) not in seen:
-                seen.add((iri, name))
-                index.add(iri, name, key)
+
+    def rows() -> Iterator[tuple[str, str, str]]:
+        for graph in sorted(graphs):
+            for iri, name, key in entries[graph]:
+                if (iri, name) not in seen:
+                    seen.add((iri, name))
+                    yield iri, name, key
+
+    index.extend(rows())
     return index
 
 
