@@ -69,7 +69,7 @@ def add_records(
     """
     from ..validation import read_batch, shapes_version, validate
     from .duplicates import check_duplicates
-    from .similar import INDEX_FILE, cached_index, find_similar
+    from .similar import find_similar
     from .store import RecordsStore
 
     batch = read_batch(paths, kg, fmt=fmt, max_bytes=max_bytes)
@@ -77,13 +77,13 @@ def add_records(
     # Duplicates first: a record that repeats a known enterprise is best told so, not that it
     # describes a resource it does not own (which validation would say of it).
     known = store.dataset()
-    check_duplicates(batch.graph, known)
-    index = cached_index(known, store.graph_sizes(), data_dir / "cache" / INDEX_FILE)
+    index, names = store.name_index()
+    check_duplicates(batch.graph, known, names=names)
     similar = tuple(find_similar(batch.graph, known, index=index))
     report = with_similar(validate(batch, kg), batch, similar)
     if not report.conforms or dry_run or (similar and not allow_similar):
         return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)
-    graph = store.add(batch.graph, batch.sources, shapes_version())
+    graph = store.add(batch.graph, batch.sources, shapes_version(), names=names)
     if isinstance(kg.store, DiskStore):
         kg.store.refresh()  # the caller's graph sees what it just added
     return Added(

@@ -156,12 +156,19 @@ class Resolver:
         category linked to it (``skos:broader``), or of one whose broader category is.
         """
         from ..query.results import QueryForm
-        from ..store import EmbeddedStore, Store
+        from ..store import DiskStore, EmbeddedStore, Store
 
         store = getattr(kg, "store", None)
         assert isinstance(store, Store)
         if isinstance(store, EmbeddedStore):
-            read, known = _read_oxigraph(store.oxigraph)
+            written = None
+            if isinstance(store, DiskStore):
+                from ..store.disk import CACHE_FOLDER
+                from .written import CACHE_FILE, cached_destinations
+
+                cache = store.folder.parent / CACHE_FOLDER / CACHE_FILE
+                written = cached_destinations(store.oxigraph, store.generation.graphs, cache)
+            read, known = _read_oxigraph(store.oxigraph, written)
             resolver = cls(read)
             resolver.labels = known
             return resolver
@@ -315,9 +322,14 @@ class Resolver:
         return (" or " if lang == "en" else " atau ").join(parts)
 
 
-def _read_oxigraph(store: ox.Store) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, str]]]:
+def _read_oxigraph(
+    store: ox.Store, as_written: dict[str, set[str]] | None = None
+) -> tuple[list[tuple[str, str, str]], dict[str, dict[str, str]]]:
     """The rows and labels :meth:`Resolver.from_kg` reads, straight from the store's indexes:
-    the same answer as its query, without building a result table (10 times faster)."""
+    the same answer as its query, without building a result table (10 times faster).
+
+    ``as_written``: the destinations' written forms, when known (:mod:`.written`); else read.
+    """
     classes = {c for kinds in _KINDS.values() for c in kinds}
     key_predicates = set(_KEY_PREDICATES)
     typed: dict[str, set[str]] = {}
@@ -344,6 +356,10 @@ def _read_oxigraph(store: ox.Store) -> tuple[list[tuple[str, str, str]], dict[st
                 labels.setdefault(iri, {}).setdefault(o.language or "", o.value)
             elif p == _BROADER and isinstance(o, ox.NamedNode):
                 broader.setdefault(iri, set()).add(o.value)
+        if as_written is not None:
+            if iri in as_written:
+                keys.setdefault(iri, set()).update(as_written[iri])
+            continue
         for quad in store.quads_for_pattern(None, _OX_DESTINATION, node):
             claim = quad.subject
             if isinstance(claim, ox.NamedNode | ox.BlankNode):

@@ -44,8 +44,9 @@ from ..store.disk import (
     read_small_file,
     write_transaction,
 )
-from .duplicates import check_duplicates, without_known_triples
-from .trig import graph_block, quads, skolemise
+from .duplicates import KnownNames, check_duplicates, unknown_triples
+from .similar import INDEX_FILE, NameIndex, cached_index
+from .trig import graph_block, quads, skolemised_quads
 
 STORE_FOLDER = "store"
 RETRACTED_FOLDER = "retracted"
@@ -133,6 +134,16 @@ class RecordsStore:
             self._disk.refresh()
         return self._disk
 
+    def name_index(
+        self, within: tuple[ox.Store, dict[str, int]] | None = None
+    ) -> tuple[NameIndex, KnownNames]:
+        """The names of the enterprises of the store as it is now (or of ``within``, a store
+        and the sizes of its graphs): for probable duplicates, and by exact name for
+        duplicates; kept in ``cache/`` (:func:`.similar.cached_index`)."""
+        store, graphs = within if within is not None else (self.dataset(), self.graph_sizes())
+        index = cached_index(store, graphs, self.data_dir / "cache" / INDEX_FILE)
+        return index, KnownNames.of(graphs, index)
+
     def graph_sizes(self) -> dict[str, int]:
         """The named graphs of the store as it is now, with their sizes ({} before the first
         use)."""
@@ -215,11 +226,15 @@ class RecordsStore:
         graph: Graph,
         source_name: str | Sequence[str],
         shapes_version: str | None,
+        *,
+        names: KnownNames | None = None,
     ) -> str:
         """Add ``graph`` as one new named graph, in one transaction; return the graph's IRI.
 
         ``source_name`` names the file (or files) the records were read from. Duplicates are
-        looked for, under the write lock, in the whole store and within ``graph`` itself.
+        looked for, under the write lock, in the whole store and within ``graph`` itself;
+        ``names``: the enterprises' names (:meth:`name_index`), used if the store has not
+        changed since, else read again.
 
         :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
         :raises StoreError: the lock is held too long, or the store cannot be written.
@@ -229,11 +244,13 @@ class RecordsStore:
         now = datetime.now(UTC)
         batch = new_batch(now)
         with store.transaction(f"add {batch}") as tx:
-            check_duplicates(graph, tx.store)
-            fresh = without_known_triples(graph, [tx.store])
-            records = skolemise(fresh, str(batch).rsplit("/", 1)[-1])
-            records += provenance(batch, now, source_name, shapes_version)
-            tx.extend(quads(records, str(batch)))
+            graphs = tx.base.graphs if tx.base is not None else {}
+            if names is None or dict(names.graphs) != graphs:
+                names = self.name_index((tx.store, graphs))[1] if graphs else None
+            check_duplicates(graph, tx.store, names=names)
+            fresh = unknown_triples(graph, [tx.store])
+            fresh.extend(provenance(batch, now, source_name, shapes_version))
+            tx.extend(skolemised_quads(fresh, str(batch).rsplit("/", 1)[-1], str(batch)))
         store.close()
         return str(batch)
 

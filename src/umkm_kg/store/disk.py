@@ -481,6 +481,10 @@ def write_transaction(
         ) from exc
     except OSError as exc:
         raise StoreError(f"cannot write to the store in {folder}: {exc}") from exc
+    # What exists before the transaction (a batch being added, a name index) cannot hold the
+    # new generation's handle: the collections that must drop it need not walk it (1.7 s of
+    # a 1,000-record add at 100,000 enterprises on a busy machine).
+    gc.freeze()
     try:
         _collect(folder)
         base = _read_meta(folder, start) if start and _NAME.match(start) else None
@@ -519,6 +523,7 @@ def write_transaction(
     except OSError as exc:
         raise StoreError(f"cannot write to the store in {folder}: {exc}") from exc
     finally:
+        gc.unfreeze()
         lock.release()
 
 

@@ -1,0 +1,40 @@
+"""What an add writes: blank nodes skolemised by the sorted order of all the triples, whether
+or not the triples without blank nodes are sorted with them."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from umkm_kg.namespaces import GENID
+from umkm_kg.records.trig import skolemise, skolemised_quads
+
+
+def _reference(graph: Graph, scope: str) -> set[tuple[str, str, str]]:
+    """Labels numbered along every triple sorted (how skolemise numbered them at first)."""
+    labels: dict[BNode, str] = {}
+    out = set()
+    for triple in sorted(graph, key=lambda t: tuple(str(x) for x in t)):
+        fixed = []
+        for term in triple:
+            if isinstance(term, BNode):
+                term = labels.setdefault(term, f"{GENID}{scope}/b{len(labels)}")
+            fixed.append(str(term))
+        out.add((fixed[0], fixed[1], fixed[2]))
+    return out
+
+
+def test_blank_node_labels_follow_the_sorted_triples() -> None:
+    graph = Graph()
+    p = URIRef("https://example.org/p")
+    for i in range(30):
+        node, other = BNode(f"n{(i * 7) % 30}"), URIRef(f"https://example.org/r{i % 11}")
+        graph.add((other, p, node))
+        graph.add((node, p, Literal(f"v{i}")))
+        graph.add((other, p, Literal(f"plain {i}")))
+    expected = _reference(graph, "batch")
+    written = {
+        (q.subject.value, q.predicate.value, q.object.value)  # type: ignore[union-attr]
+        for q in skolemised_quads(graph, "batch", "https://example.org/g")
+    }
+    assert written == expected
+    assert {tuple(str(x) for x in t) for t in skolemise(graph, "batch")} == expected
