@@ -13,14 +13,13 @@ npm ci --no-audit --no-fund --silent
 mkdir -p "$out"
 ./node_modules/.bin/esbuild editor.src.js --bundle --minify --format=iife --target=es2020 \
   --legal-comments=none --outfile="$out/editor.min.js"
-: > "$out/LICENSES.txt"
+: > "$out/LICENSE"
 for dir in node_modules/@codemirror/* node_modules/@lezer/* node_modules/@marijn/* \
     node_modules/codemirror-lang-sparql node_modules/crelt node_modules/style-mod \
     node_modules/w3c-keyname; do
   name=$(node -p "require('./$dir/package.json').name + ' ' + require('./$dir/package.json').version + ' (' + require('./$dir/package.json').license + ')'")
-  case "$dir" in node_modules/@esbuild/*) continue ;; esac
-  printf '== %s ==\n' "$name" >> "$out/LICENSES.txt"
-  cat "$dir"/LICENSE* >> "$out/LICENSES.txt" 2>/dev/null || echo "(no licence file in the package)" >> "$out/LICENSES.txt"
-  printf '\n' >> "$out/LICENSES.txt"
+  printf '== %s ==\n' "$name" >> "$out/LICENSE"
+  cat "$dir"/LICENSE* >> "$out/LICENSE" 2>/dev/null || echo "(no licence file in the package)" >> "$out/LICENSE"
+  printf '\n' >> "$out/LICENSE"
 done
 ls -l "$out"
