@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference editor-js clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference editor-js map-points clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ reference: $(STAMP)
 ## editor-js: rebuild the query editor's CodeMirror bundle from webjs/'s pinned npm packages (node, npm)
 editor-js:
 	sh webjs/build.sh
+
+## map-points: rewrite static/map-points.json (dots for the countries too small for the 1:110m map)
+map-points: $(STAMP)
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent world-atlas@2.0.2 >/dev/null) && \
+	$(BIN)/python webjs/map_points.py $$tmp/world-atlas-2.0.2.tgz src/umkm_kg/web/static/map-points.json; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 ## diagram: regenerate the README's model diagram from the ontology and data
 diagram: $(STAMP)

@@ -262,10 +262,17 @@ def test_charts_and_the_map_render(browser: object, server: str) -> None:
     assert len(countries) > 150  # world-atlas 110m has 177 countries
     shaded = [p for p in countries if p.get_attribute("fill") not in ("#e6e8eb", None)]
     # Every destination of countries-ranked is shaded, except Singapore: at 1:110m it has no
-    # shape, and the page says so under the map.
+    # shape, so it is a dot at its point in map-points.json, and nothing is left undrawn.
     destinations = json.loads(maps[0].get_attribute("data-chart"))
     assert len(destinations) >= 8
+    assert any(d["label"] == "Singapore" and d["iso"] == "702" for d in destinations)
     assert len(shaded) == len(destinations) - 1
     assert len({p.get_attribute("fill") for p in shaded}) >= 2  # Malaysia (the most) is darker
-    assert "Singapore" in maps[0].find_element(By.CSS_SELECTOR, ".not-drawn").text
+    dots = maps[0].find_elements(By.CSS_SELECTOR, "svg g.mark-symbol path")
+    assert [d.get_attribute("aria-label") for d in dots] == ["Singapore: 2"]
+    assert dots[0].get_attribute("fill") not in ("#e6e8eb", None)
+    assert maps[0].find_element(By.CSS_SELECTOR, ".not-drawn").text == ""
     assert _problems(browser) == []
+    dots[0].click()  # the dot links Singapore's page, as a shape links its country's
+    _wait(browser, lambda d: d.current_url.endswith("/id/country-sg"))
+    assert _by_css(browser, "main h1").text == "Singapore"  # type: ignore[attr-defined]

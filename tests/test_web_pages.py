@@ -3,6 +3,7 @@ negotiation of resources, validation, escaping and paging."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -505,6 +506,13 @@ def test_vendored_assets_are_small_and_licensed() -> None:
     interpreter = (vendor / "vega-interpreter" / "vega-interpreter.js").read_text()
     assert not re.search(r"^(import|export) ", interpreter, re.M)  # a classic script
     assert "vega.expressionInterpreter = expression;" in interpreter
+    # The map's dots: countries world-atlas draws at 1:50m but not at 1:110m (map_points.py).
+    atlas = json.loads((vendor / "world-atlas" / "countries-110m.json").read_text())
+    shapes = {g.get("id") for g in atlas["objects"]["countries"]["geometries"]}
+    dots = json.loads((vendor.parent / "map-points.json").read_text())
+    assert len(dots) > 50 and not shapes & {d["iso"] for d in dots}
+    singapore = next(d for d in dots if d["iso"] == "702")
+    assert abs(singapore["lon"] - 103.8) < 0.2 and abs(singapore["lat"] - 1.35) < 0.2
     licences = (vendor / "codemirror" / "LICENSE").read_text()
     assert "== codemirror-lang-sparql 2.1.0 (MIT) ==" in licences  # every bundled package
     assert "no licence file" not in licences
