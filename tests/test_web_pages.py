@@ -153,6 +153,45 @@ def test_query_form_is_made_from_the_parameter_metadata(client: TestClient) -> N
     client.cookies.clear()
 
 
+def test_more_values_keeps_the_other_fields_of_the_form(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "More values" used to be a link to ?_offset_country=50 alone: the value chosen, the
+    # search and the language were lost. It is a button that sends the whole form now.
+    from umkm_kg.web import query_pages
+
+    monkeypatch.setattr(query_pages, "MENU_PAGE", 2)  # nine destinations: pages of two
+    with TestClient(create_app(kg), base_url=LOCAL) as web:
+
+        def menu(params: dict[str, str]) -> tuple[str, list[str]]:
+            page = web.get("/queries/exporters-by-country", params=params)
+            assert page.status_code == 200
+            found = re.search(r'<select id="p-country"[^>]*>(.*?)</select>', page.text, re.S)
+            assert found is not None
+            return page.text, re.findall(r'<option value="([^"]+)"', found.group(1))
+
+        first, values = menu({"country": "kg:country-sg", "lang": "en"})
+        assert '<button type="submit" class="more" name="_more" value="country"' in first
+        assert len(values) == 3  # Singapore, chosen, before the first page of two
+        form = {"country": "kg:country-sg", "_search_country": "", "_more": "country"}
+        second, more = menu(form)
+        assert '<input type="hidden" name="_offset_country" value="2">' in second
+        assert '<option value="kg:country-sg" selected>' in second  # the choice is kept
+        assert not set(more[1:]) & set(values[1:])  # the next page of values
+        assert 'id="result"' not in second  # paging the menu does not run the query
+        third, further = menu({**form, "_offset_country": "2", "_shown_country": ""})
+        assert '<input type="hidden" name="_offset_country" value="4">' in third
+        assert not set(further[1:]) & set(more[1:] + values[1:])
+        # A new search starts at its first page, whatever page the menu was on.
+        _, searched = menu(
+            {**form, "_offset_country": "4", "_shown_country": "", "_search_country": "arab"}
+        )
+        assert searched == ["kg:country-ae", "kg:country-sa"]  # its two matches, not none
+        # The old links (an offset alone) still page the menu.
+        _, linked = menu({"_offset_country": "2"})
+        assert linked[1:] == more[1:]
+
+
 def test_a_menu_that_cannot_be_listed_in_time_becomes_a_text_field(kg: KnowledgeGraph) -> None:
     # A store the pages keep no menus for (neither in memory nor on disk) whose queries all
     # run out of time, as a registry's menus can; no real store times out on cue.

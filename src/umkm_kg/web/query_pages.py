@@ -91,7 +91,7 @@ def _fields(
             field["options"] = [("true", word("true", lang)), ("false", word("false", lang))]
         elif p.values_from_graph is not None:
             search = raw.get(f"_search_{p.name}") or None
-            offset = int_param(raw.get(f"_offset_{p.name}"), 0)
+            offset = _menu_offset(raw, p.name, search)
             try:
                 choices = _choices(app_state, kg, saved.name, p, search, offset, timeout)
             except UmkmError as exc:  # a text field then: the query still runs with a name
@@ -105,12 +105,27 @@ def _fields(
                 options=options,
                 search=search or "",
                 graph_values=True,
-                more_offset=offset + 50 if len(choices) == 50 else None,
+                offset=offset,
+                more=len(choices) == MENU_PAGE,
             )
         out.append(field)
     return out
 
 
+def _menu_offset(raw: dict[str, str], name: str, search: str | None) -> int:
+    """Where the menu of parameter ``name`` starts: its ``_offset_`` field, one page further
+    when its "more values" button was pressed, and 0 when its search text changed."""
+    offset = int_param(raw.get(f"_offset_{name}"), 0)
+    shown = raw.get(f"_shown_{name}")
+    if shown is not None and shown != (search or ""):
+        return 0  # a new search: its first page
+    if raw.get("_more") == name:
+        offset += MENU_PAGE
+    return offset
+
+
+MENU_PAGE = 50
+"""Values a menu of graph values lists at once."""
 MENU_CACHE = 256
 """Menus of values found in the graph kept per server (each a page of 50 values)."""
 MENU_WAIT = 5.0
@@ -142,7 +157,7 @@ def _choices(
     else:  # the bundled graph in memory does not change; a remote store may at any time
         version = "memory" if isinstance(store, EmbeddedStore) else None
     if version is None:
-        return kg.choices(p, search=search, limit=50, offset=offset, timeout=MENU_WAIT)
+        return kg.choices(p, search=search, limit=MENU_PAGE, offset=offset, timeout=MENU_WAIT)
     with _MENUS_LOCK:
         cache: OrderedDict[tuple[object, ...], Any] | None = getattr(app_state, "page_menus", None)
         if cache is None:
@@ -176,7 +191,9 @@ class _Menu:
         timeout: float | None,
     ) -> None:
         try:
-            self.values = kg.choices(p, search=search, limit=50, offset=offset, timeout=timeout)
+            self.values = kg.choices(
+                p, search=search, limit=MENU_PAGE, offset=offset, timeout=timeout
+            )
         except UmkmError as exc:
             self.error = exc
         finally:
