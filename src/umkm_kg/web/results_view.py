@@ -140,11 +140,12 @@ def country_codes(kg: KnowledgeGraph, iris: list[URIRef]) -> dict[URIRef, str]:
         f"?c <{UMKM.iso3166Numeric}> ?n }}",
         max_rows=None,
     )
-    return {
-        row["c"]: str(row["n"])
-        for row in answer.rows
-        if isinstance(row.get("c"), URIRef) and isinstance(row.get("n"), Literal)
-    }
+    codes: dict[URIRef, str] = {}
+    for row in answer.rows:
+        country, code = row.get("c"), row.get("n")
+        if isinstance(country, URIRef) and isinstance(code, Literal):
+            codes[country] = str(code)
+    return codes
 
 
 def download_formats(form: QueryForm) -> list[tuple[str, str]]:
