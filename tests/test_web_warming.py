@@ -79,3 +79,17 @@ def test_no_warming_unless_asked(disk_kg: KnowledgeGraph) -> None:
     app = create_app(disk_kg, settings=WebSettings(warm_every=None))
     with TestClient(app, base_url=LOCAL):
         assert app.state.warmer is None
+
+
+def test_a_broken_store_does_not_stop_the_warmer(disk_kg: KnowledgeGraph, tmp_path: Path) -> None:
+    store = disk_kg.store
+    assert isinstance(store, DiskStore)
+    current = tmp_path / "data" / "store" / "CURRENT"
+    good = current.read_text(encoding="utf-8")
+    app = create_app(disk_kg, settings=WebSettings(warm_every=0.02))
+    with TestClient(app, base_url=LOCAL):
+        _warmed(app, disk_kg, store.version)
+        current.write_text("g99999999\n", encoding="utf-8")  # names no generation
+        time.sleep(0.2)  # the warmer looks ten times meanwhile, and fails each time
+        assert app.state.warmer._thread.is_alive()
+        current.write_text(good, encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from ..errors import UmkmError
 from ..kg import KnowledgeGraph
 from .home import HomeFigures, data_version
 
@@ -53,7 +54,10 @@ class Warmer:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            done = self.check()
+            try:
+                done = self.check()
+            except UmkmError:  # e.g. CURRENT names a missing generation: the pages say so
+                done = None
             if done is not None:  # one version at a time: the store's workers serve visitors
                 while not done.wait(self.every) and not self._stop.is_set():
                     pass
