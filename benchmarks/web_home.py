@@ -11,7 +11,8 @@ opens it (the disk store and a pool of 2 query processes) and the app is called 
 1. ``cold, no warming``: what a server without warming does: the first visit starts the
    figures and waits 3 s for them; visits every second until the page has every chart.
 2. ``cold, warming``: the result cache emptied again, the warmer starts at once: the time
-   until the figures are all computed with no visit, then the visits' times.
+   until the figures are all computed with no visit, then the visits' times; then the time
+   until the warmer has made the forms' menus too, and one form's time after that.
 3. ``restart, warming``: the cache kept from round 2 (as after a restart): the same times.
 
 ``--clear-cache`` empties ``DATA_DIR/cache`` before rounds 1 and 2 (the answers kept for the
@@ -62,6 +63,13 @@ def _round(data_dir: Path, *, warm: bool, clear: bool, visits: int) -> None:
                 ready = time.perf_counter() - started
                 times = [_visit(web)[0] for _ in range(visits)]
                 first = times[0]
+                while app.state.warmer.warmed != app.state.warmer.seen:
+                    time.sleep(0.05)
+                menus = time.perf_counter() - started
+                form = time.perf_counter()
+                page = web.get("/queries/exporters-by-country?lang=en")
+                has_menu = '<select id="p-country"' in page.text
+                form = time.perf_counter() - form
             else:
                 first, complete = _visit(web)
                 times = [first]
@@ -76,6 +84,11 @@ def _round(data_dir: Path, *, warm: bool, clear: bool, visits: int) -> None:
                 f"first visit {first * 1000:8.1f} ms  median visit "
                 f"{statistics.median(times[-visits:]) * 1000:7.1f} ms  ({len(times)} visits)"
             )
+            if warm:
+                print(
+                    f"{'':22} menus ready {menus:7.2f} s  exporters-by-country form "
+                    f"{form * 1000:7.1f} ms, {'a menu' if has_menu else 'a text field'}"
+                )
     finally:
         kg.close()
 

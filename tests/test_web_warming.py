@@ -39,6 +39,19 @@ def _warmed(app: object, kg: KnowledgeGraph, version: str) -> None:
     assert done is not None and done.wait(WAIT)
 
 
+def _menus_warmed(app: object, version: str) -> None:
+    """Wait until the app's warmer has made every menu of ``version`` too."""
+    deadline = time.monotonic() + WAIT
+    while app.state.warmer.warmed != version:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline, f"the menus of {version} were never made"
+        time.sleep(0.02)
+
+
+def _has_menu(web: TestClient) -> bool:
+    page = web.get("/queries/exporters-by-country?lang=en").text
+    return '<select id="p-country" name="country"' in page
+
+
 def _charts(page: str) -> list[str]:
     return re.findall(r'<figure class="chart" data-kind="(\w+)"', page)
 
@@ -46,11 +59,12 @@ def _charts(page: str) -> list[str]:
 def test_the_home_figures_are_warmed_before_any_visit_and_for_each_new_version(
     disk_kg: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from umkm_kg.web import pages
+    from umkm_kg.web import pages, query_pages
 
     store = disk_kg.store
     assert isinstance(store, DiskStore)
     monkeypatch.setattr(pages, "HOME_WAIT", 0.0)  # a visit waits for nothing
+    monkeypatch.setattr(query_pages, "MENU_WAIT", 0.0)
     app = create_app(disk_kg, settings=WebSettings(warm_every=0.05))
     with TestClient(app, base_url=LOCAL) as web:
         first = store.version
@@ -59,6 +73,8 @@ def test_the_home_figures_are_warmed_before_any_visit_and_for_each_new_version(
         assert len(cached) >= 3  # the two saved queries and the class counts, kept on disk
         page = web.get("/?lang=en").text
         assert _charts(page) == ["bar", "bar", "map"] and 'class="pending"' not in page
+        _menus_warmed(app, first)
+        assert _has_menu(web)  # made before the form was asked for
         # Records added by another handle (as `umkm-kg add` in another process would):
         # the warmer sees the new generation and computes its figures, per district too.
         other = KnowledgeGraph.embedded(data_dir=tmp_path / "data", isolated=False)
@@ -73,12 +89,20 @@ def test_the_home_figures_are_warmed_before_any_visit_and_for_each_new_version(
         assert _charts(page) == ["bar", "bar", "map", "bar", "bar"], page
         assert 'class="pending"' not in page
         assert "Cipadu" in page  # the added records' neighbourhood, in the district chart
+        _menus_warmed(app, store.version)
+        assert _has_menu(web)
 
 
-def test_no_warming_unless_asked(disk_kg: KnowledgeGraph) -> None:
+def test_no_warming_unless_asked(
+    disk_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from umkm_kg.web import query_pages
+
+    monkeypatch.setattr(query_pages, "MENU_WAIT", 0.0)
     app = create_app(disk_kg, settings=WebSettings(warm_every=None))
-    with TestClient(app, base_url=LOCAL):
+    with TestClient(app, base_url=LOCAL) as web:
         assert app.state.warmer is None
+        assert not _has_menu(web)  # being listed for the next visit
 
 
 def test_a_broken_store_does_not_stop_the_warmer(disk_kg: KnowledgeGraph, tmp_path: Path) -> None:

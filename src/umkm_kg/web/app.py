@@ -31,11 +31,13 @@ def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Warm the home page's figures for each new data version while the server runs.
+        # Warm the home page's figures and the forms' menus for each new data version.
         every = settings.warm_every
         warmer = None
         if every is not None:
-            warmer = Warmer(kg, figures, every=every, timeout=settings.max_timeout)
+            warmer = Warmer(
+                kg, figures, app_state=app.state, every=every, timeout=settings.max_timeout
+            )
             warmer.start()
         app.state.warmer = warmer
         try:

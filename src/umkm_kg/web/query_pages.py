@@ -151,27 +151,57 @@ def _choices(
 
     :raises UmkmError: the menu is not ready within :data:`MENU_WAIT` seconds, or failed.
     """
-    store = kg.store
-    if isinstance(store, DiskStore):
-        version: str | None = store.version
-    else:  # the bundled graph in memory does not change; a remote store may at any time
-        version = "memory" if isinstance(store, EmbeddedStore) else None
+    version = _menu_version(kg)
     if version is None:
         return kg.choices(p, search=search, limit=MENU_PAGE, offset=offset, timeout=MENU_WAIT)
+    entry, new = _menu_entry(app_state, (version, query, p.name, search, offset))
+    if new:
+        threading.Thread(
+            target=entry.fill, args=(kg, p, search, offset, timeout), daemon=True
+        ).start()
+    return entry.wait(MENU_WAIT)
+
+
+def warm_menus(app_state: Any, kg: KnowledgeGraph, timeout: float | None) -> int:
+    """Make the first page of every saved query's menus of graph values for the current data
+    version, one after another in this thread (the server's warmer); returns how many."""
+    version = _menu_version(kg)
+    if version is None:
+        return 0
+    made = 0
+    for saved in kg.catalogue:
+        for p in saved.parameters:
+            if p.values_from_graph is None:
+                continue
+            entry, new = _menu_entry(app_state, (version, saved.name, p.name, None, 0))
+            if new:
+                entry.fill(kg, p, None, 0, timeout)
+                made += 1
+    return made
+
+
+def _menu_version(kg: KnowledgeGraph) -> str | None:
+    """The data version menus are kept for; None where they are not kept (a remote store)."""
+    store = kg.store
+    if isinstance(store, DiskStore):
+        return store.version
+    # the bundled graph in memory does not change; a remote store may at any time
+    return "memory" if isinstance(store, EmbeddedStore) else None
+
+
+def _menu_entry(app_state: Any, key: tuple[object, ...]) -> tuple[_Menu, bool]:
+    """The app's menu for ``key``, and whether it was just made (then the caller fills it)."""
     with _MENUS_LOCK:
         cache: OrderedDict[tuple[object, ...], Any] | None = getattr(app_state, "page_menus", None)
         if cache is None:
             cache = app_state.page_menus = OrderedDict()
-        key = (version, query, p.name, search, offset)
         entry = cache.get(key)
-        if entry is None:
-            entry = cache[key] = _Menu()
-            threading.Thread(
-                target=entry.fill, args=(kg, p, search, offset, timeout), daemon=True
-            ).start()
-            while len(cache) > MENU_CACHE:
-                cache.popitem(last=False)
-    return entry.wait(MENU_WAIT)
+        if entry is not None:
+            return entry, False
+        entry = cache[key] = _Menu()
+        while len(cache) > MENU_CACHE:
+            cache.popitem(last=False)
+        return entry, True
 
 
 class _Menu:

@@ -1,18 +1,22 @@
-"""The server's background warming: the home page's figures, computed as soon as the server
-sees a new data version rather than when the first visitor after it asks.
+"""The server's background warming: the home page's figures and the first page of each saved
+query's menus of graph values, made as soon as the server sees a new data version rather than
+when the first visitor after it asks.
 
 At 100,000 enterprises the home page's aggregates take tens of seconds on the disk store;
 computed here, they land in the store's result cache (``DATA/cache``, kept per generation)
-and in the app's :class:`~.home.HomeFigures`, and every visit reads them.
+and in the app's :class:`~.home.HomeFigures`, and every visit reads them. The menus (kept in
+the app, per data version) follow, one at a time, so the query processes stay free for visitors.
 """
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from ..errors import UmkmError
 from ..kg import KnowledgeGraph
 from .home import HomeFigures, data_version
+from .query_pages import warm_menus
 
 
 class Warmer:
@@ -24,11 +28,15 @@ class Warmer:
         kg: KnowledgeGraph,
         figures: HomeFigures,
         *,
+        app_state: Any = None,
         every: float,
         timeout: float | None,
     ) -> None:
         self.kg, self.figures, self.every, self.timeout = kg, figures, every, timeout
+        self.app_state = app_state
         self.seen: str | None = None
+        self.warmed: str | None = None
+        """The last data version whose figures and menus are all made."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -61,4 +69,8 @@ class Warmer:
             if done is not None:  # one version at a time: the store's workers serve visitors
                 while not done.wait(self.every) and not self._stop.is_set():
                     pass
+                version = self.seen
+                if self.app_state is not None and not self._stop.is_set():
+                    warm_menus(self.app_state, self.kg, self.timeout)
+                self.warmed = version
             self._stop.wait(self.every)
