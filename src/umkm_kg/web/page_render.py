@@ -3,6 +3,7 @@ responses with their headers, and pagers."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,13 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 """No inline script or style, no eval: every script is a file (Vega runs its interpreter)."""
+
+
+def csp_with_style_nonce(nonce: str) -> str:
+    """:data:`CSP` that also admits ``<style nonce>`` elements: CodeMirror writes its layout
+    styles into one (``EditorView.cspNonce``); scripts stay files only."""
+    return CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")
+
 
 _ENV = Environment(
     loader=PackageLoader("umkm_kg.web", "templates"),
@@ -64,11 +72,20 @@ def switch_url(request: Request, lang: str) -> str:
 
 
 def render_page(
-    request: Request, template: str, *, status: int = 200, title: str = "", **context: Any
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    title: str = "",
+    style_nonce: bool = False,
+    **context: Any,
 ) -> HTMLResponse:
-    """``template`` rendered in the request's language, with the pages' headers."""
+    """``template`` rendered in the request's language, with the pages' headers; with
+    ``style_nonce`` a fresh nonce for its style elements, ``csp_nonce`` in the template."""
     lang = lang_of(request)
+    nonce = secrets.token_urlsafe(18) if style_nonce else ""
     body = _ENV.get_template(template).render(
+        csp_nonce=nonce,
         lang=lang,
         t=lambda key: word(key, lang),
         title=title,
@@ -78,7 +95,7 @@ def render_page(
     )
     response = HTMLResponse(body, status_code=status)
     response.headers["Vary"] = "Accept-Language, Cookie"
-    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Content-Security-Policy"] = csp_with_style_nonce(nonce) if nonce else CSP
     asked = request.query_params.get("lang")
     if asked == lang:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")

@@ -91,7 +91,7 @@ def _fields(
             field["options"] = [("true", word("true", lang)), ("false", word("false", lang))]
         elif p.values_from_graph is not None:
             search = raw.get(f"_search_{p.name}") or None
-            offset = int_param(raw.get(f"_offset_{p.name}"), 0)
+            offset = _menu_offset(raw, p.name, search)
             try:
                 choices = _choices(app_state, kg, saved.name, p, search, offset, timeout)
             except UmkmError as exc:  # a text field then: the query still runs with a name
@@ -105,12 +105,27 @@ def _fields(
                 options=options,
                 search=search or "",
                 graph_values=True,
-                more_offset=offset + 50 if len(choices) == 50 else None,
+                offset=offset,
+                more=len(choices) == MENU_PAGE,
             )
         out.append(field)
     return out
 
 
+def _menu_offset(raw: dict[str, str], name: str, search: str | None) -> int:
+    """Where the menu of parameter ``name`` starts: its ``_offset_`` field, one page further
+    when its "more values" button was pressed, and 0 when its search text changed."""
+    offset = int_param(raw.get(f"_offset_{name}"), 0)
+    shown = raw.get(f"_shown_{name}")
+    if shown is not None and shown != (search or ""):
+        return 0  # a new search: its first page
+    if raw.get("_more") == name:
+        offset += MENU_PAGE
+    return offset
+
+
+MENU_PAGE = 50
+"""Values a menu of graph values lists at once."""
 MENU_CACHE = 256
 """Menus of values found in the graph kept per server (each a page of 50 values)."""
 MENU_WAIT = 5.0
@@ -136,27 +151,57 @@ def _choices(
 
     :raises UmkmError: the menu is not ready within :data:`MENU_WAIT` seconds, or failed.
     """
+    version = _menu_version(kg)
+    if version is None:
+        return kg.choices(p, search=search, limit=MENU_PAGE, offset=offset, timeout=MENU_WAIT)
+    entry, new = _menu_entry(app_state, (version, query, p.name, search, offset))
+    if new:
+        threading.Thread(
+            target=entry.fill, args=(kg, p, search, offset, timeout), daemon=True
+        ).start()
+    return entry.wait(MENU_WAIT)
+
+
+def warm_menus(app_state: Any, kg: KnowledgeGraph, timeout: float | None) -> int:
+    """Make the first page of every saved query's menus of graph values for the current data
+    version, one after another in this thread (the server's warmer); returns how many."""
+    version = _menu_version(kg)
+    if version is None:
+        return 0
+    made = 0
+    for saved in kg.catalogue:
+        for p in saved.parameters:
+            if p.values_from_graph is None:
+                continue
+            entry, new = _menu_entry(app_state, (version, saved.name, p.name, None, 0))
+            if new:
+                entry.fill(kg, p, None, 0, timeout)
+                made += 1
+    return made
+
+
+def _menu_version(kg: KnowledgeGraph) -> str | None:
+    """The data version menus are kept for; None where they are not kept (a remote store)."""
     store = kg.store
     if isinstance(store, DiskStore):
-        version: str | None = store.version
-    else:  # the bundled graph in memory does not change; a remote store may at any time
-        version = "memory" if isinstance(store, EmbeddedStore) else None
-    if version is None:
-        return kg.choices(p, search=search, limit=50, offset=offset, timeout=MENU_WAIT)
+        return store.version
+    # the bundled graph in memory does not change; a remote store may at any time
+    return "memory" if isinstance(store, EmbeddedStore) else None
+
+
+def _menu_entry(app_state: Any, key: tuple[object, ...]) -> tuple[_Menu, bool]:
+    """The app's menu for ``key``, and whether it was just made (then the caller fills it)."""
     with _MENUS_LOCK:
         cache: OrderedDict[tuple[object, ...], Any] | None = getattr(app_state, "page_menus", None)
         if cache is None:
             cache = app_state.page_menus = OrderedDict()
-        key = (version, query, p.name, search, offset)
         entry = cache.get(key)
-        if entry is None:
-            entry = cache[key] = _Menu()
-            threading.Thread(
-                target=entry.fill, args=(kg, p, search, offset, timeout), daemon=True
-            ).start()
-            while len(cache) > MENU_CACHE:
-                cache.popitem(last=False)
-    return entry.wait(MENU_WAIT)
+        if entry is not None:
+            return entry, False
+        entry = cache[key] = _Menu()
+        while len(cache) > MENU_CACHE:
+            cache.popitem(last=False)
+        return entry, True
 
 
 class _Menu:
@@ -176,7 +221,9 @@ class _Menu:
         timeout: float | None,
     ) -> None:
         try:
-            self.values = kg.choices(p, search=search, limit=50, offset=offset, timeout=timeout)
+            self.values = kg.choices(
+                p, search=search, limit=MENU_PAGE, offset=offset, timeout=timeout
+            )
         except UmkmError as exc:
             self.error = exc
         finally:
@@ -287,6 +334,16 @@ def _example(saved: SavedQuery) -> str | None:
         return None
 
 
+def _editor(
+    request: Request, lang: str, context: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    """The editor page; its CSP admits CodeMirror's style element by a nonce."""
+    title = word("editor", lang)
+    return render_page(
+        request, "editor.html", status=status, title=title, style_nonce=True, **context
+    )
+
+
 @router.api_route("/editor", methods=READ, response_class=HTMLResponse)
 def editor_page(request: Request) -> HTMLResponse:
     """Ad-hoc SPARQL with the project's prefixes declared; the answer as a table or a chart."""
@@ -301,7 +358,7 @@ def editor_page(request: Request) -> HTMLResponse:
     if not text.strip():
         default = next((e[2] for e in examples if e[0] == "countries-ranked"), "")
         context["query"] = default
-        return render_page(request, "editor.html", title=word("editor", lang), **context)
+        return _editor(request, lang, context)
     try:
         if len(text) > 100_000:
             raise BadInput("the query is longer than 100,000 characters")
@@ -311,9 +368,7 @@ def editor_page(request: Request) -> HTMLResponse:
         result = kg.query(prefixed, max_rows=settings.max_rows)
     except UmkmError as exc:
         context["error"] = {"message": exc.message, "hint": exc.hint}
-        return render_page(
-            request, "editor.html", status=exc.http_status, title=word("editor", lang), **context
-        )
+        return _editor(request, lang, context, status=exc.http_status)
     context["res"] = _result_context(request, kg, result, lang)
     view = request.query_params.get("view", "table")
     if result.form is QueryForm.SELECT and result.variables:
@@ -331,4 +386,4 @@ def editor_page(request: Request) -> HTMLResponse:
             )
             context["charts"] = [chart] if chart else []
     context["view"] = view
-    return render_page(request, "editor.html", title=word("editor", lang), **context)
+    return _editor(request, lang, context)

@@ -9,11 +9,14 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
+from ..errors import BadParameter
 from ..formats import RdfFormat, ResultFormat
 from ..kg import KnowledgeGraph
+from ..namespaces import UMKM
 from ..query.catalogue import Chart, ChartKind, compact
 from ..query.render import GRAPH_FORMATS, fetch_labels
 from ..query.results import QueryForm, QueryResult, Term
+from ..query.sparql import safe_term
 from .describe import local_href
 from .page_text import WORDS
 
@@ -100,13 +103,17 @@ def chart_data(
         return None
     shown = QueryResult(QueryForm.SELECT, ("c",), [{"c": c} for c, _ in kept if c is not None])
     labels = fetch_labels(kg, shown, lang)
-    english = fetch_labels(kg, shown, "en") if chart.kind is ChartKind.MAP else labels
+    is_map = chart.kind is ChartKind.MAP
+    english = fetch_labels(kg, shown, "en") if is_map else labels
+    codes = country_codes(kg, [c for c, _ in kept if isinstance(c, URIRef)]) if is_map else {}
     data = []
     for category, value in kept:
         shown_cell = cell(category, labels)
         item = {"label": shown_cell["text"], "value": value, "href": shown_cell["href"]}
         if chart.kind is ChartKind.MAP and isinstance(category, URIRef):
             item["name"] = english.get(category, shown_cell["text"])  # world-atlas names
+            if category in codes:
+                item["iso"] = codes[category]  # world-atlas ids, and map-points.json's
         data.append(item)
     axis = WORDS[chart.value].get(lang) if chart.value in WORDS else chart.value
     return {
@@ -116,6 +123,29 @@ def chart_data(
         "value": chart.value,
         "data": data,
     }
+
+
+def country_codes(kg: KnowledgeGraph, iris: list[URIRef]) -> dict[URIRef, str]:
+    """The ISO 3166 numeric code of each of ``iris`` that has one, by one query."""
+    written = []
+    for iri in iris:
+        try:
+            written.append(safe_term(iri))
+        except BadParameter:  # an IRI the strict writer will not put in a query: no code
+            continue
+    if not written:
+        return {}
+    answer = kg.query(
+        f"SELECT ?c ?n WHERE {{ VALUES ?c {{ {' '.join(written)} }} "
+        f"?c <{UMKM.iso3166Numeric}> ?n }}",
+        max_rows=None,
+    )
+    codes: dict[URIRef, str] = {}
+    for row in answer.rows:
+        country, code = row.get("c"), row.get("n")
+        if isinstance(country, URIRef) and isinstance(code, Literal):
+            codes[country] = str(code)
+    return codes
 
 
 def download_formats(form: QueryForm) -> list[tuple[str, str]]:

@@ -30,6 +30,9 @@ class WebSettings:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
     """Host header values answered (DNS rebinding); ``*`` answers any."""
     lang: str = "en"
+    warm_every: float | None = 5.0
+    """Seconds between the server's looks for a new data version, whose home-page charts it
+    then computes in the background (:mod:`.warming`); None: only when a visitor asks."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

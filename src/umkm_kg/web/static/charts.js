@@ -1,10 +1,18 @@
 // Draws the charts of a page: every <figure class="chart"> holds its rows in data-chart
-// (label, value, href; and for maps the country's English name, as world-atlas spells it).
+// (label, value, href; and for maps the country's ISO 3166 numeric code, world-atlas's feature
+// id, and its English name, matched when it has no code). Countries too small for the 1:110m
+// shapes are drawn as dots at the points of map-points.json (webjs/map_points.py).
 // Vega is run with the expression interpreter, so the pages need no 'unsafe-eval' in their
 // Content-Security-Policy.
 (function () {
   "use strict";
   var ATLAS = "/static/vendor/world-atlas/countries-110m.json";
+  var POINTS = "/static/map-points.json";
+  var MATCH = [
+    { type: "lookup", from: "values", key: "iso", fields: ["code"], as: ["byId"], default: null },
+    { type: "lookup", from: "values", key: "name", fields: ["name"], as: ["byName"], default: null },
+    { type: "formula", as: "match", expr: "datum.byId || datum.byName" }
+  ];
 
   function barSpec(rows, valueName) {
     return {
@@ -71,8 +79,18 @@
           url: ATLAS,
           format: { type: "topojson", feature: "countries" },
           transform: [
-            { type: "lookup", from: "values", key: "name", fields: ["properties.name"], as: ["match"] }
-          ]
+            { type: "formula", as: "name", expr: "datum.properties.name" },
+            { type: "formula", as: "code", expr: "datum.id ? datum.id : 'no code'" }
+          ].concat(MATCH)
+        },
+        {
+          name: "dots",
+          url: POINTS,
+          format: { type: "json" },
+          transform: [{ type: "formula", as: "code", expr: "datum.iso" }].concat(MATCH, [
+            { type: "filter", expr: "datum.match" },
+            { type: "geopoint", projection: "projection", fields: ["lon", "lat"] }
+          ])
         }
       ],
       scales: [
@@ -94,6 +112,25 @@
             hover: { stroke: { value: "#f08c00" }, strokeWidth: { value: 1.5 } }
           },
           transform: [{ type: "geoshape", projection: "projection" }]
+        },
+        {
+          type: "symbol",
+          from: { data: "dots" },
+          encode: {
+            update: {
+              x: { field: "x" },
+              y: { field: "y" },
+              shape: { value: "circle" },
+              size: { value: 70 },
+              fill: { signal: "scale('color', datum.match.value)" },
+              stroke: { value: "#1d1d1f" },
+              strokeWidth: { value: 0.75 },
+              href: { field: "match.href" },
+              tooltip: { signal: "datum.match.label + ': ' + datum.match.value" },
+              description: { signal: "datum.match.label + ': ' + datum.match.value" }
+            },
+            hover: { stroke: { value: "#f08c00" }, strokeWidth: { value: 1.5 } }
+          }
         }
       ]
     };
@@ -103,6 +140,8 @@
     var rows = JSON.parse(figure.getAttribute("data-chart") || "[]");
     var kind = figure.getAttribute("data-kind");
     var valueName = figure.getAttribute("data-value") || "";
+    // A row without a code must match no shape by it (some shapes have no code either).
+    rows.forEach(function (r, i) { r.key = i; if (!r.iso) r.iso = "row " + i; });
     var spec = kind === "map" ? mapSpec(rows, valueName) : barSpec(rows, valueName);
     var view = new vega.View(vega.parse(spec, null, { ast: true }), {
       expr: vega.expressionInterpreter,
@@ -114,8 +153,10 @@
       figure.setAttribute("data-rendered", "true");
       if (kind !== "map") return;
       var drawn = {};
-      view.data("world").forEach(function (f) { drawn[f.properties.name] = true; });
-      var missing = rows.filter(function (r) { return !drawn[r.name]; }).map(function (r) { return r.label; });
+      view.data("world").concat(view.data("dots")).forEach(function (f) {
+        if (f.match) drawn[f.match.key] = true;
+      });
+      var missing = rows.filter(function (r) { return !drawn[r.key]; }).map(function (r) { return r.label; });
       var note = figure.querySelector(".not-drawn");
       if (missing.length && note) {
         note.textContent = (figure.getAttribute("data-not-drawn") || "") + " " + missing.join(", ");
