@@ -34,6 +34,7 @@ app = typer.Typer(
 _COMMAND_MODULES: tuple[str, ...] = (
     "info",
     "query",
+    "search",
     "push",
     "export",
     "records",

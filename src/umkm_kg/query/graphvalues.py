@@ -5,22 +5,29 @@ would stop at the row cap and refuse the rest, so a value is checked by binding 
 parameter's own query (``VALUES ?value``, one row is enough), a name by the same query wrapped
 in a filter on the bound, lower-cased name, and a form lists the values a page at a time. Every
 value reaches a query only through :func:`umkm_kg.query.sparql.bind_values`' safe ``VALUES`` block.
+
+On the embedded store a name is first looked up in the label index (:mod:`.labelindex`): the few
+IRIs with a label, code or IRI segment folding to it are bound into the parameter's query, which
+decides as before. Only a name the index does not know makes the query read every value.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..errors import BadParameter
 from ..store import DEFAULT_TIMEOUT, Store
 from .catalogue import Choice, Parameter
+from .labelindex import index_of
 from .results import QueryForm, QueryResult, Term
 from .sparql import CheckedQuery, bind_rows, bind_values, check_read_only, inspect_query, tokens
 
 MAX_PAGE = 1_000
 """The most values one page of choices may hold."""
+NAMED_CANDIDATES = 200
+"""The most IRIs the label index offers for one name (bound into the parameter's query)."""
 
 _VALUE_ONLY = CheckedQuery(QueryForm.SELECT, ("value",), frozenset())
 """What the checker says of the wrapping queries below (they project ``?value`` only)."""
@@ -63,7 +70,26 @@ class GraphValues:
         if not wanted:
             return None
         test = _LABEL_ONLY if "/" in wanted or "#" in wanted else _NAMED
-        wrapped = _wrap(_query_of(parameter), "SELECT ?value", test, "ORDER BY ?value LIMIT 1")
+        query = _query_of(parameter)
+        index = index_of(self.store)
+        if index is not None:
+            # The index folds case and accents, so its candidates include every value the
+            # filter accepts by a label it holds; the filter then compares as SPARQL does.
+            candidates = index.names(wanted, limit=NAMED_CANDIDATES)
+            if candidates:
+                try:
+                    rows = [[URIRef(c)] for c in candidates]
+                    bound = bind_rows(query, ["value"], rows, checked=_inspected(query))
+                except BadParameter:
+                    bound = None
+                found = self._first_named(bound, test, wanted) if bound is not None else None
+                if found is not None:
+                    return found
+        return self._first_named(query, test, wanted)
+
+    def _first_named(self, query: str, test: str, wanted: str) -> Term | None:
+        """The first value of ``query`` (in term order) passing the name ``test``."""
+        wrapped = _wrap(query, "SELECT ?value", test, "ORDER BY ?value LIMIT 1")
         try:
             sparql = bind_values(wrapped, {"_wanted": Literal(wanted)}, checked=_VALUE_ONLY)
         except BadParameter:  # control characters and the like: no label has them
