@@ -186,3 +186,26 @@ def test_names_of_a_parameter_are_found_through_the_index(
     for graph in (kg, registry):
         value = GraphValues(graph.store).named(parameter, name)
         assert value == (URIRef(KG + expected) if expected else None), (graph, name)
+
+
+def test_the_web_search_box_pages_through_the_index(
+    registry: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from umkm_kg.web import WebSettings, create_app, results_view
+
+    monkeypatch.setattr(results_view, "PAGE_ROWS", 5)
+    whole = [m.resource for m in search(registry, "batik", limit=1000).matches]
+    app = create_app(registry, settings=WebSettings(max_rows=1000, max_timeout=60))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        pages = [client.get("/search", params={"q": "batik", "page": n}) for n in (1, 2)]
+        # a page beyond the last shows the last (as the other paged tables do)
+        beyond = client.get("/search", params={"q": "batik", "page": 999})
+    for page in [*pages, beyond]:
+        assert page.status_code == 200
+        assert f"{len(whole):,} " in page.text and "label index" in page.text
+    shown = [[iri for iri in whole if f'title="{iri}"' in page.text] for page in [*pages, beyond]]
+    assert shown[0] == whole[:5] and shown[1] == whole[5:10]
+    last = (len(whole) - 1) // 5 * 5
+    assert shown[2] == whole[last:]

@@ -106,7 +106,8 @@ def home_page(request: Request) -> HTMLResponse:
 
 @router.api_route("/search", methods=READ, response_class=HTMLResponse)
 def search_page(request: Request, q: str = "") -> HTMLResponse:
-    """Resources whose label (in either language) contains the text, a page at a time."""
+    """Resources whose labels (in either language) have the words searched for, a page at a
+    time (:func:`~umkm_kg.query.search.search`)."""
     kg, lang = kg_of(request), lang_of(request)
     text = q.strip()[:200]
     found: dict[str, Any] | None = None
@@ -116,6 +117,9 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
         asked = max(1, int_param(request.query_params.get("page"), 1))
         try:
             result = search(kg, text, limit=size, offset=(asked - 1) * size, lang=lang)
+            if not result.matches and result.total:  # past the last page: show the last
+                asked = -(-result.total // size)
+                result = search(kg, text, limit=size, offset=(asked - 1) * size, lang=lang)
         except UmkmError as exc:
             return error_page(request, exc, q=text)
         # The remote fallback does not count its matches: the pages known so far, and one more.
