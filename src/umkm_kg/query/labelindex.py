@@ -95,6 +95,7 @@ UPDATE resource SET types = coalesce(
 DROP TABLE typed;
 """
 _NAMES = """
+UPDATE resource SET segment = segment(iri);
 CREATE INDEX label_folded ON label(folded);
 CREATE INDEX resource_segment ON resource(segment);
 """
@@ -106,6 +107,8 @@ def fold(text: str) -> str:
     Two texts equal when lower-cased (as SPARQL's ``LCASE``) also fold alike, so folded equality
     finds every candidate that a ``LCASE`` comparison would accept, and maybe a few more.
     """
+    if text.isascii():  # most labels: nothing to decompose, and casefold is lower
+        return text.strip().lower()
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -346,6 +349,7 @@ def _fill(db: sqlite3.Connection, store: ox.Store) -> list[tuple[str, float]]:
     done("classes")
     db.executescript(_WORDS)
     done("words")
+    db.create_function("segment", 1, segment, deterministic=True)
     db.executescript(_NAMES)
     done("names")
     return phases
@@ -372,9 +376,8 @@ def _insert(db: sqlite3.Connection, rows: Iterable[tuple[object, object, int]]) 
 
 
 def _write(db: sqlite3.Connection, batch: list[tuple[str, str, str, int, int]]) -> None:
-    db.executemany(
-        "INSERT OR IGNORE INTO resource(iri, segment) VALUES (?, ?)",
-        [(iri, segment(iri)) for iri, *_ in batch],
+    db.executemany(  # the segment is computed once per resource, at the end
+        "INSERT OR IGNORE INTO resource(iri, segment) VALUES (?, 0)", [(row[0],) for row in batch]
     )
     db.executemany(
         """INSERT INTO label(rid, text, lang, kind, folded)
