@@ -15,6 +15,7 @@ from umkm_kg.query.labelindex import (
     index_path,
     match_expression,
 )
+from umkm_kg.query.search import search
 from umkm_kg.store import DiskStore
 
 KG = "https://w3id.org/umkm-kg/id/"
@@ -107,7 +108,9 @@ def test_a_generation_gets_its_index_once_and_a_new_one_its_own(data_dir: Path) 
     kg.close()
 
 
-def test_a_cache_folder_that_cannot_be_written_is_a_store_error(data_dir: Path) -> None:
+def test_a_cache_folder_that_cannot_be_written_is_a_store_error_and_search_goes_on(
+    data_dir: Path,
+) -> None:
     from umkm_kg.errors import StoreError
     from umkm_kg.kg import KnowledgeGraph
 
@@ -115,4 +118,8 @@ def test_a_cache_folder_that_cannot_be_written_is_a_store_error(data_dir: Path) 
     (data_dir / "cache").write_text("not a folder", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot write the label index"):
         index_of(kg.store)
+    # search then asks the store itself, and says so
+    found = search(kg, "malaysia", limit=50)
+    assert found.method == "sparql" and "cannot write the label index" in found.note
+    assert KG + "country-my" in {m.resource for m in found.matches}
     kg.close()

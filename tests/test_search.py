@@ -148,7 +148,7 @@ def test_the_command_pages_and_says_what_ran(runner: Runner) -> None:
         KG + "category-batik",
         KG + "enterprise-dewi-sambi-batik",
     ]
-    assert "label index" in result.stderr and "next page: --offset 2" in result.stderr
+    assert "label index (" in result.stderr and "next page: --offset 2" in result.stderr
     later = runner("search", "batik", "--limit", "2", "--offset", "6", "--format", "csv")
     assert later.exit_code == 0 and len(later.stdout.strip().splitlines()) == 2  # header + 1
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rdflib import Literal, URIRef
 
-from ..errors import BadParameter
+from ..errors import BadParameter, StoreError
 from ..store import DEFAULT_TIMEOUT, Store
 from .catalogue import Choice, Parameter
 from .labelindex import index_of
@@ -71,7 +71,10 @@ class GraphValues:
             return None
         test = _LABEL_ONLY if "/" in wanted or "#" in wanted else _NAMED
         query = _query_of(parameter)
-        index = index_of(self.store)
+        try:
+            index = index_of(self.store)
+        except StoreError:  # a data folder one may only read: the query alone decides
+            index = None
         if index is not None:
             # The index folds case and accents, so its candidates include every value the
             # filter accepts by a label it holds; the filter then compares as SPARQL does.

@@ -4,7 +4,8 @@ bounded SPARQL query on a remote one.
 On the embedded store :mod:`.labelindex` answers: labels having every word searched for as a
 word prefix, without regard to case or accents, best first. A remote endpoint has no such
 index, so a query asks it for the labels containing the text (without regard to case), in IRI
-order, with ``LIMIT`` and ``OFFSET``; the result says which of the two ran.
+order, with ``LIMIT`` and ``OFFSET``; so does an embedded store whose index cannot be written
+(a data folder one may only read). The result says which of the two ran, and why.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal as Kind
 
 from rdflib import Literal, URIRef
 
-from ..errors import BadParameter
+from ..errors import BadParameter, StoreError
 from ..i18n import t
 from ..store import DEFAULT_TIMEOUT
 from .labelindex import Match, index_of
@@ -52,7 +53,7 @@ class SearchResult:
     """A page of matches, and how they were found.
 
     ``method`` is ``"index"`` (the label index: word prefixes, ranked) or ``"sparql"`` (a
-    bounded query of a remote store: labels containing the text, in IRI order). ``total``
+    bounded query: labels containing the text, in IRI order). ``total``
     counts every match (None where it was not counted); ``more`` says whether a next page has
     any.
     """
@@ -64,6 +65,8 @@ class SearchResult:
     method: Kind["index", "sparql"]
     total: int | None
     more: bool
+    why: str | None = None
+    """Why an embedded store was searched without its index (it could not be written)."""
 
     def as_result(self) -> QueryResult:
         """The page as a SELECT result of ``?resource ?label ?type`` (for rendering)."""
@@ -94,10 +97,12 @@ class SearchResult:
             if self.method == "index"
             else t(
                 lang,
-                "SPARQL on the remote store (labels containing the text, in IRI order)",
-                "SPARQL pada penyimpanan jarak jauh (label yang memuat teks itu, urut IRI)",
+                "a SPARQL query, no label index (labels containing the text, in IRI order)",
+                "kueri SPARQL, tanpa indeks label (label yang memuat teks itu, urut IRI)",
             )
         )
+        if self.why:
+            how += f" [{self.why}]"
         total = t(lang, f" of {self.total:,}", f" dari {self.total:,}") if self.total else ""
         if not self.matches:
             return f"{how}: " + t(lang, "no matches", "tidak ada yang cocok")
@@ -121,7 +126,6 @@ def search(
 
     :raises BadParameter: ``text`` is empty or longer than :data:`MAX_TEXT`, ``limit`` is not
         1 to :data:`MAX_LIMIT`, or ``offset`` is negative.
-    :raises StoreError: the index cannot be written (embedded store).
     :raises RemoteError: the remote store fails.
     """
     wanted = text.strip()
@@ -133,23 +137,33 @@ def search(
         raise BadParameter(f"a page holds 1 to {MAX_LIMIT} matches, not {limit}")
     if offset < 0:
         raise BadParameter(f"a page cannot start at {offset}")
-    index = index_of(kg.store)
+    why: str | None = None
+    try:
+        index = index_of(kg.store)
+    except StoreError as exc:  # e.g. a data folder one may only read: search it without
+        index, why = None, exc.message
     if index is not None:
         matches, total = index.search(wanted, limit=limit, offset=offset, lang=lang)
         more = offset + len(matches) < total
         return SearchResult(wanted, tuple(matches), limit, offset, "index", total, more)
-    return _remote(kg, wanted, limit=limit, offset=offset, timeout=timeout)
+    return _remote(kg, wanted, limit=limit, offset=offset, timeout=timeout, why=why)
 
 
 def _remote(
-    kg: KnowledgeGraph, text: str, *, limit: int, offset: int, timeout: float | None
+    kg: KnowledgeGraph,
+    text: str,
+    *,
+    limit: int,
+    offset: int,
+    timeout: float | None,
+    why: str | None = None,
 ) -> SearchResult:
     # One row more than the page: whether there is a next page, without counting them all.
     paged = f"{_REMOTE}LIMIT {int(limit) + 1} OFFSET {int(offset)}\n"
     try:
         sparql = bind_values(paged, {"_text": Literal(text.lower())}, checked=_REMOTE_CHECKED)
     except BadParameter:  # control characters and the like: no label has them
-        return SearchResult(text, (), limit, offset, "sparql", 0, False)
+        return SearchResult(text, (), limit, offset, "sparql", 0, False, why)
     result = kg.store.query(sparql, form=QueryForm.SELECT, timeout=timeout, max_rows=limit + 1)
     matches = []
     for row in result.rows[:limit]:
@@ -160,4 +174,4 @@ def _remote(
         types = (str(kind),) if isinstance(kind, URIRef) else ()
         matches.append(Match(str(resource), str(shown), shown.language, types))
     more = len(result.rows) > limit
-    return SearchResult(text, tuple(matches), limit, offset, "sparql", None, more)
+    return SearchResult(text, tuple(matches), limit, offset, "sparql", None, more, why)
