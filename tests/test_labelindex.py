@@ -123,3 +123,33 @@ def test_a_cache_folder_that_cannot_be_written_is_a_store_error_and_search_goes_
     assert found.method == "sparql" and "cannot write the label index" in found.note
     assert KG + "country-my" in {m.resource for m in found.matches}
     kg.close()
+
+
+def _search_in_child(data_dir: Path, queue: object) -> None:
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    index = index_of(kg.store)
+    assert index is not None
+    queue.put((str(index.path), index.search("malaysia", limit=3)[1]))  # type: ignore[attr-defined]
+
+
+def test_processes_building_at_once_share_one_complete_index(data_dir: Path) -> None:
+    import multiprocessing
+
+    from umkm_kg.kg import KnowledgeGraph
+
+    KnowledgeGraph.embedded(data_dir=data_dir, isolated=False).close()  # makes the store
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    children = [context.Process(target=_search_in_child, args=(data_dir, queue)) for _ in range(3)]
+    for child in children:
+        child.start()
+    answers = [queue.get(timeout=120) for _ in children]
+    for child in children:
+        child.join(timeout=60)
+        assert child.exitcode == 0
+    assert len({path for path, _ in answers}) == 1
+    assert {count for _, count in answers} == {6}
+    folder = Path(answers[0][0]).parent
+    assert sorted(p.name for p in folder.iterdir()) == ["labels-v2.sqlite", "labels-v2.sqlite.lock"]
