@@ -28,6 +28,8 @@ MAX_PAGE = 1_000
 """The most values one page of choices may hold."""
 NAMED_CANDIDATES = 200
 """The most IRIs the label index offers for one name (bound into the parameter's query)."""
+ONE_BY_ONE = 8
+"""Up to this many candidates are checked one query each, in order; more in one query."""
 
 _VALUE_ONLY = CheckedQuery(QueryForm.SELECT, ("value",), frozenset())
 """What the checker says of the wrapping queries below (they project ``?value`` only)."""
@@ -79,20 +81,40 @@ class GraphValues:
             # The index folds case and accents, so its candidates include every value the
             # filter accepts by a label it holds; the filter then compares as SPARQL does.
             candidates = index.names(wanted, limit=NAMED_CANDIDATES)
-            if candidates:
-                try:
-                    rows = [[URIRef(c)] for c in candidates]
-                    bound = bind_rows(query, ["value"], rows, checked=_inspected(query))
-                except BadParameter:
-                    bound = None
-                found = self._first_named(bound, test, wanted) if bound is not None else None
-                if found is not None:
-                    return found
+            found = self._first_candidate(query, candidates, test, wanted)
+            if found is not None:
+                return found
         return self._first_named(query, test, wanted)
 
-    def _first_named(self, query: str, test: str, wanted: str) -> Term | None:
-        """The first value of ``query`` (in term order) passing the name ``test``."""
-        wrapped = _wrap(query, "SELECT ?value", test, "ORDER BY ?value LIMIT 1")
+    def _first_candidate(
+        self, query: str, candidates: list[str], test: str, wanted: str
+    ) -> Term | None:
+        """The first of ``candidates`` (IRIs in term order) that ``query`` names ``wanted``."""
+        try:
+            if len(candidates) <= ONE_BY_ONE:
+                # One query per candidate, in order, each stopping at its first row: no
+                # ORDER BY, so not every label of a popular value (a country written in
+                # thousands of claims) is read to sort one row.
+                for candidate in candidates:
+                    value = {"value": URIRef(candidate)}
+                    bound = bind_values(query, value, checked=_inspected(query))
+                    found = self._first_named(bound, test, wanted, ordered=False)
+                    if found is not None:
+                        return found
+                return None
+            rows = [[URIRef(c)] for c in candidates]
+            bound = bind_rows(query, ["value"], rows, checked=_inspected(query))
+        except BadParameter:  # an IRI the strict writer refuses: the query alone decides
+            return None
+        return self._first_named(bound, test, wanted)
+
+    def _first_named(
+        self, query: str, test: str, wanted: str, *, ordered: bool = True
+    ) -> Term | None:
+        """The first value of ``query`` (in term order, or any if not ``ordered``) passing the
+        name ``test``."""
+        modifiers = "ORDER BY ?value LIMIT 1" if ordered else "LIMIT 1"
+        wrapped = _wrap(query, "SELECT ?value", test, modifiers)
         try:
             sparql = bind_values(wrapped, {"_wanted": Literal(wanted)}, checked=_VALUE_ONLY)
         except BadParameter:  # control characters and the like: no label has them
