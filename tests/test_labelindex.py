@@ -1,47 +1,155 @@
-"""The label index: the quads it derives from labels, as the store will keep them."""
+"""The label index: what it folds, how it splits words, and where a disk store keeps it."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from pathlib import Path
 
-from umkm_kg.query.labelindex import LABEL_INDEX_GRAPH, LABEL_TOKEN, label_index, words
+import pyoxigraph as ox
+import pytest
+
+from umkm_kg.query.labelindex import (
+    build,
+    fingerprint,
+    fold,
+    index_of,
+    index_path,
+    match_expression,
+)
+from umkm_kg.query.search import search
+from umkm_kg.store import DiskStore
 
 KG = "https://w3id.org/umkm-kg/id/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-NAME = ox.NamedNode("https://schema.org/name")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RECORDS = ox.NamedNode("https://w3id.org/umkm-kg/graph/records/test")
 
 
-def test_words_are_normalised_split_and_unrepeated() -> None:
-    assert words("Batik-Tulis  BATIK, ﬁne_kain  a") == ["batik", "tulis", "fine", "kain"]
-    assert words("Kue Keranjang Ibu Nuryati 12") == ["kue", "keranjang", "ibu", "nuryati", "12"]
+def test_fold_ignores_case_accents_and_compatibility_forms() -> None:
+    assert fold("  Café ﬁNE ") == fold("cafe fine") == "cafe fine"
+    assert fingerprint("PERANCIS") == fingerprint("perancis") != fingerprint("prancis")
 
 
-def test_one_token_quad_per_subject_and_word_from_labels_and_names_only() -> None:
-    shop, other = ox.NamedNode(KG + "enterprise-a"), ox.NamedNode(KG + "enterprise-b")
-    quads = [
-        ox.Quad(shop, LABEL, ox.Literal("Batik Sambi", language="id"), RECORDS),
-        ox.Quad(shop, NAME, ox.Literal("batik sambi"), RECORDS),
-        ox.Quad(shop, ox.NamedNode(KG + "motto"), ox.Literal("tidak diindeks"), RECORDS),
-        ox.Quad(shop, LABEL, ox.NamedNode(KG + "not-a-literal"), RECORDS),
-        ox.Quad(other, LABEL, ox.Literal("Mebel"), RECORDS),
-        ox.Quad(other, LABEL_TOKEN, ox.Literal("old"), LABEL_INDEX_GRAPH),
-        ox.Quad(other, LABEL, ox.Literal("index"), LABEL_INDEX_GRAPH),
-    ]
-    assert list(label_index(quads)) == [
-        ox.Quad(shop, LABEL_TOKEN, ox.Literal("batik"), LABEL_INDEX_GRAPH),
-        ox.Quad(shop, LABEL_TOKEN, ox.Literal("sambi"), LABEL_INDEX_GRAPH),
-        ox.Quad(other, LABEL_TOKEN, ox.Literal("mebel"), LABEL_INDEX_GRAPH),
-    ]
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("batik tulis", '"batik"* "tulis"*'),
+        ('"batik" NEAR( x*', '"batik"* "NEAR"* "x"*'),
+        ("kue_lapis", '"kue"* "lapis"*'),
+        ('" * ( ) : ^ -', None),
+    ],
+)
+def test_the_text_becomes_quoted_word_prefixes_never_fts_syntax(
+    text: str, expression: str | None
+) -> None:
+    assert match_expression(text) == expression
 
 
-def test_the_index_finds_a_word_with_one_lookup() -> None:
+def _store(labels: dict[str, list[ox.Literal]]) -> ox.Store:
     store = ox.Store()
-    shops = [ox.NamedNode(f"{KG}enterprise-{n}") for n in range(50)]
-    store.extend(
-        ox.Quad(s, LABEL, ox.Literal(f"Usaha {'Batik' if n % 10 == 0 else 'Mebel'} {n}"), RECORDS)
-        for n, s in enumerate(shops)
+    for name, values in labels.items():
+        subject = ox.NamedNode(KG + name)
+        store.add(ox.Quad(subject, TYPE, ox.NamedNode(KG + "Thing"), RECORDS))
+        for value in values:
+            store.add(ox.Quad(subject, LABEL, value, RECORDS))
+    return store
+
+
+def test_a_built_file_finds_by_word_prefix_in_either_language(tmp_path: Path) -> None:
+    store = _store(
+        {
+            "enterprise-a": [ox.Literal("Batik Tulis Sambi", language="id")],
+            "enterprise-b": [ox.Literal("Tulis Batik", language="en")],
+            "enterprise-c": [ox.Literal("Pembatik Kreo")],  # "batik" inside a word: not found
+            "enterprise-d": [ox.Literal("Mébel Jati")],
+        }
     )
-    store.extend(list(label_index(store.quads_for_pattern(None, None, None, None))))
-    found = {q.subject for q in store.quads_for_pattern(None, LABEL_TOKEN, ox.Literal("batik"))}
-    assert found == {shops[n] for n in range(0, 50, 10)}
+    path = tmp_path / "labels.sqlite"
+    facts = build(store, path)
+    assert (facts.resources, facts.labels) == (4, 4)
+    assert facts.size_bytes == path.stat().st_size > 0
+    from umkm_kg.query.labelindex import LabelIndex
+
+    index = LabelIndex(path)
+    found, total = index.search("BATIK tul", limit=10)
+    assert total == 2
+    assert {m.resource.removeprefix(KG) for m in found} == {"enterprise-a", "enterprise-b"}
+    assert all(m.types == (KG + "Thing",) for m in found)
+    assert [m.resource for m in index.search("mebel", limit=10)[0]] == [KG + "enterprise-d"]
+    assert index.names("mebel jati", limit=5) == [KG + "enterprise-d"]
+    assert index.names("ENTERPRISE-C", limit=5) == [KG + "enterprise-c"]  # the IRI's segment
+    assert index.names("mebel", limit=5) == []  # a name is compared whole
+
+
+def test_a_generation_gets_its_index_once_and_a_new_one_its_own(data_dir: Path) -> None:
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    store = kg.store
+    assert isinstance(store, DiskStore)
+    first = index_of(store)
+    assert first is not None and first.path == index_path(store)
+    assert first.path.parent == data_dir / "cache" / store.version
+    built = first.path.stat().st_mtime_ns
+    again = index_of(store)
+    assert again is not None and again.path == first.path
+    assert first.path.stat().st_mtime_ns == built  # read, not built again
+    assert not [p for p in first.path.parent.iterdir() if p.name.endswith(".tmp")]
+    old = store.version
+    with store.transaction("test: one more enterprise") as tx:
+        tx.extend(
+            [ox.Quad(ox.NamedNode(KG + "enterprise-zz"), LABEL, ox.Literal("Zebra Unik"), RECORDS)]
+        )
+    assert store.version != old
+    newer = index_of(store)
+    assert newer is not None and newer.path != first.path
+    assert [m.resource for m in newer.search("zebra", limit=5)[0]] == [KG + "enterprise-zz"]
+    assert not first.path.exists()  # gone with the old generation's cache folder
+    assert first.search("zebra", limit=5) == ([], 0)  # yet still open, and unchanged
+    kg.close()
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_store_error_and_search_goes_on(
+    data_dir: Path,
+) -> None:
+    from umkm_kg.errors import StoreError
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    (data_dir / "cache").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot write the label index"):
+        index_of(kg.store)
+    # search then asks the store itself, and says so
+    found = search(kg, "malaysia", limit=50)
+    assert found.method == "sparql" and "cannot write the label index" in found.note
+    assert KG + "country-my" in {m.resource for m in found.matches}
+    kg.close()
+
+
+def _search_in_child(data_dir: Path, queue: object) -> None:
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    index = index_of(kg.store)
+    assert index is not None
+    queue.put((str(index.path), index.search("malaysia", limit=3)[1]))  # type: ignore[attr-defined]
+
+
+def test_processes_building_at_once_share_one_complete_index(data_dir: Path) -> None:
+    import multiprocessing
+
+    from umkm_kg.kg import KnowledgeGraph
+
+    KnowledgeGraph.embedded(data_dir=data_dir, isolated=False).close()  # makes the store
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    children = [context.Process(target=_search_in_child, args=(data_dir, queue)) for _ in range(3)]
+    for child in children:
+        child.start()
+    answers = [queue.get(timeout=120) for _ in children]
+    for child in children:
+        child.join(timeout=60)
+        assert child.exitcode == 0
+    assert len({path for path, _ in answers}) == 1
+    assert {count for _, count in answers} == {6}
+    folder = Path(answers[0][0]).parent
+    assert sorted(p.name for p in folder.iterdir()) == ["labels-v2.sqlite", "labels-v2.sqlite.lock"]

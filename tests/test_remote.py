@@ -251,3 +251,24 @@ def test_repeated_graph_option_queries_the_union_of_kept_graphs(
     assert remote.exit_code == 0, remote.output
     assert remote.stdout == local.stdout
     assert "country-my" in local.stdout
+
+
+@pytest.mark.parametrize("word", ["Malaysia", "batik", "hijab"])
+def test_search_on_a_remote_store_is_a_bounded_query_finding_what_search_labels_finds(
+    loaded: Loaded, word: str
+) -> None:
+    from umkm_kg.query.search import search
+
+    remote = KnowledgeGraph(loaded.data)
+    scanned = {str(r["resource"]) for r in remote.run("search-labels", {"text": word}).rows}
+    found: list[str] = []
+    offset = 0
+    while True:
+        page = search(remote, word, limit=2, offset=offset)
+        assert page.method == "sparql" and page.total is None
+        assert len(page.matches) <= 2
+        found += [m.resource for m in page.matches]
+        if not page.more:
+            break
+        offset += 2
+    assert found == sorted(found) and set(found) == scanned

@@ -35,6 +35,7 @@ app = typer.Typer(
 COMMANDS: dict[str, tuple[str, ...]] = {
     "info": ("info",),
     "query": ("query", "sparql"),
+    "search": ("search",),
     "push": ("push",),
     "export": ("export",),
     "records": ("validate", "add", "load", "template"),

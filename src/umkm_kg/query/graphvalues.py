@@ -5,22 +5,31 @@ would stop at the row cap and refuse the rest, so a value is checked by binding 
 parameter's own query (``VALUES ?value``, one row is enough), a name by the same query wrapped
 in a filter on the bound, lower-cased name, and a form lists the values a page at a time. Every
 value reaches a query only through :func:`umkm_kg.query.sparql.bind_values`' safe ``VALUES`` block.
+
+On the embedded store a name is first looked up in the label index (:mod:`.labelindex`): the few
+IRIs with a label, code or IRI segment folding to it are bound into the parameter's query, which
+decides as before. Only a name the index does not know makes the query read every value.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
-from ..errors import BadParameter
+from ..errors import BadParameter, StoreError
 from ..store import DEFAULT_TIMEOUT, Store
 from .catalogue import Choice, Parameter
+from .labelindex import index_of
 from .results import QueryForm, QueryResult, Term
 from .sparql import CheckedQuery, bind_rows, bind_values, check_read_only, inspect_query, tokens
 
 MAX_PAGE = 1_000
 """The most values one page of choices may hold."""
+NAMED_CANDIDATES = 200
+"""The most IRIs the label index offers for one name (bound into the parameter's query)."""
+ONE_BY_ONE = 8
+"""Up to this many candidates are checked one query each, in order; more in one query."""
 
 _VALUE_ONLY = CheckedQuery(QueryForm.SELECT, ("value",), frozenset())
 """What the checker says of the wrapping queries below (they project ``?value`` only)."""
@@ -63,7 +72,49 @@ class GraphValues:
         if not wanted:
             return None
         test = _LABEL_ONLY if "/" in wanted or "#" in wanted else _NAMED
-        wrapped = _wrap(_query_of(parameter), "SELECT ?value", test, "ORDER BY ?value LIMIT 1")
+        query = _query_of(parameter)
+        try:
+            index = index_of(self.store)
+        except StoreError:  # a data folder one may only read: the query alone decides
+            index = None
+        if index is not None:
+            # The index folds case and accents, so its candidates include every value the
+            # filter accepts by a label it holds; the filter then compares as SPARQL does.
+            candidates = index.names(wanted, limit=NAMED_CANDIDATES)
+            found = self._first_candidate(query, candidates, test, wanted)
+            if found is not None:
+                return found
+        return self._first_named(query, test, wanted)
+
+    def _first_candidate(
+        self, query: str, candidates: list[str], test: str, wanted: str
+    ) -> Term | None:
+        """The first of ``candidates`` (IRIs in term order) that ``query`` names ``wanted``."""
+        try:
+            if len(candidates) <= ONE_BY_ONE:
+                # One query per candidate, in order, each stopping at its first row: no
+                # ORDER BY, so not every label of a popular value (a country written in
+                # thousands of claims) is read to sort one row.
+                for candidate in candidates:
+                    value = {"value": URIRef(candidate)}
+                    bound = bind_values(query, value, checked=_inspected(query))
+                    found = self._first_named(bound, test, wanted, ordered=False)
+                    if found is not None:
+                        return found
+                return None
+            rows = [[URIRef(c)] for c in candidates]
+            bound = bind_rows(query, ["value"], rows, checked=_inspected(query))
+        except BadParameter:  # an IRI the strict writer refuses: the query alone decides
+            return None
+        return self._first_named(bound, test, wanted)
+
+    def _first_named(
+        self, query: str, test: str, wanted: str, *, ordered: bool = True
+    ) -> Term | None:
+        """The first value of ``query`` (in term order, or any if not ``ordered``) passing the
+        name ``test``."""
+        modifiers = "ORDER BY ?value LIMIT 1" if ordered else "LIMIT 1"
+        wrapped = _wrap(query, "SELECT ?value", test, modifiers)
         try:
             sparql = bind_values(wrapped, {"_wanted": Literal(wanted)}, checked=_VALUE_ONLY)
         except BadParameter:  # control characters and the like: no label has them

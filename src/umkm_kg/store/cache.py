@@ -60,11 +60,8 @@ class ResultCache:
         text = json.dumps({"key": key, **encode_result(result)}, ensure_ascii=False)
         if len(text) > MAX_ENTRY_BYTES:
             return
-        folder = self.folder / version
         with contextlib.suppress(OSError):
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                self._forget_others(version)
+            folder = self.version_folder(version)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -73,6 +70,18 @@ class ResultCache:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+
+    def version_folder(self, version: str) -> Path:
+        """The folder of ``version``'s kept files, made (and the other versions' removed) on
+        first use.
+
+        :raises OSError: it cannot be made.
+        """
+        folder = self.folder / version
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            self._forget_others(version)
+        return folder
 
     def _forget_others(self, version: str) -> None:
         for other in self.folder.iterdir():

@@ -20,8 +20,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import UmkmError
 from ..publish import dataset
+from ..query.search import search
 from . import api_docs_pages, home, query_pages, resource_pages, results_view, validation_page
-from .page_render import READ, error_page, kg_of, lang_of, pager, render_page, settings_of
+from .page_render import (
+    READ,
+    error_page,
+    int_param,
+    kg_of,
+    lang_of,
+    pager,
+    render_page,
+    settings_of,
+)
 from .page_text import word
 
 router = APIRouter(include_in_schema=False)
@@ -96,22 +106,31 @@ def home_page(request: Request) -> HTMLResponse:
 
 @router.api_route("/search", methods=READ, response_class=HTMLResponse)
 def search_page(request: Request, q: str = "") -> HTMLResponse:
-    """Resources whose label (in either language) contains the text, a page at a time."""
+    """Resources whose labels (in either language) have the words searched for, a page at a
+    time (:func:`~umkm_kg.query.search.search`)."""
     kg, lang = kg_of(request), lang_of(request)
     text = q.strip()[:200]
     found: dict[str, Any] | None = None
     links = None
     if text:
+        size = results_view.PAGE_ROWS
+        asked = max(1, int_param(request.query_params.get("page"), 1))
         try:
-            result = kg.run("search-labels", {"text": text}, max_rows=settings_of(request).max_rows)
+            result = search(kg, text, limit=size, offset=(asked - 1) * size, lang=lang)
+            if not result.matches and result.total:  # past the last page: show the last
+                asked = -(-result.total // size)
+                result = search(kg, text, limit=size, offset=(asked - 1) * size, lang=lang)
         except UmkmError as exc:
             return error_page(request, exc, q=text)
-        paging = results_view.Paging.of(
-            request.query_params.get("page"), results_view.PAGE_ROWS, len(result.rows)
-        )
-        found = results_view.table(kg, result, lang, paging)
-        found["truncated"] = result.note if result.truncated else None
-        found["total"] = len(result.rows)
+        # The remote fallback does not count its matches: the pages known so far, and one more.
+        total = result.total if result.total is not None else result.offset + len(result.matches)
+        total += 1 if result.total is None and result.more else 0
+        paging = results_view.Paging(asked, size, max(total, result.offset + 1))
+        page = result.as_result()
+        found = results_view.table(kg, page, lang, results_view.Paging(1, size, len(page.rows)))
+        found["truncated"] = None
+        found["total"] = result.total if result.total is not None else len(result.matches)
+        found["method"] = result.describe(lang)
         links = pager(request, paging)
     return render_page(
         request, "search.html", title=word("search", lang), q=text, found=found, pager=links
