@@ -4,7 +4,9 @@ treats every character of the text as text."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import URIRef
@@ -209,3 +211,31 @@ def test_the_web_search_box_pages_through_the_index(
     assert shown[0] == whole[:5] and shown[1] == whole[5:10]
     last = (len(whole) - 1) // 5 * 5
     assert shown[2] == whole[last:]
+
+
+def test_without_waiting_a_new_version_is_searched_while_its_index_is_made(
+    tmp_path: Path,
+) -> None:
+    """The web's way (``wait=False``): the bounded query answers at once, the index is made
+    in the background, and the next search uses it."""
+    from umkm_kg.query.labelindex import index_path
+
+    path = tmp_path / "registry.nt"
+    write_registry(str(path), enterprises=30, seed=3)
+    assert main(["--data-dir", str(tmp_path / "data"), "load", str(path)]) == 0
+    kg = KnowledgeGraph.embedded(data_dir=tmp_path / "data", isolated=False)
+    try:
+        first = search(kg, "batik", wait=False)
+        assert first.method == "sparql" and first.why and "being made" in first.why
+        assert first.matches  # answered, not refused
+        deadline = time.monotonic() + 120
+        while not index_path(kg.store).is_file():  # type: ignore[arg-type]
+            assert time.monotonic() < deadline, "the index was not made in the background"
+            time.sleep(0.1)
+        again = search(kg, "batik", wait=False)
+        assert again.method == "index" and again.why is None
+        assert {m.resource for m in first.matches} <= {
+            m.resource for m in search(kg, "batik", limit=100).matches
+        }
+    finally:
+        kg.close()

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from .query.catalogue import Catalogue, Choice, Parameter, SavedQuery
 
 
-
 @dataclass(frozen=True)
 class Info:
     """A summary of the graph for ``umkm-kg info``."""

@@ -410,12 +410,19 @@ _OPEN: weakref.WeakKeyDictionary[DiskStore, tuple[str, LabelIndex]] = weakref.We
 _OPEN_LOCK = threading.Lock()
 
 
-def index_of(store: Store) -> LabelIndex | None:
+def index_of(store: Store, *, wait: bool = True) -> LabelIndex | None:
     """The label index of ``store``, built now if it has none yet; None for a remote store.
+
+    With ``wait`` false, a disk-store generation whose index is not made yet gets it made in
+    a background thread (minutes at 100,000 enterprises), and None is returned meanwhile: a
+    web server searches without it rather than keep a visitor waiting.
 
     :raises StoreError: the index of a disk-store generation cannot be written.
     """
     if isinstance(store, DiskStore):
+        if not wait and not index_path(store).is_file():
+            _build_behind(store)
+            return None
         return _on_disk(store)
     if isinstance(store, EmbeddedStore):
         return _in_memory(store)
@@ -453,6 +460,31 @@ def _on_disk(store: DiskStore) -> LabelIndex:
     with _OPEN_LOCK:  # an older generation's index closes once no search holds it
         _OPEN[store] = (version, index)
     return index
+
+
+_BEHIND: set[Path] = set()
+"""Index files being built by :func:`_build_behind` in this process."""
+_BEHIND_LOCK = threading.Lock()
+
+
+def _build_behind(store: DiskStore) -> None:
+    """Build the current generation's index in a daemon thread, unless one already is."""
+    path = index_path(store)
+    with _BEHIND_LOCK:
+        if path in _BEHIND:
+            return
+        _BEHIND.add(path)
+
+    def run() -> None:
+        try:
+            _on_disk(store)
+        except StoreError:
+            pass  # an unwritable cache: searches keep going without the index
+        finally:
+            with _BEHIND_LOCK:
+                _BEHIND.discard(path)
+
+    threading.Thread(target=run, daemon=True, name="label-index").start()
 
 
 def _build_file(store: ox.Store, path: Path) -> None:

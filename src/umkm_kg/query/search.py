@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from ..errors import BadParameter, StoreError
 from ..i18n import t
-from ..store import DEFAULT_TIMEOUT
+from ..store import DEFAULT_TIMEOUT, DiskStore
 from .labelindex import Match, index_of
 from .results import QueryForm, QueryResult, Term
 from .sparql import CheckedQuery, bind_values
@@ -118,10 +118,13 @@ def search(
     offset: int = 0,
     lang: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    wait: bool = True,
 ) -> SearchResult:
     """Resources whose label matches ``text``, ``limit`` of them from ``offset``.
 
     ``lang`` is the language of the label shown for each match (every language is searched).
+    With ``wait`` false, a data version whose label index is not made yet is searched with the
+    bounded query while the index is made in the background (:func:`.labelindex.index_of`).
     Quotes, ``*`` and other punctuation in ``text`` only separate words.
 
     :raises BadParameter: ``text`` is empty or longer than :data:`MAX_TEXT`, ``limit`` is not
@@ -139,9 +142,11 @@ def search(
         raise BadParameter(f"a page cannot start at {offset}")
     why: str | None = None
     try:
-        index = index_of(kg.store)
+        index = index_of(kg.store, wait=wait)
     except StoreError as exc:  # e.g. a data folder one may only read: search it without
         index, why = None, exc.message
+    if index is None and why is None and isinstance(kg.store, DiskStore):
+        why = "the label index of this data version is being made"
     if index is not None:
         matches, total = index.search(wanted, limit=limit, offset=offset, lang=lang)
         more = offset + len(matches) < total

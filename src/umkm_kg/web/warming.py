@@ -1,6 +1,6 @@
-"""The server's background warming: the home page's figures and the first page of each saved
-query's menus of graph values, made as soon as the server sees a new data version rather than
-when the first visitor after it asks.
+"""The server's background warming: the home page's figures, the label index, and the first
+page of each saved query's menus of graph values, made as soon as the server sees a new data
+version rather than when the first visitor after it asks.
 
 At 100,000 enterprises the home page's aggregates take tens of seconds on the disk store;
 computed here, they land in the store's result cache (``DATA/cache``, kept per generation)
@@ -10,11 +10,13 @@ the app, per data version) follow, one at a time, so the query processes stay fr
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
 from ..errors import UmkmError
 from ..kg import KnowledgeGraph
+from ..query.labelindex import index_of
 from .home import HomeFigures, data_version
 from .query_pages import warm_menus
 
@@ -70,7 +72,15 @@ class Warmer:
                 while not done.wait(self.every) and not self._stop.is_set():
                     pass
                 version = self.seen
+                if not self._stop.is_set():
+                    _make_label_index(self.kg)
                 if self.app_state is not None and not self._stop.is_set():
                     warm_menus(self.app_state, self.kg, self.timeout)
                 self.warmed = version
             self._stop.wait(self.every)
+
+
+def _make_label_index(kg: KnowledgeGraph) -> None:
+    """Make the data version's label index (the search box and the menus' names use it)."""
+    with contextlib.suppress(UmkmError):  # an unwritable cache: searches go without it
+        index_of(kg.store)
