@@ -180,6 +180,7 @@ class _Site:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # the templates do not change during a build: no stat per page
         )
         self.env.filters["regex"] = re.escape
         self.env.globals.update(term=html.term, facts=html.facts, alternates_list=html.alternates)
@@ -265,10 +266,11 @@ class _Site:
         The ``.jsonld`` file holds the JSON-LD the page embeds, so both say the same.
         """
         triples = rdf.canonical_description(quads)
-        document = compact_document(triples, rdf.vocab_context(triples, VOCAB))
+        prefixes = rdf.namespaces(triples)
+        document = compact_document(triples, rdf.vocab_context(triples, VOCAB, prefixes))
         text = _compact_json(document)
         writers: dict[RdfFormat, Callable[[], bytes | str]] = {
-            RdfFormat.TURTLE: lambda: rdf.turtle(triples),
+            RdfFormat.TURTLE: lambda: rdf.turtle(triples, prefixes),
             RdfFormat.JSONLD: lambda: text + "\n",
             RdfFormat.NTRIPLES: lambda: rdf.ntriples(triples),
         }
@@ -433,7 +435,7 @@ class _Site:
             self.kg,
             base_url=self.base_url,
             sparql_endpoint=self.sparql_endpoint,
-            quads=self.quads,
+            stats=self.index.statistics(),
         )
         for fmt in RESOURCE_FORMATS:
             self.write(f"dataset.{fmt.extension}", serialize_graph(description, fmt))

@@ -5,6 +5,7 @@ Built in one pass over the dataset, so a site of many thousand pages needs no qu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,8 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
 from ...namespaces import PREFIXES, SCHEMA, UMKM
+from ..dataset import Statistics
+from ..export import split_iri
 
 Subject = ox.NamedNode | ox.BlankNode
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -91,6 +94,10 @@ class ResourceIndex:
         for q in quads:
             name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             graphs.setdefault((q.subject, q.predicate, q.object), set()).add(name)  # type: ignore[arg-type]
+        self._graph_sizes: Counter[str] = Counter()
+        self._properties: Counter[str] = Counter()
+        objects: set[Node] = set()
+        kinds: set[str] = set()  # the classes (rdf:type objects), of IRI and blank subjects
         self._out: dict[Subject, list[Fact]] = {}
         self._in: dict[Subject, list[Fact]] = {}
         self._labels: dict[str, dict[str, list[str]]] = {}
@@ -99,8 +106,13 @@ class ResourceIndex:
         for (s, p, o), names in graphs.items():
             fact = Fact(s, p, o, tuple(sorted(names)))
             self._out.setdefault(s, []).append(fact)
+            self._graph_sizes.update(names)
+            self._properties[p.value] += 1
+            objects.add(o)
             if isinstance(o, ox.NamedNode | ox.BlankNode):
                 self._in.setdefault(o, []).append(fact)
+            if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+                kinds.add(o.value)
             if isinstance(s, ox.NamedNode):
                 if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
                     self._types.setdefault(s.value, []).append(o.value)
@@ -115,6 +127,25 @@ class ResourceIndex:
                 by_lang[lang] = [v[2:] for v in sorted(set(values))]
         for types in self._types.values():
             types.sort()
+        del self._graph_sizes[""]
+        self._objects = len(objects)
+        self._classes = sorted(kinds)
+
+    def statistics(self) -> Statistics:
+        """What VoID counts, as :func:`~umkm_kg.publish.dataset.statistics` of the same quads."""
+        members = Counter(t for types in self._types.values() for t in types)
+        vocabularies = {split_iri(c)[0] for c in self._classes}
+        vocabularies.update(split_iri(p)[0] for p in self._properties)
+        return Statistics(
+            triples=self._properties.total(),
+            distinct_subjects=len(self._out),
+            distinct_objects=self._objects,
+            entities=sum(1 for s in self._out if isinstance(s, ox.NamedNode)),
+            classes=dict(sorted(members.items())),
+            properties=dict(sorted(self._properties.items())),
+            graphs=dict(sorted(self._graph_sizes.items())),
+            vocabularies=tuple(sorted(vocabularies)),
+        )
 
     # --- what is there -------------------------------------------------------------------
 
