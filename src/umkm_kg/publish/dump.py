@@ -61,14 +61,14 @@ class _GraphLines:
 
     Each chunk of N-Triples goes, in the form each one holds, to the sorter of every
     :class:`Lines` kind in ``sorters``: as it is (the union), the graph name last (N-Quads) or
-    first (grouped by graph).
+    the graph's ``key`` first (grouped by graph).
     """
 
-    def __init__(self, sorters: dict[Lines, LineSorter], graph: str) -> None:
+    def __init__(self, sorters: dict[Lines, LineSorter], graph: str, key: str) -> None:
         self._sorters = sorters
         self._node = ox.NamedNode(graph)
         self._suffix = f" <{graph}> .\n".encode()
-        self._prefix = f"<{graph}> ".encode()
+        self._prefix = f"{key} ".encode()
         self._tail = b""
         self.count = 0
         self.blank: list[ox.Quad] = []
@@ -139,6 +139,13 @@ class Reading:
         blank: list[ox.Quad] = []
         self.sizes = graph_sizes(source.extra)
         by_graph = self.sorters.get(Lines.BY_GRAPH)
+        # The by-graph lines start with the graph's number in the order of the names, not with
+        # the name: a few digits sort and split as well as a 75-character IRI, and cost less.
+        names = {q.graph_name.value for q in source.extra if isinstance(q.graph_name, ox.NamedNode)}
+        ordered = sorted(names | set(source.graphs), key=_term_key)
+        width = len(str(max(len(ordered) - 1, 0)))
+        keys = {name: f"{number:0{width}d}" for number, name in enumerate(ordered)}
+        self.graph_of_key = {key: name for name, key in keys.items()}
         kept: list[ox.Quad] = []  # of the extra quads, those not given to the by-graph sorter
         if by_graph is None:
             kept = list(source.extra)
@@ -148,13 +155,12 @@ class Reading:
                 if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
                     kept.append(q)
                 else:
-                    lines.append(
-                        f"<{q.graph_name.value}> {q.subject} {q.predicate} {q.object} .\n".encode()
-                    )
+                    key = keys[q.graph_name.value]
+                    lines.append(f"{key} {q.subject} {q.predicate} {q.object} .\n".encode())
             by_graph.add(b"".join(lines))
         try:
             for graph in source.graphs:
-                dumped = _GraphLines(self.sorters, graph)
+                dumped = _GraphLines(self.sorters, graph, keys[graph])
                 # pyoxigraph only calls write() and flush() on its output
                 writer = cast(IO[bytes], dumped)
                 source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
@@ -282,8 +288,9 @@ def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) ->
     output.write(writer.header().encode("utf-8"))
     if "" in by_graph:
         _write_graph(output, [], by_graph[""], prefixes, shared)
+    blocks = _graph_blocks(reading.lines(Lines.BY_GRAPH).blocks())
     groups = groupby(
-        _graph_blocks(reading.lines(Lines.BY_GRAPH).blocks()), key=lambda block: block[0]
+        ((reading.graph_of_key[key], part) for key, part in blocks), key=lambda block: block[0]
     )
     pending = next(groups, None)
     for index, name in enumerate(named):
@@ -309,18 +316,18 @@ def _mentions_blank(q: ox.Quad) -> bool:
 
 
 def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
-    """``(graph, N-Triples lines)`` from blocks of sorted lines that start with ``<graph> ``.
+    """``(key, N-Triples lines)`` from blocks of sorted lines that start with ``key `` (digits).
 
-    A graph's lines are together (sorted, and no graph name holds ``> ``); N-Triples escapes
-    line breaks in literals, so a line starts right after each newline.
+    A graph's lines are together (sorted, and its keys all have the same width); N-Triples
+    escapes line breaks in literals, so a line starts right after each newline.
     """
     for block in blocks:
         while block:
-            prefix = block[: block.index(b"> ") + 2]
+            prefix = block[: block.index(b" ") + 1]
             last = block.rfind(b"\n" + prefix)
             end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
             part, block = block[:end], block[end:]
-            yield prefix[1:-2].decode("utf-8"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
+            yield prefix[:-1].decode("ascii"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
 
 
 def _write_graph(
