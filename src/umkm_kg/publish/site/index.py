@@ -86,6 +86,10 @@ def _sort_key(term: Node) -> tuple[int, str, str]:
     return (2, term.value, term.language or term.datatype.value)
 
 
+def _fact_key(f: Fact) -> tuple[str, tuple[int, str, str], tuple[int, str, str]]:
+    return (f.predicate.value, _sort_key(f.object), _sort_key(f.subject))
+
+
 class ResourceIndex:
     """Facts of a dataset by subject and by object, with labels and provenance."""
 
@@ -103,25 +107,30 @@ class ResourceIndex:
         self._labels: dict[str, dict[str, list[str]]] = {}
         self._types: dict[str, list[str]] = {}
         self._provenance: dict[Subject, Provenance] = {}
+        sizes = self._graph_sizes
+        properties = self._properties
         for (s, p, o), names in graphs.items():
-            fact = Fact(s, p, o, tuple(sorted(names)))
+            fact = Fact(s, p, o, tuple(sorted(names)) if len(names) > 1 else tuple(names))
             self._out.setdefault(s, []).append(fact)
-            self._graph_sizes.update(names)
-            self._properties[p.value] += 1
+            for name in names:
+                sizes[name] += 1
+            predicate = p.value
+            properties[predicate] += 1
             objects.add(o)
             if isinstance(o, ox.NamedNode | ox.BlankNode):
                 self._in.setdefault(o, []).append(fact)
-            if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            if predicate == RDF_TYPE and isinstance(o, ox.NamedNode):
                 kinds.add(o.value)
             if isinstance(s, ox.NamedNode):
-                if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+                if predicate == RDF_TYPE and isinstance(o, ox.NamedNode):
                     self._types.setdefault(s.value, []).append(o.value)
-                elif p.value in LABEL_PROPERTIES and isinstance(o, ox.Literal):
-                    rank = LABEL_PROPERTIES.index(p.value)
+                elif predicate in LABEL_PROPERTIES and isinstance(o, ox.Literal):
+                    rank = LABEL_PROPERTIES.index(predicate)
                     by_lang = self._labels.setdefault(s.value, {})
                     by_lang.setdefault(o.language or "", []).append(f"{rank:02d}{o.value}")
         for facts in (*self._out.values(), *self._in.values()):
-            facts.sort(key=lambda f: (f.predicate.value, _sort_key(f.object), _sort_key(f.subject)))
+            if len(facts) > 1:  # most objects have one fact pointing at them: no key to make
+                facts.sort(key=_fact_key)
         for by_lang in self._labels.values():
             for lang, values in by_lang.items():
                 by_lang[lang] = [v[2:] for v in sorted(set(values))]
