@@ -3,9 +3,11 @@
     python benchmarks/site.py 1000            # a registry of 1,000 generated enterprises
     python benchmarks/site.py 10000 --keep DIR
     python benchmarks/site.py 10000 --alternates ttl,jsonld,nt --workers 1
+    python benchmarks/site.py --data-dir DIR   # the registry already loaded in DIR's store
 
 The registry (:mod:`umkm_kg.synth`: N enterprises shaped like added records, and the kelurahan
-they are in) is loaded into the embedded store with the bundled article data, then
+they are in) is loaded into the in-memory store with the bundled article data (or, with
+``--data-dir``, the persistent store of a data folder is opened read-only as it is), then
 ``build_site`` writes the site (saved-query pages included) into a temporary folder, in a forked
 process so that the peak memory is the build's own (it includes the inherited store).
 """
@@ -27,6 +29,7 @@ from _forked import in_child
 from validate_batch import build_registry
 
 from umkm_kg.formats import RdfFormat
+from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.publish.site import build_site
 
 KG_STATE: dict[str, Any] = {}
@@ -70,17 +73,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="write the site here (kept) instead")
     parser.add_argument("--alternates", default="ttl,jsonld", help="RDF files beside pages")
     parser.add_argument("--workers", type=int, help="page-rendering processes (default: cores)")
+    parser.add_argument("--data-dir", type=Path, help="build from this data folder's store")
     args = parser.parse_args(argv)
     KG_STATE["alternates"] = [RdfFormat.parse_name(n) for n in args.alternates.split(",")]
     KG_STATE["workers"] = args.workers
 
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        kg = build_registry(args.enterprises, folder)
+    if args.data_dir:
+        kg = KnowledgeGraph.embedded(data_dir=args.data_dir, isolated=False)
+        what = str(args.data_dir)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            kg = build_registry(args.enterprises, folder)
+        what = f"{args.enterprises:,} enterprises"
     KG_STATE["kg"] = kg
     print(
-        f"registry: {args.enterprises:,} enterprises, {len(kg.store):,} triples "  # type: ignore[arg-type]
-        f"(loaded in {time.perf_counter() - start:.1f} s)"
+        f"registry: {what}, {len(kg.store):,} triples "  # type: ignore[arg-type]
+        f"(opened in {time.perf_counter() - start:.1f} s)"
     )
     with tempfile.TemporaryDirectory() as folder:
         f = measure(str(args.keep) if args.keep else folder)

@@ -9,6 +9,7 @@ import random
 import pyoxigraph as ox
 import pytest
 
+from umkm_kg.errors import BadInput
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX, SCHEMA, UMKM
@@ -191,9 +192,9 @@ def test_line_sorter_merges_runs_and_drops_duplicates(tmp_path: object) -> None:
 def test_graph_blocks_split_graphs_wherever_the_blocks_end() -> None:
     from umkm_kg.publish.dump import _graph_blocks
 
-    graphs = [f"{RECORDS_GRAPH_PREFIX}{name}" for name in ("a", "a-b", "b")]
+    keys = ["07", "08", "10"]  # the graphs' numbers, all of one width
     lines = sorted(
-        f'<{g}> <{KG}s{i}> <{SCHEMA}name> "x\\n{i}" .\n'.encode() for g in graphs for i in range(40)
+        f'{k} <{KG}s{i}> <{SCHEMA}name> "x\\n{i} 1" .\n'.encode() for k in keys for i in range(40)
     )
     rng = random.Random(5)
     for _ in range(20):
@@ -202,11 +203,70 @@ def test_graph_blocks_split_graphs_wherever_the_blocks_end() -> None:
             b"".join(lines[a:b]) for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True)
         ]
         got: dict[str, bytes] = {}
-        for graph, part in _graph_blocks(blocks):
-            got[graph] = got.get(graph, b"") + part
-        assert list(got) == sorted(graphs, key=lambda g: f"<{g}> ")
-        for graph in graphs:
+        for key, part in _graph_blocks(blocks):
+            got[key] = got.get(key, b"") + part
+        assert list(got) == keys
+        for key in keys:
             expected = b"".join(
-                x[len(graph) + 3 :] for x in lines if x.startswith(f"<{graph}> ".encode())
+                x[len(key) + 1 :] for x in lines if x.startswith(f"{key} ".encode())
             )
-            assert got[graph] == expected, graph
+            assert got[key] == expected, key
+
+
+@pytest.mark.parametrize("run_bytes", [2048, 1 << 26], ids=["runs-on-disk", "in-memory"])
+def test_one_read_for_every_format_gives_each_format_s_bytes(
+    kg: KnowledgeGraph, run_bytes: int
+) -> None:
+    from contextlib import contextmanager
+
+    from umkm_kg.publish.export import write_exports
+
+    written: dict[RdfFormat, io.BytesIO] = {}
+
+    @contextmanager
+    def target(fmt: RdfFormat):  # type: ignore[no-untyped-def]
+        written[fmt] = io.BytesIO()
+        yield written[fmt]
+
+    formats = list(RdfFormat)
+    write_exports(kg, formats, target, GraphSelection.ALL, with_ontology=True, run_bytes=run_bytes)
+    assert list(written) == formats
+    for fmt in formats:
+        assert written[fmt].getvalue() == _dump(kg, fmt), fmt
+
+
+def test_line_sorter_reads_its_lines_again_and_takes_more() -> None:
+    lines = [f"<s{i % 97}> <p> {i} .\n".encode() for i in range(500)]
+    for run_bytes in (512, 1 << 20):
+        with LineSorter(run_bytes=run_bytes) as sorter:
+            sorter.add(b"".join(lines[:300]))
+            assert list(sorter.lines()) == sorted(set(lines[:300]))
+            assert list(sorter.lines()) == sorted(set(lines[:300]))
+            sorter.add(b"".join(lines[250:]))
+            assert b"".join(sorter.blocks(lines=7)) == b"".join(sorted(set(lines)))
+
+
+def test_rdfxml_declares_other_namespaces_and_escapes_what_xml_needs() -> None:
+    from umkm_kg.publish.export import serialize
+
+    odd = ox.NamedNode("http://example.org/a?x=1&y='2'")
+    quads = [
+        ox.Quad(odd, ox.NamedNode("http://example.org/v/size"), ox.Literal("<3 & \r")),
+        ox.Quad(odd, ox.NamedNode("http://other.example/terms#kind"), ox.NamedNode(f"{KG}x")),
+        ox.Quad(ox.BlankNode("b"), ox.NamedNode(f"{SCHEMA}name"), ox.Literal("b", language="id")),
+    ]
+    data = serialize(ox.Dataset(quads), RdfFormat.RDFXML)
+    text = data.decode()
+    assert 'xmlns:ns1="http://example.org/v/"' in text
+    assert 'xmlns:ns2="http://other.example/terms#"' in text
+    assert "<ns1:size>&lt;3 &amp; &#13;</ns1:size>" in text
+    parsed = ox.Dataset(ox.parse(data, format=ox.RdfFormat.RDF_XML))
+    expected = ox.Dataset(quads)
+    for d in (parsed, expected):
+        d.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    assert parsed == expected
+    name = ox.NamedNode(f"{SCHEMA}name")
+    with pytest.raises(BadInput, match=r"characters XML 1\.0 cannot carry"):
+        serialize(ox.Dataset([ox.Quad(odd, name, ox.Literal("\x01"))]), RdfFormat.RDFXML)
+    with pytest.raises(BadInput, match=r"cannot be written as an RDF/XML element name"):
+        serialize(ox.Dataset([ox.Quad(odd, odd, ox.Literal("x"))]), RdfFormat.RDFXML)

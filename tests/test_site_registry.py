@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from test_site import _check_links, _embedded, _pages, _parse, _rdf, _search_shards
 from umkm_kg.kg import KnowledgeGraph
-from umkm_kg.namespaces import KG, RECORDS_GRAPH_PREFIX, UMKM
+from umkm_kg.namespaces import KG, RECORDS_GRAPH_PREFIX, SCHEMA, UMKM
 from umkm_kg.publish.site import Paging, SiteReport, build_site
 from umkm_kg.publish.site.search import shard_key, tokens
 from umkm_kg.synth import write_registry
@@ -208,3 +208,20 @@ def test_a_source_all_facts_share_is_said_once(site: Path) -> None:
         "value",
     ]
     assert not [td for td in table.iter("td") if td.get("class") == "prov"]
+
+
+def test_the_index_counts_what_the_dataset_statistics_count(registry: KnowledgeGraph) -> None:
+    from umkm_kg.publish.dataset import statistics
+    from umkm_kg.publish.site.build import _published_quads
+    from umkm_kg.publish.site.index import ResourceIndex
+
+    quads = _published_quads(registry)
+    blank = ox.BlankNode("b")  # a class member and a class only a blank node has
+    quads += [
+        ox.Quad(blank, ox.NamedNode(f"{RDF}type"), ox.NamedNode("http://example.org/v#Kind")),
+        ox.Quad(ox.NamedNode(f"{KG}x"), ox.NamedNode(f"{RDF}type"), ox.NamedNode(f"{SCHEMA}X")),
+    ]
+    counted = ResourceIndex(quads).statistics()
+    assert counted == statistics(quads)
+    assert "http://example.org/v#" in counted.vocabularies
+    assert counted.classes[f"{SCHEMA}X"] == 1

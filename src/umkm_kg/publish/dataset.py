@@ -155,13 +155,16 @@ def describe(
     base_url: str = DEFAULT_BASE_URL,
     sparql_endpoint: str | None = None,
     quads: Iterable[ox.Quad] | None = None,
+    stats: Statistics | None = None,
 ) -> Graph:
     """The VoID + DCAT + schema:Dataset description of the published dumps.
 
     ``sparql_endpoint`` is only stated when one is actually served; ``quads`` are the dumps'
-    content when the caller has read them already (:func:`dump_content`).
+    content when the caller has read them already (:func:`dump_content`), ``stats`` their
+    :func:`statistics` when the caller has counted them.
     """
-    stats = statistics(quads if quads is not None else dump_content(kg))
+    if stats is None:
+        stats = statistics(quads if quads is not None else dump_content(kg))
     base = _slash(base_url)
     ds = dataset_iri(base)
     g = Graph(bind_namespaces="none")

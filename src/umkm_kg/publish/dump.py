@@ -1,7 +1,8 @@
 """Dumps of the embedded store that stream through pyoxigraph, in bounded memory.
 
-Each named graph is written by pyoxigraph (``Store.dump`` as N-Triples) into a
-:class:`~umkm_kg.publish.linesort.LineSorter`, so the output is sorted (a function of the graph,
+Each named graph is written by pyoxigraph (``Store.dump`` as N-Triples) into
+:class:`~umkm_kg.publish.linesort.LineSorter` s (one read for all the formats asked for:
+:class:`Reading`), so the output is sorted (a function of the graph,
 not of the store) without the registry ever being held in Python objects. The few lines that
 mention a blank node are set aside and canonicalised (RDFC-1.0) on their own, with the small graphs
 that are not in the store (the shapes): RDFC-1.0 names a blank node from the quads that mention
@@ -14,6 +15,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from itertools import chain, groupby
 from pathlib import Path
 from typing import IO, Any, cast
@@ -43,20 +45,30 @@ ProvenanceFn = Callable[[dict[str, int]], Iterable[ox.Quad]]
 """Given the triples per named graph, the quads describing the graphs (default graph)."""
 
 
-class _GraphLines:
-    """A binary writer for ``Store.dump``: whole lines into a sorter, blank-node lines set aside.
+class Lines(Enum):
+    """The sorted lines a format is written from (one read of the store fills any of them)."""
 
-    With ``quads``, each line ends with the graph name (N-Triples in, N-Quads out); with
-    ``graph_first``, it starts with it (so that the sorted lines are grouped by graph).
+    UNION = "union"
+    """The union of the graphs as N-Triples: for N-Triples, Turtle, JSON-LD and RDF/XML."""
+    NQUADS = "nquads"
+    """N-Quads lines, the graph name last."""
+    BY_GRAPH = "by-graph"
+    """N-Quads lines with the graph name first, so that each graph's lines come together (TriG)."""
+
+
+class _GraphLines:
+    """A binary writer for ``Store.dump``: whole lines into sorters, blank-node lines set aside.
+
+    Each chunk of N-Triples goes, in the form each one holds, to the sorter of every
+    :class:`Lines` kind in ``sorters``: as it is (the union), the graph name last (N-Quads) or
+    the graph's ``key`` first (grouped by graph).
     """
 
-    def __init__(
-        self, sorter: LineSorter, graph: str, *, quads: bool, graph_first: bool = False
-    ) -> None:
-        self._sorter = sorter
+    def __init__(self, sorters: dict[Lines, LineSorter], graph: str, key: str) -> None:
+        self._sorters = sorters
         self._node = ox.NamedNode(graph)
-        self._suffix = f" <{graph}> .\n".encode() if quads else None
-        self._prefix = f"<{graph}> ".encode() if graph_first else None
+        self._suffix = f" <{graph}> .\n".encode()
+        self._prefix = f"{key} ".encode()
         self._tail = b""
         self.count = 0
         self.blank: list[ox.Quad] = []
@@ -69,12 +81,14 @@ class _GraphLines:
         self.count += whole.count(b"\n")
         if b"_:" in whole:
             whole = self._set_aside(whole)
-        if self._suffix is not None:
-            # N-Triples escapes line breaks in literals, so " .\n" only ever ends a line.
-            whole = whole.replace(b" .\n", self._suffix)
-        if self._prefix is not None and whole:
-            whole = self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n"
-        self._sorter.add(whole)
+        for kind, sorter in self._sorters.items():
+            if kind is Lines.UNION:
+                sorter.add(whole)
+            elif kind is Lines.NQUADS:
+                # N-Triples escapes line breaks in literals, so " .\n" only ever ends a line.
+                sorter.add(whole.replace(b" .\n", self._suffix))
+            elif whole:
+                sorter.add(self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n")
         return len(chunk)
 
     def flush(self) -> None:
@@ -96,16 +110,6 @@ class _GraphLines:
         return b"".join(kept)
 
 
-def _dump_graph(
-    source: Source, graph: str, sorter: LineSorter, *, quads: bool, graph_first: bool = False
-) -> _GraphLines:
-    lines = _GraphLines(sorter, graph, quads=quads, graph_first=graph_first)
-    # pyoxigraph only calls write() and flush() on its output
-    writer = cast(IO[bytes], lines)
-    source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    return lines
-
-
 def _union(quads: Iterable[ox.Quad]) -> ox.Dataset:
     return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
 
@@ -114,50 +118,105 @@ def _text(dataset: ox.Dataset) -> bytes:
     return str(dataset).encode("utf-8")
 
 
-def _triples_into(source: Source, sorter: LineSorter) -> ox.Dataset:
-    """Every graph's triples without blank nodes into ``sorter``; those with, canonicalised.
-
-    The triples that mention a blank node (and ``source.extra``) are returned as one default
-    graph canonicalised with RDFC-1.0, for the caller to add in the form it writes.
-    """
-    held = list(source.extra)
-    for graph in source.graphs:
-        held.extend(_dump_graph(source, graph, sorter, quads=False).blank)
-    canon = _union(held)
+def _canonical(quads: Iterable[ox.Quad]) -> ox.Dataset:
+    canon = ox.Dataset(quads)
     canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return canon
 
 
-def write_ntriples(source: Source, output: IO[bytes]) -> None:
+class Reading:
+    """The graphs of a :class:`Source` read once, as the sorted lines of the kinds asked for.
+
+    Every named graph is dumped by pyoxigraph once, its lines going to one sorter per kind.
+    The lines that mention a blank node are set aside and canonicalised (RDFC-1.0) with
+    ``source.extra``: as one default graph for the union, with their graph names (and
+    ``provenance``, in the default graph) for the quads kinds. Use it as a context manager, so
+    that the sorted runs on disk are removed.
+    """
+
+    def __init__(self, source: Source, kinds: Iterable[Lines], provenance: ProvenanceFn) -> None:
+        self.sorters = {kind: source.sorter() for kind in sorted(set(kinds), key=_kind_order)}
+        blank: list[ox.Quad] = []
+        self.sizes = graph_sizes(source.extra)
+        by_graph = self.sorters.get(Lines.BY_GRAPH)
+        # The by-graph lines start with the graph's number in the order of the names, not with
+        # the name: a few digits sort and split as well as a 75-character IRI, and cost less.
+        names = {q.graph_name.value for q in source.extra if isinstance(q.graph_name, ox.NamedNode)}
+        ordered = sorted(names | set(source.graphs), key=_term_key)
+        width = len(str(max(len(ordered) - 1, 0)))
+        keys = {name: f"{number:0{width}d}" for number, name in enumerate(ordered)}
+        self.graph_of_key = {key: name for name, key in keys.items()}
+        kept: list[ox.Quad] = []  # of the extra quads, those not given to the by-graph sorter
+        if by_graph is None:
+            kept = list(source.extra)
+        else:
+            lines: list[bytes] = []
+            for q in source.extra:
+                if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
+                    kept.append(q)
+                else:
+                    key = keys[q.graph_name.value]
+                    lines.append(f"{key} {q.subject} {q.predicate} {q.object} .\n".encode())
+            by_graph.add(b"".join(lines))
+        try:
+            for graph in source.graphs:
+                dumped = _GraphLines(self.sorters, graph, keys[graph])
+                # pyoxigraph only calls write() and flush() on its output
+                writer = cast(IO[bytes], dumped)
+                source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+                blank.extend(dumped.blank)
+                self.sizes[graph] = dumped.count
+            self.union = ox.Dataset()
+            """The union's triples that mention a blank node, canonicalised (also sorted in)."""
+            if Lines.UNION in self.sorters:
+                self.union = _canonical(_union([*source.extra, *blank]))
+                self.sorters[Lines.UNION].add(_text(self.union))
+            described = list(provenance(self.sizes))
+            if Lines.NQUADS in self.sorters:
+                quads = _canonical([*source.extra, *blank, *described])
+                self.sorters[Lines.NQUADS].add(_text(quads))
+            self.held = ox.Dataset()
+            """The by-graph quads not in its sorter: the default graph and blank-node quads."""
+            if by_graph is not None:
+                self.held = _canonical([*kept, *blank, *described])
+        except BaseException:
+            self.close()
+            raise
+        self.graphs = list(source.graphs)
+
+    def lines(self, kind: Lines) -> LineSorter:
+        """The sorter holding the lines of ``kind`` (which must have been asked for)."""
+        return self.sorters[kind]
+
+    def close(self) -> None:
+        """Remove the sorted runs on disk."""
+        for sorter in self.sorters.values():
+            sorter.close()
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _kind_order(kind: Lines) -> int:
+    return list(Lines).index(kind)
+
+
+def write_ntriples(reading: Reading, output: IO[bytes]) -> None:
     """The union of the graphs as N-Triples, lines sorted and unique."""
-    with source.sorter() as sorter:
-        canon = _triples_into(source, sorter)
-        sorter.add(_text(canon))
-        sorter.write_to(output)
+    reading.lines(Lines.UNION).write_to(output)
 
 
-def write_jsonld(source: Source, output: IO[bytes], context: dict[str, Any]) -> None:
+def write_jsonld(reading: Reading, output: IO[bytes], context: dict[str, Any]) -> None:
     """The union of the graphs as JSON-LD with ``context`` inlined, one node object per line."""
-    with source.sorter() as sorter:
-        canon = _triples_into(source, sorter)
-        sorter.add(_text(canon))
-        write_jsonld_lines(sorter.blocks(), output, context)
+    write_jsonld_lines(reading.lines(Lines.UNION).blocks(), output, context)
 
 
-def write_nquads(source: Source, output: IO[bytes], provenance: ProvenanceFn) -> None:
-    """The graphs as N-Quads with ``provenance(sizes)`` in the default graph, lines sorted."""
-    with source.sorter() as sorter:
-        held = list(source.extra)
-        sizes = graph_sizes(source.extra)
-        for graph in source.graphs:
-            lines = _dump_graph(source, graph, sorter, quads=True)
-            held.extend(lines.blank)
-            sizes[graph] = lines.count
-        held.extend(provenance(sizes))
-        canon = ox.Dataset(held)
-        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        sorter.add(_text(canon))
-        sorter.write_to(output)
+def write_nquads(reading: Reading, output: IO[bytes]) -> None:
+    """The graphs as N-Quads with their provenance in the default graph, lines sorted."""
+    reading.lines(Lines.NQUADS).write_to(output)
 
 
 def graph_sizes(dataset: ox.Dataset) -> dict[str, int]:
@@ -182,81 +241,70 @@ def _split_blank(quads: Iterable[ox.Quad], sorter: LineSorter, blanks: BlankNode
             blanks.add(subject, str(q.predicate), obj)
         if not isinstance(q.subject, ox.BlankNode):
             lines.append(_line(q))
-    for pairs in blanks.descriptions.values():
-        pairs.sort()
+    _sort_pairs(blanks)
     sorter.add(b"".join(lines))
 
 
-def write_turtle(source: Source, output: IO[bytes], prefixes: dict[str, str]) -> None:
+def _sort_pairs(blanks: BlankNodes) -> None:
+    for pairs in blanks.descriptions.values():
+        pairs.sort()
+
+
+def write_turtle(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) -> None:
     """The union of the graphs as Turtle, subjects sorted, blank nodes nested where used once."""
-    with source.sorter() as sorter:
-        canon = _triples_into(source, sorter)
-        blanks = BlankNodes()
-        _split_blank(canon, sorter, blanks)
-        writer = TurtleWriter(prefixes, blanks)
-        output.write(writer.header().encode("utf-8"))
-        writer.write(sorter.lines(), output)
+    blanks = BlankNodes()
+    for q in reading.union:
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            blanks.add(str(q.subject), str(q.predicate), str(q.object))
+    _sort_pairs(blanks)
+    writer = TurtleWriter(prefixes, blanks)
+    output.write(writer.header().encode("utf-8"))
+    # the union's lines with a blank-node subject are written nested, or last, by the writer
+    lines = reading.lines(Lines.UNION).lines()
+    writer.write((line for line in lines if not line.startswith(b"_:")), output)
 
 
-def write_trig(
-    source: Source, output: IO[bytes], prefixes: dict[str, str], provenance: ProvenanceFn
-) -> None:
-    """TriG: the default graph (``provenance``) first, then each named graph.
+def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) -> None:
+    """TriG: the default graph (the graphs' provenance) first, then each named graph.
 
-    One pass over the store puts every graph's lines, graph name first, into one sorter, and
-    counts them and sets their blank-node lines aside (blank nodes must be named, and the
-    default graph's counts known, before the first graph is written). The named graphs follow
-    in the order of their names as N-Quads terms (``<name>``). A graph with no blank node is
-    written by pyoxigraph's Turtle writer from the sorted lines; one with blank nodes (the
-    ontology) by :class:`~umkm_kg.publish.turtle.TurtleWriter`, which nests them.
+    The by-graph lines come grouped by graph (their graph name first); the blank-node lines
+    were set aside and counted (blank nodes must be named, and the default graph's counts
+    known, before the first graph is written). The named graphs follow in the order of their
+    names as N-Quads terms (``<name>``). A graph with no blank node is written by pyoxigraph's
+    Turtle writer from the sorted lines; one with blank nodes (the ontology) by
+    :class:`~umkm_kg.publish.turtle.TurtleWriter`, which nests them.
     """
-    with source.sorter() as sorter:
-        held: list[ox.Quad] = []
-        sizes = graph_sizes(source.extra)
-        lines: list[bytes] = []
-        for q in source.extra:
-            if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
-                held.append(q)
-            else:
-                lines.append(
-                    f"<{q.graph_name.value}> {q.subject} {q.predicate} {q.object} .\n".encode()
-                )
-        sorter.add(b"".join(lines))
-        for graph in source.graphs:
-            dumped = _dump_graph(source, graph, sorter, quads=False, graph_first=True)
-            held.extend(dumped.blank)
-            sizes[graph] = dumped.count
-        held.extend(provenance(sizes))
-        canon = ox.Dataset(held)
-        canon.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        by_graph: dict[str, list[ox.Quad]] = {}
-        graphs_of: dict[str, set[str]] = {}
-        for q in canon:
-            name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name.value)
-            by_graph.setdefault(name, []).append(q)
-            for term in (q.subject, q.object):
-                if isinstance(term, ox.BlankNode):
-                    graphs_of.setdefault(str(term), set()).add(name)
-        shared = {label for label, names in graphs_of.items() if len(names) > 1}
-        named = sorted((set(by_graph) | set(source.graphs) | set(sizes)) - {""}, key=_term_key)
-        writer = TurtleWriter(prefixes)
-        output.write(writer.header().encode("utf-8"))
-        if "" in by_graph:
-            _write_graph(output, [], by_graph[""], prefixes, shared)
-        groups = groupby(_graph_blocks(sorter.blocks()), key=lambda block: block[0])
-        pending = next(groups, None)
-        for index, name in enumerate(named):
-            streamed = pending is not None and pending[0] == name
-            own: Iterable[bytes] = ()
-            if pending is not None and streamed:
-                own = (block for _, block in pending[1])
-            if index or "" in by_graph:
-                output.write(b"\n")
-            output.write(f"<{name}> {{\n".encode())
-            _write_graph(output, own, by_graph.get(name, []), prefixes, shared)
-            output.write(b"}\n")
-            if streamed:  # only now: advancing a groupby empties the group before it
-                pending = next(groups, None)
+    by_graph: dict[str, list[ox.Quad]] = {}
+    graphs_of: dict[str, set[str]] = {}
+    for q in reading.held:
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name.value)
+        by_graph.setdefault(name, []).append(q)
+        for term in (q.subject, q.object):
+            if isinstance(term, ox.BlankNode):
+                graphs_of.setdefault(str(term), set()).add(name)
+    shared = {label for label, names in graphs_of.items() if len(names) > 1}
+    named = sorted((set(by_graph) | set(reading.graphs) | set(reading.sizes)) - {""}, key=_term_key)
+    writer = TurtleWriter(prefixes)
+    output.write(writer.header().encode("utf-8"))
+    if "" in by_graph:
+        _write_graph(output, [], by_graph[""], prefixes, shared)
+    blocks = _graph_blocks(reading.lines(Lines.BY_GRAPH).blocks())
+    groups = groupby(
+        ((reading.graph_of_key[key], part) for key, part in blocks), key=lambda block: block[0]
+    )
+    pending = next(groups, None)
+    for index, name in enumerate(named):
+        streamed = pending is not None and pending[0] == name
+        own: Iterable[bytes] = ()
+        if pending is not None and streamed:
+            own = (block for _, block in pending[1])
+        if index or "" in by_graph:
+            output.write(b"\n")
+        output.write(f"<{name}> {{\n".encode())
+        _write_graph(output, own, by_graph.get(name, []), prefixes, shared)
+        output.write(b"}\n")
+        if streamed:  # only now: advancing a groupby empties the group before it
+            pending = next(groups, None)
 
 
 def _term_key(name: str) -> str:
@@ -268,18 +316,18 @@ def _mentions_blank(q: ox.Quad) -> bool:
 
 
 def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
-    """``(graph, N-Triples lines)`` from blocks of sorted lines that start with ``<graph> ``.
+    """``(key, N-Triples lines)`` from blocks of sorted lines that start with ``key `` (digits).
 
-    A graph's lines are together (sorted, and no graph name holds ``> ``); N-Triples escapes
-    line breaks in literals, so a line starts right after each newline.
+    A graph's lines are together (sorted, and its keys all have the same width); N-Triples
+    escapes line breaks in literals, so a line starts right after each newline.
     """
     for block in blocks:
         while block:
-            prefix = block[: block.index(b"> ") + 2]
+            prefix = block[: block.index(b" ") + 1]
             last = block.rfind(b"\n" + prefix)
             end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
             part, block = block[:end], block[end:]
-            yield prefix[1:-2].decode("utf-8"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
+            yield prefix[:-1].decode("ascii"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
 
 
 def _write_graph(

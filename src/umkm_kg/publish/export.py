@@ -2,8 +2,9 @@
 
 Blank nodes are renamed by RDFC-1.0 canonicalisation before writing, then every writer orders
 its output (sorted lines, sorted subjects, sorted keys), so the same graph always gives the
-same bytes whichever process writes it. N-Triples, N-Quads, Turtle, TriG and JSON-LD stream
-from the store in bounded memory (:mod:`umkm_kg.publish.dump`); RDF/XML is built in memory.
+same bytes whichever process writes it. Every format streams from the store in bounded memory
+(:mod:`umkm_kg.publish.dump`), and several formats can be written from one read of it
+(:func:`write_exports`).
 Quads formats keep each named graph and say in the default graph where each one comes from.
 """
 
@@ -11,12 +12,11 @@ from __future__ import annotations
 
 import io
 import json
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -37,7 +37,9 @@ from ..namespaces import (
 from ..query.results import term_from_oxigraph, term_to_oxigraph
 from ..store import EmbeddedStore
 from .dump import (
+    Lines,
     ProvenanceFn,
+    Reading,
     Source,
     graph_sizes,
     write_jsonld,
@@ -47,12 +49,14 @@ from .dump import (
     write_turtle,
 )
 from .linesort import DEFAULT_RUN_BYTES
+from .rdfxml import split, write_rdfxml
 
 SHAPES_GRAPH = GRAPH["shapes"]
 """The named graph the SHACL shapes go in when a dump includes them."""
 
 _SCHEMA_ARTICLE = "https://schema.org/NewsArticle"
 _RDF_TYPE = str(RDF.type)
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class GraphSelection(StrEnum):
@@ -96,10 +100,18 @@ def export(
     return buffer.getvalue()
 
 
-STREAMED = frozenset(
-    {RdfFormat.NTRIPLES, RdfFormat.NQUADS, RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.JSONLD}
-)
-"""Formats written from the store as they stream past, in bounded memory."""
+STREAMED = frozenset(RdfFormat)
+"""Formats written from the store as they stream past, in bounded memory: all of them."""
+
+_LINES = {
+    RdfFormat.NTRIPLES: Lines.UNION,
+    RdfFormat.TURTLE: Lines.UNION,
+    RdfFormat.JSONLD: Lines.UNION,
+    RdfFormat.RDFXML: Lines.UNION,
+    RdfFormat.NQUADS: Lines.NQUADS,
+    RdfFormat.TRIG: Lines.BY_GRAPH,
+}
+"""The sorted lines each format is written from."""
 
 
 def write_export(
@@ -116,17 +128,48 @@ def write_export(
 ) -> None:
     """Write the selected graphs as ``fmt`` to ``output``: the bytes :func:`export` returns.
 
-    N-Triples, N-Quads, Turtle, TriG and JSON-LD stream from the store through sorted runs of
-    at most ``run_bytes`` (temporary files in ``temp_dir``); RDF/XML is built in memory.
+    The store's lines go through sorted runs of at most ``run_bytes`` (temporary files in
+    ``temp_dir``).
 
     :raises BadInput: as :func:`export`.
     """
-    if fmt not in STREAMED:
-        dataset = collect(
-            kg, graphs, with_ontology=with_ontology, with_shapes=with_shapes, shapes=shapes
-        )
-        output.write(serialize(dataset, fmt))
-        return
+
+    @contextmanager
+    def target(_: RdfFormat) -> Iterator[IO[bytes]]:
+        yield output
+
+    write_exports(
+        kg,
+        [fmt],
+        target,
+        graphs,
+        with_ontology=with_ontology,
+        with_shapes=with_shapes,
+        shapes=shapes,
+        run_bytes=run_bytes,
+        temp_dir=temp_dir,
+    )
+
+
+def write_exports(
+    kg: KnowledgeGraph,
+    formats: Sequence[RdfFormat],
+    open_output: Callable[[RdfFormat], AbstractContextManager[IO[bytes]]],
+    graphs: GraphSelection = GraphSelection.ALL,
+    *,
+    with_ontology: bool = False,
+    with_shapes: bool = False,
+    shapes: Path | None = None,
+    run_bytes: int = DEFAULT_RUN_BYTES,
+    temp_dir: Path | None = None,
+) -> None:
+    """Write the selected graphs in each of ``formats``, reading the store once for all of them.
+
+    Each format is written, in turn, to the output ``open_output(fmt)`` gives (a context
+    manager, entered just for that format); the bytes are those :func:`write_export` writes.
+
+    :raises BadInput: as :func:`export`.
+    """
     store = _embedded(kg)
     names = selected_graphs(store, graphs, with_ontology=with_ontology)
     source = Source(
@@ -137,20 +180,29 @@ def write_export(
         temp_dir=temp_dir,
     )
     articles = _articles(store.oxigraph) if str(ARTICLE_GRAPH) in names else []
-    _write(source, fmt, output, lambda sizes: _provenance(sizes, articles))
+    with _read(source, formats, lambda sizes: _provenance(sizes, articles)) as reading:
+        for fmt in formats:
+            with open_output(fmt) as output:
+                _write(reading, fmt, output, temp_dir)
 
 
-def _write(source: Source, fmt: RdfFormat, output: IO[bytes], provenance: ProvenanceFn) -> None:
+def _read(source: Source, formats: Iterable[RdfFormat], provenance: ProvenanceFn) -> Reading:
+    return Reading(source, {_LINES[fmt] for fmt in formats}, provenance)
+
+
+def _write(reading: Reading, fmt: RdfFormat, output: IO[bytes], temp_dir: Path | None) -> None:
     if fmt is RdfFormat.NTRIPLES:
-        write_ntriples(source, output)
+        write_ntriples(reading, output)
     elif fmt is RdfFormat.NQUADS:
-        write_nquads(source, output, provenance)
+        write_nquads(reading, output)
     elif fmt is RdfFormat.TURTLE:
-        write_turtle(source, output, PREFIXES)
+        write_turtle(reading, output, PREFIXES)
     elif fmt is RdfFormat.JSONLD:
-        write_jsonld(source, output, jsonld_context()["@context"])
+        write_jsonld(reading, output, jsonld_context()["@context"])
+    elif fmt is RdfFormat.RDFXML:
+        write_rdfxml(reading.lines(Lines.UNION).blocks(), output, temp_dir=temp_dir)
     else:
-        write_trig(source, output, PREFIXES, provenance)
+        write_trig(reading, output, PREFIXES)
 
 
 def collect(
@@ -315,35 +367,12 @@ def serialize(dataset: ox.Dataset, fmt: RdfFormat) -> bytes:
     Quads formats keep the named graphs and describe them in the default graph
     (:func:`with_provenance`); the other formats write the union of all graphs.
     """
-    if fmt in STREAMED:
-        buffer = io.BytesIO()
-        source = Source(ox.Store(), [], extra=dataset)
-        articles = _dataset_articles(dataset)
-        _write(source, fmt, buffer, lambda sizes: _provenance(sizes, articles))
-        return buffer.getvalue()
-    return _rdfxml(_canonical_union(dataset))
-
-
-def _canonical_union(dataset: ox.Dataset) -> ox.Dataset:
-    """:func:`union`, blank nodes renamed by RDFC-1.0.
-
-    RDFC-1.0 names a blank node from the quads that mention blank nodes only, so just those go
-    through it (usually a handful among hundreds of thousands): the labels are the same.
-    """
-    canon = union(dataset)
-    blank = [
-        q
-        for q in canon
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-    ]
-    if not blank:
-        return canon
-    for quad in blank:
-        canon.discard(quad)
-    named = ox.Dataset(blank)
-    named.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    _extend(canon, named)
-    return canon
+    buffer = io.BytesIO()
+    source = Source(ox.Store(), [], extra=dataset)
+    articles = _dataset_articles(dataset)
+    with _read(source, [fmt], lambda sizes: _provenance(sizes, articles)) as reading:
+        _write(reading, fmt, buffer, None)
+    return buffer.getvalue()
 
 
 def from_rdflib(graph: Graph) -> ox.Dataset:
@@ -397,26 +426,6 @@ def _rd(term: object) -> Any:
     return term_from_oxigraph(term)
 
 
-def _prefixes_for(dataset: ox.Dataset) -> dict[str, str]:
-    """The project's prefixes, then ``ns1``, ``ns2``... for other namespaces, in sorted order.
-
-    Naming the other namespaces ourselves (rather than letting rdflib number them as it meets
-    them) keeps one prefix map for every graph of a TriG file.
-    """
-    prefixes = dict(PREFIXES)
-    known = set(prefixes.values())
-    extra: set[str] = set()
-    for q in dataset:
-        for term in (q.predicate, q.object if q.predicate.value == _RDF_TYPE else None):
-            if isinstance(term, ox.NamedNode):
-                split = _split(term.value)
-                if split is not None and split[0] not in known:
-                    extra.add(split[0])
-    for number, namespace in enumerate(sorted(extra), start=1):
-        prefixes[f"ns{number}"] = namespace
-    return prefixes
-
-
 # --- JSON-LD -------------------------------------------------------------------------------
 
 
@@ -437,75 +446,10 @@ def jsonld_context() -> dict[str, Any]:
     return {"@context": dict(PREFIXES)}
 
 
-# --- RDF/XML -------------------------------------------------------------------------------
-
-_NCNAME = re.compile(r"[^\W\d][\w.\-]*\Z")
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_RDF = str(RDF)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _split(iri: str) -> tuple[str, str] | None:
-    """Split an IRI into a namespace and an XML local name, preferring the project's prefixes."""
-    for ns in sorted(PREFIXES.values(), key=len, reverse=True):
-        if iri.startswith(ns) and _NCNAME.match(iri[len(ns) :]):
-            return ns, iri[len(ns) :]
-    cut = max(iri.rfind("#"), iri.rfind("/"))
-    for end in range(cut + 1, len(iri)):
-        if _NCNAME.match(iri[end:]):
-            return iri[:end], iri[end:]
-    return None
-
-
 def split_iri(iri: str) -> tuple[str, str]:
     """Split an IRI into namespace and local name (the local name may be empty)."""
-    split = _split(iri)
-    if split is not None:
-        return split
+    parts = split(iri)
+    if parts is not None:
+        return parts
     cut = max(iri.rfind("#"), iri.rfind("/")) + 1
     return iri[:cut], iri[cut:]
-
-
-def _rdfxml(dataset: ox.Dataset) -> bytes:
-    """RDF/XML: one ``rdf:Description`` per subject, subjects and properties sorted."""
-    prefixes = _prefixes_for(dataset)
-    by_ns = {iri: p for p, iri in prefixes.items()}
-    subjects: dict[tuple[int, str], list[tuple[str, str]]] = {}
-    used: set[str] = {_RDF}
-    for q in dataset:
-        split = _split(q.predicate.value)
-        if split is None:
-            raise BadInput(f"<{q.predicate.value}> cannot be written as an RDF/XML element name")
-        ns, local = split
-        if ns not in by_ns:
-            raise BadInput(f"no prefix for the namespace <{ns}>")
-        used.add(ns)
-        element = f"{by_ns[ns]}:{local}"
-        key = (1, q.subject.value) if isinstance(q.subject, ox.BlankNode) else (0, q.subject.value)
-        subjects.setdefault(key, []).append((element, _xml_property(element, q.object)))
-    out = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    out.extend(f"  xmlns:{by_ns[ns]}={quoteattr(ns)}" for ns in sorted(used, key=by_ns.__getitem__))
-    out[-1] += ">"
-    for (blank, name), props in sorted(subjects.items()):
-        attr = f"rdf:nodeID={quoteattr(name)}" if blank else f"rdf:about={quoteattr(name)}"
-        out.append(f"  <rdf:Description {attr}>")
-        out.extend(f"    {xml}" for _, xml in sorted(props))
-        out.append("  </rdf:Description>")
-    out.append("</rdf:RDF>")
-    return ("\n".join(out) + "\n").encode("utf-8")
-
-
-def _xml_property(element: str, obj: object) -> str:
-    if isinstance(obj, ox.NamedNode):
-        return f"<{element} rdf:resource={quoteattr(obj.value)}/>"
-    if isinstance(obj, ox.BlankNode):
-        return f"<{element} rdf:nodeID={quoteattr(obj.value)}/>"
-    assert isinstance(obj, ox.Literal)
-    if _XML_INVALID.search(obj.value):
-        raise BadInput(f"the literal {obj} holds characters XML 1.0 cannot carry")
-    text = escape(obj.value, {"\r": "&#13;"})
-    if obj.language:
-        return f"<{element} xml:lang={quoteattr(obj.language)}>{text}</{element}>"
-    if obj.datatype.value != _XSD_STRING:
-        return f"<{element} rdf:datatype={quoteattr(obj.datatype.value)}>{text}</{element}>"
-    return f"<{element}>{text}</{element}>"

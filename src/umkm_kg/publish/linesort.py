@@ -4,7 +4,8 @@ A dump of a registry is written line by line (N-Triples, N-Quads) by pyoxigraph;
 lines makes the output a function of the graph alone (not of the store's insertion order).
 At most ``run_bytes`` of text is held at a time: past that, the lines so far are sorted and
 written to a temporary file (a run), and the runs are merged at the end (``heapq.merge``).
-Duplicate lines are dropped, so the union of several graphs holds each triple once.
+Duplicate lines are dropped, so the union of several graphs holds each triple once. The sorted
+lines can be read more than once (several formats written from one read of the store).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class LineSorter:
         self._pending: list[bytes] = []
         self._size = 0
         self._runs: list[IO[bytes]] = []
+        self._sorted: list[bytes] = []
+        """The lines sorted so far, when none went to disk (kept for the next reader)."""
 
     def add(self, lines: bytes) -> None:
         """Add complete lines: ``lines`` is empty or ends with a newline."""
@@ -54,8 +57,18 @@ class LineSorter:
         lines.pop()  # the empty string after the last newline
         return sorted(set(lines))
 
+    def _in_memory(self) -> list[bytes]:
+        """Every line, sorted, when none went to disk (sorted once, then kept)."""
+        if self._pending:
+            fresh = self._sorted_pending()
+            self._sorted = sorted(set(self._sorted).union(fresh)) if self._sorted else fresh
+        return self._sorted
+
     def _spill(self) -> None:
         lines = self._sorted_pending()
+        if self._sorted:  # lines sorted for an earlier reader, then more were added
+            lines = sorted(set(self._sorted).union(lines))
+            self._sorted = []
         # closed by close(), after the merge has read it
         run = tempfile.TemporaryFile(prefix="umkm-kg-sort-", dir=self.directory)  # noqa: SIM115
         try:
@@ -70,11 +83,13 @@ class LineSorter:
     def lines(self) -> Iterator[bytes]:
         """The lines added, sorted (as bytes), each once and with its newline."""
         if not self._runs:
-            for line in self._sorted_pending():
+            for line in self._in_memory():
                 yield line + b"\n"
             return
         if self._pending:
             self._spill()
+        for run in self._runs:
+            run.seek(0)
         previous = b""
         for line in heapq.merge(*self._runs):
             if line != previous:
@@ -88,7 +103,7 @@ class LineSorter:
         fit in memory (no runs on disk).
         """
         if not self._runs:
-            ordered = self._sorted_pending()
+            ordered = self._in_memory()
             for start in range(0, len(ordered), lines):
                 yield b"\n".join(ordered[start : start + lines]) + b"\n"
             return
@@ -104,7 +119,7 @@ class LineSorter:
     def write_to(self, output: IO[bytes]) -> None:
         """Write the sorted, unique lines to ``output``."""
         if not self._runs:
-            lines = self._sorted_pending()
+            lines = self._in_memory()
             if lines:
                 output.write(b"\n".join(lines))
                 output.write(b"\n")
@@ -116,7 +131,7 @@ class LineSorter:
         for run in self._runs:
             run.close()
         self._runs.clear()
-        self._pending, self._size = [], 0
+        self._pending, self._size, self._sorted = [], 0, []
 
     def __enter__(self) -> LineSorter:
         return self

@@ -7,7 +7,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources as package_files
 from pathlib import Path
@@ -33,14 +34,13 @@ from ..dataset import (
     describe,
 )
 from ..export import (
-    STREAMED,
     from_rdflib,
     jsonld_context,
     selected_graphs,
     serialize,
     serialize_graph,
     union,
-    write_export,
+    write_exports,
 )
 from ..jsonld import compact_document
 from . import html, rdf
@@ -180,6 +180,7 @@ class _Site:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # the templates do not change during a build: no stat per page
         )
         self.env.filters["regex"] = re.escape
         self.env.globals.update(term=html.term, facts=html.facts, alternates_list=html.alternates)
@@ -209,11 +210,10 @@ class _Site:
             self.report.pages += 1
             self.report.largest = max(self.report.largest, (len(blob), path))
 
-    def write_dump(self, path: str, fmt: RdfFormat, dataset: Callable[[], ox.Dataset]) -> None:
-        """Write the dump ``path``: ``fmt`` gzip-compressed, streamed from the store if it can be.
-
-        ``dataset`` gives the published quads in memory, for the formats written from them.
-        """
+    @contextmanager
+    def dump_file(self, fmt: RdfFormat) -> Iterator[IO[bytes]]:
+        """The gzip file of the dump in ``fmt``, in place once it is whole."""
+        path = next(d.path for d in DUMPS if d.fmt is fmt)
         target = self.out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
@@ -222,11 +222,7 @@ class _Site:
             # no name and no time in the header: the same graph gives the same bytes
             gzip.GzipFile("", "wb", DUMP_COMPRESSION, raw, mtime=0) as zipped,
         ):
-            output = cast(IO[bytes], zipped)  # a binary file: write() is all the writers call
-            if fmt in STREAMED:  # in bounded memory, as `umkm-kg export` does
-                write_export(self.kg, fmt, output, DUMP_GRAPHS, with_ontology=DUMP_WITH_ONTOLOGY)
-            else:
-                output.write(serialize(dataset(), fmt))
+            yield cast(IO[bytes], zipped)  # a binary file: write() is all the writers call
         os.replace(temporary, target)
         self.report.files.append(path)
         self.report.bytes += target.stat().st_size
@@ -270,10 +266,11 @@ class _Site:
         The ``.jsonld`` file holds the JSON-LD the page embeds, so both say the same.
         """
         triples = rdf.canonical_description(quads)
-        document = compact_document(triples, rdf.vocab_context(triples, VOCAB))
+        prefixes = rdf.namespaces(triples)
+        document = compact_document(triples, rdf.vocab_context(triples, VOCAB, prefixes))
         text = _compact_json(document)
         writers: dict[RdfFormat, Callable[[], bytes | str]] = {
-            RdfFormat.TURTLE: lambda: rdf.turtle(triples),
+            RdfFormat.TURTLE: lambda: rdf.turtle(triples, prefixes),
             RdfFormat.JSONLD: lambda: text + "\n",
             RdfFormat.NTRIPLES: lambda: rdf.ntriples(triples),
         }
@@ -438,7 +435,7 @@ class _Site:
             self.kg,
             base_url=self.base_url,
             sparql_endpoint=self.sparql_endpoint,
-            quads=self.quads,
+            stats=self.index.statistics(),
         )
         for fmt in RESOURCE_FORMATS:
             self.write(f"dataset.{fmt.extension}", serialize_graph(description, fmt))
@@ -465,15 +462,15 @@ class _Site:
         )
 
     def dumps(self) -> None:
-        in_memory: list[ox.Dataset] = []
-
-        def dataset() -> ox.Dataset:
-            if not in_memory:
-                in_memory.append(ox.Dataset(self.quads))
-            return in_memory[0]
-
-        for dump in DUMPS:
-            self.write_dump(dump.path, dump.fmt, dataset)
+        """The dumps in every format, streamed from one read of the store (``umkm-kg export``'s
+        bytes, gzip-compressed)."""
+        write_exports(
+            self.kg,
+            [d.fmt for d in DUMPS],
+            self.dump_file,
+            DUMP_GRAPHS,
+            with_ontology=DUMP_WITH_ONTOLOGY,
+        )
         context = json.dumps(jsonld_context(), indent=2, ensure_ascii=False, sort_keys=True)
         self.write("dumps/context.jsonld", context + "\n")
 

@@ -5,6 +5,7 @@ Built in one pass over the dataset, so a site of many thousand pages needs no qu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -12,6 +13,8 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS
 
 from ...namespaces import PREFIXES, SCHEMA, UMKM
+from ..dataset import Statistics
+from ..export import split_iri
 
 Subject = ox.NamedNode | ox.BlankNode
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -83,6 +86,10 @@ def _sort_key(term: Node) -> tuple[int, str, str]:
     return (2, term.value, term.language or term.datatype.value)
 
 
+def _fact_key(f: Fact) -> tuple[str, tuple[int, str, str], tuple[int, str, str]]:
+    return (f.predicate.value, _sort_key(f.object), _sort_key(f.subject))
+
+
 class ResourceIndex:
     """Facts of a dataset by subject and by object, with labels and provenance."""
 
@@ -91,30 +98,63 @@ class ResourceIndex:
         for q in quads:
             name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
             graphs.setdefault((q.subject, q.predicate, q.object), set()).add(name)  # type: ignore[arg-type]
+        self._graph_sizes: Counter[str] = Counter()
+        self._properties: Counter[str] = Counter()
+        objects: set[Node] = set()
+        kinds: set[str] = set()  # the classes (rdf:type objects), of IRI and blank subjects
         self._out: dict[Subject, list[Fact]] = {}
         self._in: dict[Subject, list[Fact]] = {}
         self._labels: dict[str, dict[str, list[str]]] = {}
         self._types: dict[str, list[str]] = {}
         self._provenance: dict[Subject, Provenance] = {}
+        sizes = self._graph_sizes
+        properties = self._properties
         for (s, p, o), names in graphs.items():
-            fact = Fact(s, p, o, tuple(sorted(names)))
+            fact = Fact(s, p, o, tuple(sorted(names)) if len(names) > 1 else tuple(names))
             self._out.setdefault(s, []).append(fact)
+            for name in names:
+                sizes[name] += 1
+            predicate = p.value
+            properties[predicate] += 1
+            objects.add(o)
             if isinstance(o, ox.NamedNode | ox.BlankNode):
                 self._in.setdefault(o, []).append(fact)
+            if predicate == RDF_TYPE and isinstance(o, ox.NamedNode):
+                kinds.add(o.value)
             if isinstance(s, ox.NamedNode):
-                if p.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+                if predicate == RDF_TYPE and isinstance(o, ox.NamedNode):
                     self._types.setdefault(s.value, []).append(o.value)
-                elif p.value in LABEL_PROPERTIES and isinstance(o, ox.Literal):
-                    rank = LABEL_PROPERTIES.index(p.value)
+                elif predicate in LABEL_PROPERTIES and isinstance(o, ox.Literal):
+                    rank = LABEL_PROPERTIES.index(predicate)
                     by_lang = self._labels.setdefault(s.value, {})
                     by_lang.setdefault(o.language or "", []).append(f"{rank:02d}{o.value}")
         for facts in (*self._out.values(), *self._in.values()):
-            facts.sort(key=lambda f: (f.predicate.value, _sort_key(f.object), _sort_key(f.subject)))
+            if len(facts) > 1:  # most objects have one fact pointing at them: no key to make
+                facts.sort(key=_fact_key)
         for by_lang in self._labels.values():
             for lang, values in by_lang.items():
                 by_lang[lang] = [v[2:] for v in sorted(set(values))]
         for types in self._types.values():
             types.sort()
+        del self._graph_sizes[""]
+        self._objects = len(objects)
+        self._classes = sorted(kinds)
+
+    def statistics(self) -> Statistics:
+        """What VoID counts, as :func:`~umkm_kg.publish.dataset.statistics` of the same quads."""
+        members = Counter(t for types in self._types.values() for t in types)
+        vocabularies = {split_iri(c)[0] for c in self._classes}
+        vocabularies.update(split_iri(p)[0] for p in self._properties)
+        return Statistics(
+            triples=self._properties.total(),
+            distinct_subjects=len(self._out),
+            distinct_objects=self._objects,
+            entities=sum(1 for s in self._out if isinstance(s, ox.NamedNode)),
+            classes=dict(sorted(members.items())),
+            properties=dict(sorted(self._properties.items())),
+            graphs=dict(sorted(self._graph_sizes.items())),
+            vocabularies=tuple(sorted(vocabularies)),
+        )
 
     # --- what is there -------------------------------------------------------------------
 

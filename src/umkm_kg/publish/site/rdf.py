@@ -71,7 +71,7 @@ def _prefixes_of(iri: str) -> tuple[str, ...]:
     return found
 
 
-def _namespaces(triples: Sequence[Triple]) -> dict[str, str]:
+def namespaces(triples: Sequence[Triple]) -> dict[str, str]:
     """The project prefixes that some IRI of ``triples`` starts with, in the project's order."""
     iris: set[str] = set()
     for s, p, o in triples:
@@ -85,9 +85,12 @@ def _namespaces(triples: Sequence[Triple]) -> dict[str, str]:
     return {prefix: ns for prefix, ns in PREFIXES.items() if prefix in used}
 
 
-def turtle(triples: Sequence[Triple]) -> bytes:
-    """Turtle with the project prefixes it uses (in the project's order), subjects sorted."""
-    prefixes = _namespaces(triples)
+def turtle(triples: Sequence[Triple], prefixes: dict[str, str] | None = None) -> bytes:
+    """Turtle with the project prefixes it uses (in the project's order), subjects sorted.
+
+    ``prefixes`` are the triples' :func:`namespaces`, when the caller has them already.
+    """
+    prefixes = namespaces(triples) if prefixes is None else prefixes
     body = ox.serialize(
         (ox.Triple(s, p, o) for s, p, o in triples),
         format=ox.RdfFormat.TURTLE,
@@ -107,8 +110,14 @@ def ntriples(triples: Sequence[Triple]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def vocab_context(triples: Sequence[Triple], vocab: str) -> dict[str, str]:
-    """A JSON-LD context: ``vocab`` for bare terms, and the project prefixes ``triples`` use."""
+def vocab_context(
+    triples: Sequence[Triple], vocab: str, prefixes: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A JSON-LD context: ``vocab`` for bare terms, and the project prefixes ``triples`` use.
+
+    ``prefixes`` are the triples' :func:`namespaces`, when the caller has them already.
+    """
+    used = namespaces(triples) if prefixes is None else prefixes
     context = {"@vocab": vocab}
-    context.update((p, ns) for p, ns in _namespaces(triples).items() if ns != vocab)
+    context.update((p, ns) for p, ns in used.items() if ns != vocab)
     return dict(sorted(context.items()))
