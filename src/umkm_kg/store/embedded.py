@@ -182,11 +182,15 @@ def _result(
     truncated: bool,
 ) -> QueryResult:
     rows: list[dict[str, Term]] = []
+    converted: dict[Value, Term] = {}  # a value repeated in many rows is converted once
     for solution in values:
         row = {}
         for name, value in zip(variables, solution, strict=True):
             if value is not None:
-                row[name] = term_from_oxigraph(value)
+                term = converted.get(value)
+                if term is None:
+                    term = converted[value] = term_from_oxigraph(value)
+                row[name] = term
         rows.append(row)
     note = f"only the first {max_rows} rows are shown (row cap)" if truncated else None
     return QueryResult(form=form, variables=variables, rows=rows, truncated=truncated, note=note)
