@@ -167,3 +167,17 @@ def test_every_saved_query_answers_as_with_the_engines_sort(disk: KnowledgeGraph
         assert ours.rows == engine.rows, saved.name
         checked += split_order_by(sparql) is not None
     assert checked >= 15
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_query_leaves_the_garbage_collector_as_it_found_it(
+    disk: KnowledgeGraph, enabled: bool
+) -> None:
+    import gc
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        disk.store.query("SELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s\n", form=QueryForm.SELECT)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -114,39 +116,69 @@ class EmbeddedStore(Store):
         *,
         sort_in_python: bool = False,
     ) -> QueryResult:
-        from ..query.dataset import has_dataset
+        with _collection_paused():
+            return _answer(store, sparql, form, max_rows, cancel, sort_in_python=sort_in_python)
 
-        # The default graph is the union of the project's graphs, unless the query names its
-        # own dataset: pyoxigraph's union flag would otherwise override its FROM clauses.
-        union = not has_dataset(sparql)
-        order = split_order_by(sparql) if sort_in_python and form is QueryForm.SELECT else None
-        if order is not None:
-            sorted_result = _run_sorted(store, order, form, max_rows, cancel, union=union)
-            if sorted_result is not None:
-                return sorted_result
-        answer = store.query(sparql, use_default_graph_as_union=union)
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(form=form, boolean=bool(answer))
-        if isinstance(answer, ox.QueryTriples):
-            graph = Graph(bind_namespaces="none")
-            for triple in answer:
-                if cancel.is_set():
-                    break
-                graph.add(tuple(term_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
-            return QueryResult(form=form, graph=graph)
-        assert isinstance(answer, ox.QuerySolutions)
-        variables = tuple(v.value for v in answer.variables)
-        truncated = False
-        values: list[Sequence[Value]] = []
-        truncated = False
-        for solution in answer:
+
+def _answer(
+    store: ox.Store,
+    sparql: str,
+    form: QueryForm,
+    max_rows: int | None,
+    cancel: threading.Event,
+    *,
+    sort_in_python: bool,
+) -> QueryResult:
+    """:meth:`EmbeddedStore._run`, with the garbage collector paused."""
+    from ..query.dataset import has_dataset
+
+    # The default graph is the union of the project's graphs, unless the query names its
+    # own dataset: pyoxigraph's union flag would otherwise override its FROM clauses.
+    union = not has_dataset(sparql)
+    order = split_order_by(sparql) if sort_in_python and form is QueryForm.SELECT else None
+    if order is not None:
+        sorted_result = _run_sorted(store, order, form, max_rows, cancel, union=union)
+        if sorted_result is not None:
+            return sorted_result
+    answer = store.query(sparql, use_default_graph_as_union=union)
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(form=form, boolean=bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        graph = Graph(bind_namespaces="none")
+        for triple in answer:
             if cancel.is_set():
                 break
-            if max_rows is not None and len(values) >= max_rows:
-                truncated = True
-                break
-            values.append(list(solution))  # type: ignore[arg-type]
-        return _result(form, variables, values, max_rows, truncated=truncated)
+            graph.add(tuple(term_from_oxigraph(t) for t in triple))  # type: ignore[arg-type]
+        return QueryResult(form=form, graph=graph)
+    assert isinstance(answer, ox.QuerySolutions)
+    variables = tuple(v.value for v in answer.variables)
+    values: list[Sequence[Value]] = []
+    truncated = False
+    for solution in answer:
+        if cancel.is_set():
+            break
+        if max_rows is not None and len(values) >= max_rows:
+            truncated = True
+            break
+        values.append(list(solution))  # type: ignore[arg-type]
+    return _result(form, variables, values, max_rows, truncated=truncated)
+
+
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an answer is built.
+
+    Its rows are many small containers without cycles, and the collector's passes over them
+    cost 2 of the 10 s of CPU of 165,000 export claims at 100,000 enterprises. A thread that
+    finds it paused by another leaves it to that one to resume.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run_sorted(
