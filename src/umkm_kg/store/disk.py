@@ -179,6 +179,8 @@ class DiskStore(EmbeddedStore):
     :raises StoreError: the folder holds no store, or it cannot be opened.
     """
 
+    sorts_in_python = True
+
     def __init__(self, folder: Path, *, isolated: bool = False) -> None:
         self.folder = Path(folder)
         self.worker: QueryWorker | WorkerPool | None = QueryWorker() if isolated else None

@@ -1,0 +1,117 @@
+"""A SELECT's final ORDER BY done in Python, for the on-disk store.
+
+On a RocksDB-backed pyoxigraph store every comparison of the engine's sort reads the strings of
+both terms from disk again: at 100,000 enterprises sorting the 165,000 export claims by claim
+cost 10 s of CPU, reading them unsorted 0.8 s. The rows are decoded once anyway, so they are
+sorted here, after the engine, by the same rules (SPARQL 1.1 section 15.1: unbound, then IRIs,
+then literals; numbers by value, plain strings by code point). A key this module cannot order
+exactly as Oxigraph does (blank nodes, language-tagged or other typed literals, strings and
+numbers in one column) makes :func:`sort_rows` give up, and the caller runs the query as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+Value = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+"""One value of a solution, as pyoxigraph gives it (None: unbound)."""
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = _XSD + "string"
+_NUMBERS = frozenset(
+    _XSD + name
+    for name in [
+        "integer", "decimal", "int", "long", "short", "byte", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger",
+    ]
+)  # fmt: skip
+_ORDER_BY = re.compile(
+    r"\n[ \t]*ORDER[ \t]+BY"
+    r"((?:[ \t]+(?:\?\w+|(?:ASC|DESC)[ \t]*\([ \t]*\?\w+[ \t]*\)))+)[ \t]*\s*\Z",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+"""The lexical forms of xsd:decimal (integers included); others are left to the engine."""
+_KEY = re.compile(r"(?:(ASC|DESC)[ \t]*\()?[ \t]*\?(\w+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    """A query split into its text without the final ORDER BY, and that ORDER BY's keys."""
+
+    unsorted: str
+    keys: tuple[tuple[str, bool], ...]
+    """(variable, descending) pairs, most significant first."""
+
+
+def split_order_by(sparql: str) -> OrderBy | None:
+    """The query's last clause if it is an ORDER BY of plain variables on its own line, else None.
+
+    Anything else (expressions, LIMIT or OFFSET after it, an ORDER BY only inside a sub-select)
+    is left to the engine.
+    """
+    found = _ORDER_BY.search(sparql)
+    if found is None:
+        return None
+    keys = tuple(
+        (name, (direction or "").upper() == "DESC") for direction, name in _KEY.findall(found[1])
+    )
+    return OrderBy(sparql[: found.start()] + "\n", keys)
+
+
+class Unorderable(Exception):
+    """A value this module cannot place exactly as the engine would."""
+
+
+def sort_rows(rows: list[Sequence[Value]], variables: Sequence[str], order: OrderBy) -> bool:
+    """Sort ``rows`` (values in ``variables`` order) in place by ``order``; False if it cannot.
+
+    The sort is stable, one pass per key from the least significant, so rows equal on every
+    key keep the engine's order.
+    """
+    try:
+        columns = [variables.index(name) for name, _ in order.keys]
+    except ValueError:  # ordered by a variable that is not projected
+        return False
+    try:
+        keyed = [([_key(row[i]) for i in columns], row) for row in rows]
+    except Unorderable:
+        return False
+    for position in range(len(columns)):
+        kinds = {keys[position][0] for keys, _ in keyed if keys[position][0] >= 3}
+        if len(kinds) > 1:  # strings and numbers in one column: Oxigraph's own rules apply
+            return False
+    for position, (_, descending) in reversed(list(enumerate(order.keys))):
+        keyed.sort(key=_nth(position), reverse=descending)
+    rows[:] = [row for _, row in keyed]
+    return True
+
+
+Key = tuple[int, str | Decimal]
+
+
+def _nth(position: int) -> Callable[[tuple[list[Key], Sequence[Value]]], Key]:
+    def key(pair: tuple[list[Key], Sequence[Value]]) -> Key:
+        return pair[0][position]
+
+    return key
+
+
+def _key(term: Value) -> Key:
+    if term is None:
+        return (0, "")
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value)
+    if isinstance(term, ox.Literal) and term.language is None:
+        datatype = term.datatype.value
+        if datatype == _STRING:
+            return (3, term.value)
+        if datatype in _NUMBERS and _NUMBER.fullmatch(term.value):
+            return (4, Decimal(term.value))
+    raise Unorderable(str(term))
