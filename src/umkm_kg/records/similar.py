@@ -14,8 +14,6 @@ and a street. ``umkm-kg add`` refuses it unless ``--allow-similar`` says the cle
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,8 +24,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..i18n import Text
-from ..namespaces import RECORDS_GRAPH_PREFIX
-from ..store.disk import atomic_write
+from .graphcache import rows_per_graph
 from .resolver import normal
 
 INDEX_FILE = "name-index.json"
@@ -273,34 +270,14 @@ def cached_index(store: ox.Store, graphs: dict[str, int], cache: Path) -> NameIn
     Reading every name of a registry costs seconds (30 s at 100,000 enterprises on a busy
     2-core machine: a literal is a look-up on disk); a batch adds a few names to the file.
     """
-    entries: dict[str, list[list[str]]] = {}
-    try:
-        kept = json.loads(cache.read_text(encoding="utf-8"))
-        if isinstance(kept, dict) and kept.get("format") == _INDEX_FORMAT:
-            for graph, part in kept["graphs"].items():
-                names = part["names"]
-                ok = all(isinstance(n, list) and len(n) == 3 for n in names)
-                if graphs.get(graph) == part["count"] and ok:
-                    entries[graph] = [[str(x) for x in n] for n in names]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        entries = {}  # no cache, or not one this version wrote: read everything
-    # A batch's graph only changes by losing records (records update): its size tells. The
-    # bundled graphs may change in place with the package; they are small, so always read.
-    entries = {g: v for g, v in entries.items() if g.startswith(RECORDS_GRAPH_PREFIX)}
-    read = [g for g in graphs if g not in entries]
-    for graph in read:
-        entries[graph] = _graph_names(store, graph)
-    if read or set(entries) != set(graphs):
-        text = json.dumps(
-            {
-                "format": _INDEX_FORMAT,
-                "graphs": {g: {"count": graphs[g], "names": entries[g]} for g in sorted(graphs)},
-            },
-            ensure_ascii=False,
-        )
-        with contextlib.suppress(OSError):  # a cache that cannot be written is rebuilt
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cache, text)
+    entries = rows_per_graph(
+        graphs,
+        cache,
+        lambda graph: _graph_names(store, graph),
+        version=_INDEX_FORMAT,
+        field="names",
+        width=3,
+    )
     index = NameIndex()
     seen: set[tuple[str, str]] = set()
 

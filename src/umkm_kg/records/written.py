@@ -3,21 +3,18 @@ kept in the data folder's ``cache/`` so that an add does not read every claim of
 
 The resolver counts a destination's written forms among its names (:mod:`.resolver`). A
 registry of 100,000 enterprises holds 165,000 such claims: reading them is 7 s of a
-1,000-record add on a quiet machine. A batch's graph only changes by losing records, so its
-size tells whether its cached part still holds; the bundled graphs are small and always read.
+1,000-record add on a quiet machine; the file keeps them per batch (:mod:`.graphcache`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import RECORDS_GRAPH_PREFIX, UMKM
-from ..store.disk import atomic_write
+from ..namespaces import UMKM
+from .graphcache import rows_per_graph
 
 CACHE_FILE = "destinations-written.json"
 _FORMAT = 1
@@ -45,32 +42,14 @@ def cached_destinations(
     """Destination IRI -> the texts claims of ``store`` (whose named graphs have the sizes
     ``graphs``) wrote for it: unchanged batches' from the file ``cache``, the rest read; the
     file is rewritten when anything was read (and kept when it cannot be)."""
-    entries: dict[str, list[list[str]]] = {}
-    try:
-        kept = json.loads(cache.read_text(encoding="utf-8"))
-        if isinstance(kept, dict) and kept.get("format") == _FORMAT:
-            for graph, part in kept["graphs"].items():
-                pairs = part["pairs"]
-                ok = all(isinstance(p, list) and len(p) == 2 for p in pairs)
-                if graphs.get(graph) == part["count"] and ok:
-                    entries[graph] = [[str(x) for x in p] for p in pairs]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        entries = {}  # no cache, or not one this version wrote: read everything
-    entries = {g: v for g, v in entries.items() if g.startswith(RECORDS_GRAPH_PREFIX)}
-    read = [g for g in graphs if g not in entries]
-    for graph in read:
-        entries[graph] = graph_destinations(store, graph)
-    if read or set(entries) != set(graphs):
-        text = json.dumps(
-            {
-                "format": _FORMAT,
-                "graphs": {g: {"count": graphs[g], "pairs": entries[g]} for g in sorted(graphs)},
-            },
-            ensure_ascii=False,
-        )
-        with contextlib.suppress(OSError):  # a cache that cannot be written is rebuilt
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cache, text)
+    entries = rows_per_graph(
+        graphs,
+        cache,
+        lambda graph: graph_destinations(store, graph),
+        version=_FORMAT,
+        field="pairs",
+        width=2,
+    )
     found: dict[str, set[str]] = {}
     for graph in graphs:
         for target, written in entries[graph]:
