@@ -272,3 +272,23 @@ def test_search_on_a_remote_store_is_a_bounded_query_finding_what_search_labels_
             break
         offset += 2
     assert found == sorted(found) and set(found) == scanned
+
+
+@pytest.mark.parametrize("name", ["exporters-by-country", "enterprise-destinations"])
+def test_menus_of_graph_values_are_the_embedded_ones(
+    loaded: Loaded, kg: KnowledgeGraph, name: str
+) -> None:
+    """Each parameter's values (the form's menu, a page at a time) and a look-up by name come
+    out of the server as out of the embedded graph (the queries use sub-selects and paths)."""
+    from umkm_kg.query.graphvalues import GraphValues
+
+    saved = load_catalogue().get(name)
+    for parameter in saved.parameters:
+        if not parameter.values_from_graph:
+            continue
+        here = GraphValues(kg.store, timeout=30).choices(parameter, limit=50)
+        there = GraphValues(loaded.data, timeout=30).choices(parameter, limit=50)
+        assert [c.value for c in there] == [c.value for c in here] and here
+        assert [sorted(map(str, c.labels)) for c in there] == [
+            sorted(map(str, c.labels)) for c in here
+        ]
