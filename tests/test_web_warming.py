@@ -117,3 +117,27 @@ def test_a_broken_store_does_not_stop_the_warmer(disk_kg: KnowledgeGraph, tmp_pa
         time.sleep(0.2)  # the warmer looks ten times meanwhile, and fails each time
         assert app.state.warmer._thread.is_alive()
         current.write_text(good, encoding="utf-8")
+
+
+def test_menus_are_kept_with_the_data_version_across_restarts(tmp_path: Path) -> None:
+    """A menu of graph values is answered through the store's per-version answers, so a server
+    started again (a new KnowledgeGraph on the folder) does not compute it again."""
+    from umkm_kg.query.catalogue import load_catalogue
+    from umkm_kg.query.graphvalues import GraphValues
+
+    [parameter] = load_catalogue().get("enterprises-by-category").parameters
+    first = KnowledgeGraph.embedded(data_dir=tmp_path / "data", isolated=False)
+    try:
+        folder = first.store.cache.folder / first.store.version  # type: ignore[attr-defined]
+        before = set(folder.glob("*.json")) if folder.is_dir() else set()
+        made = GraphValues(first.store).choices(parameter, limit=5)
+        kept = set(folder.glob("*.json"))
+        assert made and kept > before
+    finally:
+        first.close()
+    again = KnowledgeGraph.embedded(data_dir=tmp_path / "data", isolated=False)
+    try:
+        assert GraphValues(again.store).choices(parameter, limit=5) == made
+        assert set(folder.glob("*.json")) == kept  # answered from what was kept
+    finally:
+        again.close()

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 
 from ..errors import BadParameter, StoreError
-from ..store import DEFAULT_TIMEOUT, Store
+from ..store import DEFAULT_TIMEOUT, DiskStore, Store
 from .catalogue import Choice, Parameter
 from .labelindex import index_of
 from .results import QueryForm, QueryResult, Term
@@ -160,7 +160,13 @@ class GraphValues:
         return tuple(found.get(v, Choice(v)) for v in values)
 
     def _select(self, sparql: str, *, max_rows: int | None) -> QueryResult:
-        """Run a query the guard has just checked (by :func:`bind_values` or directly)."""
+        """Run a query the guard has just checked (by :func:`bind_values` or directly); on the
+        disk store through the answers kept per data version, so that a menu made once (by a
+        server's warmer, say) is not made again after a restart."""
+        if isinstance(self.store, DiskStore):
+            return self.store.query_cached(
+                sparql, form=QueryForm.SELECT, timeout=self.timeout, max_rows=max_rows
+            )
         return self.store.query(
             sparql, form=QueryForm.SELECT, timeout=self.timeout, max_rows=max_rows
         )
