@@ -22,7 +22,7 @@ from umkm_kg.publish.push import DEFAULT_CHUNK_TRIPLES, UPDATE_CHUNK_MAX, PushRe
 from umkm_kg.query.catalogue import SavedQuery, load_catalogue
 from umkm_kg.query.results import QueryForm
 from umkm_kg.store import EmbeddedStore
-from umkm_kg.store.remote import RemoteStore
+from umkm_kg.store.remote import RemoteStore, _limited
 
 pytestmark = pytest.mark.remote
 
@@ -179,6 +179,29 @@ def test_saved_query_answers_agree(loaded: Loaded, kg: KnowledgeGraph, saved: Sa
     actual = remote.run(saved, {})
     assert not expected.truncated and not actual.truncated
     assert difference(expected, actual) == "", saved.name
+
+
+def test_a_capped_listing_asks_the_server_for_one_row_more_than_the_cap() -> None:
+    listing = "SELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s\n"
+    assert _limited(listing, QueryForm.SELECT, 5).endswith("ORDER BY ?s\nLIMIT 6\n")
+    assert _limited(listing, QueryForm.SELECT, None) == listing
+    own_limit = "SELECT ?s WHERE { ?s ?p ?o }\nORDER BY ?s\nLIMIT 3\n"
+    assert _limited(own_limit, QueryForm.SELECT, 5) == own_limit
+    unordered = "SELECT ?s WHERE { ?s ?p ?o }"
+    assert _limited(unordered, QueryForm.SELECT, 5) == unordered
+
+
+def test_a_capped_listing_gives_the_embedded_stores_first_rows(
+    loaded: Loaded, kg: KnowledgeGraph
+) -> None:
+    listing = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT DISTINCT ?s ?label WHERE { ?s rdfs:label ?label }\nORDER BY DESC(?s) ?label\n"
+    )
+    expected = kg.store.query(listing, form=QueryForm.SELECT, max_rows=7)
+    actual = loaded.data.query(listing, form=QueryForm.SELECT, max_rows=7)
+    assert expected.truncated and actual.truncated
+    assert len(actual.rows) == 7 and actual.rows == expected.rows
 
 
 def test_keep_graphs_pushes_each_named_graph(

@@ -10,8 +10,9 @@ import pytest
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.graphvalues import GraphValues
 from umkm_kg.query.results import QueryForm
+from umkm_kg.store import ordering
 from umkm_kg.store.disk import DiskStore
-from umkm_kg.store.ordering import sort_rows, split_order_by
+from umkm_kg.store.ordering import sorted_rows, split_order_by
 
 EX = "http://example.org/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -63,9 +64,9 @@ def _engine_and_ours(quads: list[ox.Quad], query: str) -> tuple[list[list[str]],
     unsorted = store.query(order.unsorted)
     assert isinstance(unsorted, ox.QuerySolutions)
     variables = [v.value for v in unsorted.variables]
-    rows = [list(row) for row in unsorted]
-    assert sort_rows(rows, variables, order)  # type: ignore[arg-type]
-    return [[str(v) for v in row] for row in rows], expected
+    ordered = sorted_rows([list(row) for row in unsorted], variables, order)  # type: ignore[arg-type]
+    assert ordered is not None
+    return [[str(v) for v in row] for row in ordered.rows], expected
 
 
 def test_unbound_iris_strings_and_numbers_sort_as_the_engine_sorts_them() -> None:
@@ -111,15 +112,14 @@ def test_values_it_cannot_order_exactly_are_left_to_the_engine(
     order = split_order_by("SELECT ?v WHERE { }\nORDER BY ?v")
     assert order is not None
     rows: list[list[object]] = [[ox.Literal("a")], [value]]
-    assert not sort_rows(rows, ["v"], order)  # type: ignore[arg-type]
-    assert rows == [[ox.Literal("a")], [value]]
+    assert sorted_rows(rows, ["v"], order) is None  # type: ignore[arg-type]
 
 
 def test_strings_and_numbers_in_one_column_are_left_to_the_engine() -> None:
     order = split_order_by("SELECT ?v WHERE { }\nORDER BY ?v")
     assert order is not None
     rows = [[ox.Literal("a")], [ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))]]
-    assert not sort_rows(rows, ["v"], order)  # type: ignore[arg-type]
+    assert sorted_rows(rows, ["v"], order) is None  # type: ignore[arg-type]
 
 
 def test_a_language_tagged_order_still_answers_in_the_engines_order(disk: KnowledgeGraph) -> None:
@@ -136,6 +136,32 @@ def test_a_language_tagged_order_still_answers_in_the_engines_order(disk: Knowle
     finally:
         store.sorts_in_python = True
     assert ours.rows and ours.rows == engine.rows
+
+
+def test_a_capped_sort_keeps_few_rows_and_answers_as_a_full_sort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order = split_order_by("SELECT ?k ?i WHERE { }\nORDER BY DESC(?k)")
+    assert order is not None
+    rows = [
+        [ox.Literal(str(i * 7919 % 13), datatype=ox.NamedNode(XSD + "integer")), ox.Literal(str(i))]
+        for i in range(1000)
+    ]
+    full = sorted_rows(rows, ["k", "i"], order)
+    assert full is not None and full.total == 1000
+    monkeypatch.setattr(ordering, "_SORT_EVERY", 7)
+    held: list[int] = []
+    real_sort = ordering._sort
+
+    def counting_sort(keyed: list[object], order: object) -> None:
+        held.append(len(keyed))
+        real_sort(keyed, order)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ordering, "_sort", counting_sort)
+    capped = sorted_rows(iter(rows), ["k", "i"], order, 25)
+    assert capped is not None and capped.total == 1000
+    assert capped.rows == full.rows[:25]  # ties keep the engine's order, across the cuts
+    assert max(held) <= 25 + 7 and len(held) > 30
 
 
 def test_the_row_cap_cuts_after_sorting(disk: KnowledgeGraph) -> None:

@@ -14,7 +14,7 @@ from rdflib import Graph
 from ..errors import BadInput, QueryTimeout, UmkmError
 from ..query.results import QueryForm, QueryResult, Term, term_from_oxigraph
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Store
-from .ordering import OrderBy, Value, sort_rows, split_order_by
+from .ordering import OrderBy, Value, sorted_rows, split_order_by
 
 
 class EmbeddedStore(Store):
@@ -194,15 +194,21 @@ def _run_sorted(
     answer = store.query(order.unsorted, use_default_graph_as_union=union)
     assert isinstance(answer, ox.QuerySolutions)
     variables = tuple(v.value for v in answer.variables)
-    values: list[Sequence[Value]] = []
-    for solution in answer:  # all of them: the first rows in order may come last
-        if cancel.is_set():
-            break
-        values.append(list(solution))  # type: ignore[arg-type]
-    if not sort_rows(values, variables, order):
+    solutions = (list(solution) for solution in _until(answer, cancel))
+    # all of them, since the first rows in order may come last; only max_rows are kept
+    ordered = sorted_rows(solutions, variables, order, max_rows)  # type: ignore[arg-type]
+    if ordered is None:
         return None
-    truncated = max_rows is not None and len(values) > max_rows
-    return _result(form, variables, values[:max_rows], max_rows, truncated=truncated)
+    truncated = max_rows is not None and ordered.total > max_rows
+    return _result(form, variables, ordered.rows, max_rows, truncated=truncated)
+
+
+def _until(answer: ox.QuerySolutions, cancel: threading.Event) -> Iterator[ox.QuerySolution]:
+    """The solutions of ``answer`` until ``cancel`` is set."""
+    for solution in answer:
+        if cancel.is_set():
+            return
+        yield solution
 
 
 def _result(

@@ -6,13 +6,13 @@ cost 10 s of CPU, reading them unsorted 0.8 s. The rows are decoded once anyway,
 sorted here, after the engine, by the same rules (SPARQL 1.1 section 15.1: unbound, then IRIs,
 then literals; numbers by value, plain strings by code point). A key this module cannot order
 exactly as Oxigraph does (blank nodes, language-tagged or other typed literals, strings and
-numbers in one column) makes :func:`sort_rows` give up, and the caller runs the query as written.
+numbers in one column) makes :func:`sorted_rows` give up, and the caller runs the query as written.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -69,28 +69,62 @@ class Unorderable(Exception):
     """A value this module cannot place exactly as the engine would."""
 
 
-def sort_rows(rows: list[Sequence[Value]], variables: Sequence[str], order: OrderBy) -> bool:
-    """Sort ``rows`` (values in ``variables`` order) in place by ``order``; False if it cannot.
+@dataclass
+class SortedRows:
+    """The first rows of an answer in ORDER BY order, and how many rows the answer had."""
 
-    The sort is stable, one pass per key from the least significant, so rows equal on every
-    key keep the engine's order.
+    rows: list[Sequence[Value]]
+    total: int
+
+
+_SORT_EVERY = 50_000
+"""Rows gathered past the cap before they are sorted and cut back to it again."""
+
+
+def sorted_rows(
+    solutions: Iterable[Sequence[Value]],
+    variables: Sequence[str],
+    order: OrderBy,
+    limit: int | None = None,
+) -> SortedRows | None:
+    """The rows of ``solutions`` (values in ``variables`` order) sorted by ``order``; None if
+    this module cannot sort them exactly as the engine would.
+
+    With a ``limit`` only that many rows are kept: the rows are sorted and cut back to the
+    limit whenever ``_SORT_EVERY`` more have come, so memory is bounded by the limit, not by
+    the answer (1.65 million export claims at a million enterprises). The sorts are stable, so
+    rows equal on every key keep the engine's order.
     """
     try:
         columns = [variables.index(name) for name, _ in order.keys]
     except ValueError:  # ordered by a variable that is not projected
-        return False
+        return None
+    kinds: list[set[int]] = [set() for _ in columns]
+    kept: list[tuple[list[Key], Sequence[Value]]] = []
+    total = 0
     try:
-        keyed = [([_key(row[i]) for i in columns], row) for row in rows]
+        for row in solutions:
+            keys = [_key(row[i]) for i in columns]
+            for seen, (kind, _) in zip(kinds, keys, strict=True):
+                if kind >= 3:
+                    seen.add(kind)
+            kept.append((keys, row))
+            total += 1
+            if limit is not None and len(kept) >= limit + _SORT_EVERY:
+                _sort(kept, order)
+                del kept[limit:]
     except Unorderable:
-        return False
-    for position in range(len(columns)):
-        kinds = {keys[position][0] for keys, _ in keyed if keys[position][0] >= 3}
-        if len(kinds) > 1:  # strings and numbers in one column: Oxigraph's own rules apply
-            return False
+        return None
+    if any(len(seen) > 1 for seen in kinds):  # strings and numbers in one column
+        return None
+    _sort(kept, order)
+    return SortedRows([row for _, row in kept[:limit]], total)
+
+
+def _sort(keyed: list[tuple[list[Key], Sequence[Value]]], order: OrderBy) -> None:
+    """Sort in place, one stable pass per key from the least significant."""
     for position, (_, descending) in reversed(list(enumerate(order.keys))):
         keyed.sort(key=_nth(position), reverse=descending)
-    rows[:] = [row for _, row in keyed]
-    return True
 
 
 Key = tuple[int, str | Decimal]
