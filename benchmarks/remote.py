@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,7 +48,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from remote_compare import difference  # noqa: E402
 from servers import SparqlServer, start_oxigraph, start_virtuoso  # noqa: E402
-from umkm_kg.errors import QueryTimeout  # noqa: E402
+from umkm_kg.errors import QueryTimeout, UmkmError  # noqa: E402
 from umkm_kg.kg import KnowledgeGraph  # noqa: E402
 from umkm_kg.publish.push import BulkLoader, push  # noqa: E402
 from umkm_kg.query.catalogue import load_catalogue  # noqa: E402
@@ -76,6 +79,7 @@ class Engine:
     same: dict[str, str] = field(default_factory=dict)
     results: dict[str, QueryResult] = field(default_factory=dict)
     once: set[str] = field(default_factory=set)
+    failed: str = ""
 
 
 def main() -> None:
@@ -90,6 +94,12 @@ def main() -> None:
     parser.add_argument("--loaders", type=int, default=2, help="Virtuoso rdf_loader_run sessions")
     parser.add_argument("--virtuoso-gsp", action="store_true")
     parser.add_argument(
+        "--min-free-gib",
+        type=float,
+        default=6.0,
+        help="stop Oxigraph server's push when the disk has less free (default 6 GiB)",
+    )
+    parser.add_argument(
         "--max-rows",
         type=int,
         default=None,
@@ -99,25 +109,34 @@ def main() -> None:
     args = parser.parse_args()
     wanted = args.servers.split(",")
     args.work.mkdir(parents=True, exist_ok=True)
-    registry = _registry(args.work, args.enterprises)
     data_dir = args.work / f"data-{args.enterprises}"
+    registry = _registry(args.work, args.enterprises, data_dir)
     engines: list[Engine] = []
     embedded = _load_embedded(registry, data_dir)
     kg = KnowledgeGraph.embedded(data_dir=data_dir)
+    answers = args.work / f"answers-{args.enterprises}-{args.max_rows}.pickle"
     if "embedded" in wanted:
         engines.append(embedded)
         if not args.load_only:
             _queries(embedded, kg, None, args.max_rows)
             embedded.rss_mib, embedded.peak_mib = _memory(os.getpid())
+            answers.write_bytes(pickle.dumps(embedded.results))
+    elif args.compare and answers.exists():  # the embedded store's answers of an earlier run
+        embedded.results = pickle.loads(answers.read_bytes())
+        print(f"embedded: answers read from {answers}", flush=True)
     with ExitStack() as stack:
         if "oxigraph" in wanted:
             server = stack.enter_context(start_oxigraph())
-            engine = _push(
-                "oxigraph (GSP)",
-                server,
-                lambda s: push(kg, s.gsp_url, GRAPH, chunk_triples=args.chunk),
-            )
-            engines.append(_serve(engine, server, kg, embedded, args))
+            with _disk_guard(server, args.min_free_gib):
+                engine = _push(
+                    "oxigraph (GSP)",
+                    server,
+                    lambda s: push(kg, s.gsp_url, GRAPH, chunk_triples=args.chunk),
+                )
+            if engine.failed:
+                engines.append(engine)
+            else:
+                engines.append(_serve(engine, server, kg, embedded, args))
             stack.close()  # stop it before the next server starts: one server at a time
         if "virtuoso" in wanted:
             server = stack.enter_context(
@@ -152,9 +171,9 @@ def main() -> None:
     _print(args, engines, registry)
 
 
-def _registry(work: Path, enterprises: int) -> Path:
+def _registry(work: Path, enterprises: int, data_dir: Path) -> Path:
     path = work / f"registry-{enterprises}.nq"
-    if not path.exists():
+    if not path.exists() and not (data_dir / "store" / "CURRENT").exists():
         started = time.monotonic()
         _umkm("synth", "--enterprises", str(enterprises), "--seed", str(SEED), "-o", str(path))
         took = time.monotonic() - started
@@ -185,10 +204,47 @@ def _load_embedded(registry: Path, data_dir: Path) -> Engine:
     return engine
 
 
+@contextmanager
+def _disk_guard(server: SparqlServer, min_free_gib: float) -> Iterator[None]:
+    """Stop ``server`` if the free space of its folder's file system falls under the floor.
+
+    Oxigraph server's database took 4.8 GiB for 100,000 enterprises pushed over the Graph
+    Store Protocol: a million may not fit beside the embedded store.
+    """
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(2.0):
+            free = shutil.disk_usage(server.workdir).free / 2**30
+            if free < min_free_gib:
+                print(
+                    f"  disk guard: {free:.1f} GiB free (floor {min_free_gib:g}); server "
+                    f"database {_disk(server.workdir) / 1024:.1f} GiB; stopping the server",
+                    flush=True,
+                )
+                server.stop()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
 def _push(name: str, server: SparqlServer, load: Callable[[SparqlServer], object]) -> Engine:
     engine = Engine(name)
     started = time.monotonic()
-    report = load(server)
+    try:
+        report = load(server)
+    except UmkmError as exc:
+        engine.load_s = time.monotonic() - started
+        engine.disk_mib = _disk(server.workdir)
+        engine.failed = f"push stopped after {engine.load_s:.0f} s: {exc}".replace("\n", "; ")
+        print(f"{name}: {engine.failed}", flush=True)
+        return engine
     engine.load_s = time.monotonic() - started
     engine.triples = report.triples_sent  # type: ignore[attr-defined]
     engine.rss_mib, engine.peak_mib = _memory(server.pid)
@@ -258,15 +314,18 @@ def _queries(
 
 
 def _print(args: argparse.Namespace, engines: list[Engine], registry: Path) -> None:
-    size = registry.stat().st_size / 2**20
+    size = f"{registry.stat().st_size / 2**20:,.0f} MiB" if registry.exists() else "removed"
     print()
-    print(f"## {args.enterprises:,} enterprises ({size:,.0f} MiB of N-Quads)")
+    print(f"## {args.enterprises:,} enterprises ({size} of N-Quads)")
     print()
     print(
         "| engine | load (s) | triples/s | server RSS after (MiB) | peak RSS (MiB) | disk (MiB) |"
     )
     print("|---|---:|---:|---:|---:|---:|")
     for e in engines:
+        if e.failed:
+            print(f"| {e.name} | {e.failed} | | | | {e.disk_mib:,.0f} |")
+            continue
         rate = f"{e.triples / e.load_s:,.0f}" if e.triples else ""
         print(
             f"| {e.name} | {e.load_s:,.1f} | {rate} | {e.rss_mib:,.0f} | {e.peak_mib:,.0f} "
