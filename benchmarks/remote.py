@@ -48,10 +48,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from remote_compare import difference  # noqa: E402
 from servers import SparqlServer, start_oxigraph, start_virtuoso  # noqa: E402
-from umkm_kg.errors import QueryTimeout, UmkmError  # noqa: E402
+from umkm_kg.errors import QueryTimeout, ResourceLimit, UmkmError  # noqa: E402
 from umkm_kg.kg import KnowledgeGraph  # noqa: E402
 from umkm_kg.publish.push import BulkLoader, push  # noqa: E402
-from umkm_kg.query.catalogue import load_catalogue  # noqa: E402
+from umkm_kg.query.catalogue import SavedQuery, load_catalogue  # noqa: E402
 from umkm_kg.query.graphvalues import GraphValues  # noqa: E402
 from umkm_kg.query.results import QueryResult  # noqa: E402
 from umkm_kg.store.remote import RemoteStore  # noqa: E402
@@ -80,6 +80,8 @@ class Engine:
     results: dict[str, QueryResult] = field(default_factory=dict)
     once: set[str] = field(default_factory=set)
     failed: str = ""
+    stopped: dict[str, str] = field(default_factory=dict)
+    """Queries stopped by the time or memory limit, and which."""
 
 
 def main() -> None:
@@ -114,15 +116,14 @@ def main() -> None:
     engines: list[Engine] = []
     embedded = _load_embedded(registry, data_dir)
     kg = KnowledgeGraph.embedded(data_dir=data_dir)
-    answers = args.work / f"answers-{args.enterprises}-{args.max_rows}.pickle"
+    answers = args.work / f"embedded-{args.enterprises}-{args.max_rows}.pickle"
     if "embedded" in wanted:
         engines.append(embedded)
         if not args.load_only:
-            _queries(embedded, kg, None, args.max_rows)
+            _queries(embedded, kg, None, args.max_rows, progress=answers)
             embedded.rss_mib, embedded.peak_mib = _memory(os.getpid())
-            answers.write_bytes(pickle.dumps(embedded.results))
     elif args.compare and answers.exists():  # the embedded store's answers of an earlier run
-        embedded.results = pickle.loads(answers.read_bytes())
+        embedded.results = pickle.loads(answers.read_bytes())["results"]
         print(f"embedded: answers read from {answers}", flush=True)
     with ExitStack() as stack:
         if "oxigraph" in wanted:
@@ -276,9 +277,22 @@ def _serve(
 
 
 def _queries(
-    engine: Engine, kg: KnowledgeGraph, reference: Engine | None, max_rows: int | None
+    engine: Engine,
+    kg: KnowledgeGraph,
+    reference: Engine | None,
+    max_rows: int | None,
+    progress: Path | None = None,
 ) -> None:
+    """Time every saved query on ``kg``; with ``progress``, keep each figure there as it comes
+    and take those already there (a run stopped half way goes on where it stopped)."""
+    if progress is not None and progress.exists():
+        kept = pickle.loads(progress.read_bytes())
+        for name in _KEPT:
+            setattr(engine, name, kept[name])
+        print(f"  {engine.name}: {len(engine.latency)} queries read from {progress}", flush=True)
     for saved in load_catalogue():
+        if saved.name in engine.latency:
+            continue
         started = time.perf_counter()
         try:
             # bound here and run on the store itself: the disk store's answer cache would
@@ -287,30 +301,56 @@ def _queries(
             result = kg.store.query(
                 sparql, form=saved.form, timeout=QUERY_TIMEOUT, max_rows=max_rows
             )
-        except QueryTimeout:
+        except UmkmError as exc:  # the time limit, the worker's memory limit, a server error
             engine.latency[saved.name] = float("inf")
-            engine.same[saved.name] = f"timed out after {QUERY_TIMEOUT:g} s"
-            print(f"  {engine.name} {saved.name}: timed out", flush=True)
-            continue
-        times = [time.perf_counter() - started]
-        if times[0] < SLOW:
-            times = []
-            for _ in range(3):
-                started = time.perf_counter()
-                result = kg.store.query(
-                    sparql, form=saved.form, timeout=QUERY_TIMEOUT, max_rows=max_rows
-                )
-                times.append(time.perf_counter() - started)
+            engine.stopped[saved.name] = (
+                f"timeout ({QUERY_TIMEOUT:g} s)"
+                if isinstance(exc, QueryTimeout)
+                else "memory limit"
+                if isinstance(exc, ResourceLimit)
+                else type(exc).__name__
+            )
+            print(f"  {engine.name} {saved.name}: {str(exc).splitlines()[0]}", flush=True)
         else:
-            engine.once.add(saved.name)
-        engine.latency[saved.name] = statistics.median(times)
-        engine.rows[saved.name] = len(result.rows) if result.graph is None else len(result.graph)
-        if reference is None:
-            engine.results[saved.name] = result
-        elif saved.name in reference.results:
-            engine.same[saved.name] = difference(reference.results[saved.name], result) or "same"
-        ms = engine.latency[saved.name] * 1000
-        print(f"  {engine.name} {saved.name}: {ms:.1f} ms", flush=True)
+            _repeat(engine, kg, saved, sparql, result, reference, max_rows, started)
+        if progress is not None:
+            progress.write_bytes(pickle.dumps({name: getattr(engine, name) for name in _KEPT}))
+
+
+_KEPT = ("latency", "rows", "once", "results", "stopped")
+"""An engine's per-query figures, as kept between runs."""
+
+
+def _repeat(
+    engine: Engine,
+    kg: KnowledgeGraph,
+    saved: SavedQuery,
+    sparql: str,
+    result: QueryResult,
+    reference: Engine | None,
+    max_rows: int | None,
+    started: float,
+) -> None:
+    """Repeat a quick query three times, and note its figure, rows and agreement."""
+    times = [time.perf_counter() - started]
+    if times[0] < SLOW:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            result = kg.store.query(
+                sparql, form=saved.form, timeout=QUERY_TIMEOUT, max_rows=max_rows
+            )
+            times.append(time.perf_counter() - started)
+    else:
+        engine.once.add(saved.name)
+    engine.latency[saved.name] = statistics.median(times)
+    engine.rows[saved.name] = len(result.rows) if result.graph is None else len(result.graph)
+    if reference is None:
+        engine.results[saved.name] = result
+    elif saved.name in reference.results:
+        engine.same[saved.name] = difference(reference.results[saved.name], result) or "same"
+    ms = engine.latency[saved.name] * 1000
+    print(f"  {engine.name} {saved.name}: {ms:.1f} ms", flush=True)
 
 
 def _print(args: argparse.Namespace, engines: list[Engine], registry: Path) -> None:
@@ -342,7 +382,7 @@ def _print(args: argparse.Namespace, engines: list[Engine], registry: Path) -> N
         cells = []
         for e in timed:
             latency = e.latency.get(name, float("nan"))
-            cell = "timeout" if latency == float("inf") else f"{latency * 1000:,.1f}"
+            cell = e.stopped[name] if name in e.stopped else f"{latency * 1000:,.1f}"
             if name in e.once:
                 cell += "*"
             if e.same.get(name, "same") != "same":
