@@ -20,7 +20,6 @@ from rdflib import Literal, URIRef
 from ..errors import BadParameter, StoreError
 from ..store import DEFAULT_TIMEOUT, DiskStore, Store
 from .catalogue import Choice, Parameter
-from .labelindex import index_of
 from .results import QueryForm, QueryResult, Term
 from .sparql import CheckedQuery, bind_rows, bind_values, check_read_only, inspect_query, tokens
 
@@ -73,6 +72,8 @@ class GraphValues:
             return None
         test = _LABEL_ONLY if "/" in wanted or "#" in wanted else _NAMED
         query = _query_of(parameter)
+        from .labelindex import index_of  # sqlite3: only when a value is looked up by name
+
         try:
             index = index_of(self.store)
         except StoreError:  # a data folder one may only read: the query alone decides
