@@ -723,12 +723,13 @@ class _SharedLock:
             self._fd = None
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``path`` so that readers see the old file or the new one, never a mix."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``path`` (text as UTF-8) so that readers see the old file or the new one, never a
+    mix."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
