@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..i18n import Text
 from .postings import Postings
 from .resolver import normal
+from .triples import TripleSource
 
 INDEX_FILE = "name-index.bin"
 """The cached names of a data folder's enterprises, in its ``cache/`` folder."""
@@ -320,7 +321,7 @@ def _block_keys(key: str) -> set[str]:
     return {*words, "".join(words)}
 
 
-def facts_in_graph(graph: Graph) -> list[Facts]:
+def facts_in_graph(graph: TripleSource) -> list[Facts]:
     """The enterprises of a batch's graph, with their owners, places and products."""
     found = []
     for enterprise in sorted(set(graph.subjects(RDF.type, URIRef(_ENTERPRISE))), key=str):
@@ -380,7 +381,7 @@ def facts_in_store(store: ox.Store, iri: str, name: str) -> Facts:
     )
 
 
-def _narrow(store: ox.Store, graph: Graph, places: frozenset[str]) -> frozenset[str]:
+def _narrow(store: ox.Store, graph: TripleSource, places: frozenset[str]) -> frozenset[str]:
     """``places`` less cities and countries (by their types in ``store`` or ``graph``)."""
     kept = set()
     for place in places:
@@ -421,7 +422,7 @@ def compare(record: Facts, other: Facts, score: float) -> Similar | None:
 
 
 def find_similar(
-    graph: Graph,
+    graph: TripleSource,
     store: ox.Store | None,
     *,
     threshold: float = THRESHOLD,

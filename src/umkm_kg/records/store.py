@@ -47,6 +47,7 @@ from ..store.disk import (
 from .duplicates import KnownNames, check_duplicates, unknown_triples
 from .similar import INDEX_FILE, NameIndex, cached_index
 from .trig import graph_block, quads, skolemised_quads
+from .triples import TripleSource
 
 STORE_FOLDER = "store"
 RETRACTED_FOLDER = "retracted"
@@ -223,7 +224,7 @@ class RecordsStore:
 
     def add(
         self,
-        graph: Graph,
+        graph: TripleSource,
         source_name: str | Sequence[str],
         shapes_version: str | None,
         *,
@@ -350,7 +351,7 @@ def check_data_dir(data_dir: Path) -> None:
             )
 
 
-def check_terms(graph: Graph) -> None:
+def check_terms(graph: TripleSource) -> None:
     """Refuse a graph with an IRI the project does not accept (every entry to the store
     checks, not only the command line's readers: the Python API too).
 
