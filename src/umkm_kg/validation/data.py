@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.plugins.sparql.sparql import Query
@@ -94,6 +95,7 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
         {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type}
         | {s for s, _, _ in triples if isinstance(s, URIRef)}
     )
+    referenced = _described(referenced, kg)
     out = Graph(bind_namespaces="none")
     for start in range(0, len(referenced), 400):
         values = " ".join(f"<{iri}>" for iri in referenced[start : start + 400])
@@ -113,6 +115,35 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
         if result.graph is not None:
             out += result.graph
     return out
+
+
+def _described(iris: list[URIRef], kg: Any) -> list[URIRef]:
+    """Those of ``iris`` that are subjects in an embedded store (all of them for another).
+
+    Most IRIs of a batch name its own new resources, which the store does not describe: one
+    lookup each leaves them out (asking for them, 400 a query, took 1.3 s of a 1,000-record
+    add at 100,000 enterprises). The context query finds nothing for an IRI that is no
+    subject: both its branches start with a statement about it.
+    """
+    from ..store.disk import DiskStore
+    from ..store.embedded import EmbeddedStore
+
+    store = getattr(kg, "store", None)
+    if not isinstance(store, EmbeddedStore):
+        return iris
+    if isinstance(store, DiskStore):
+        store.refresh()  # what its queries would see
+    local = store.oxigraph
+    kept = []
+    for iri in iris:
+        try:
+            node = ox.NamedNode(str(iri))
+        except ValueError:
+            kept.append(iri)  # not for this shortcut to judge
+            continue
+        if next(local.quads_for_pattern(node, None, None), None) is not None:
+            kept.append(iri)
+    return kept
 
 
 def data_graph(batch: Graph, context: Graph) -> PreparedQueryGraph:
