@@ -95,7 +95,7 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
         {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type}
         | {s for s, _, _ in triples if isinstance(s, URIRef)}
     )
-    referenced = _described(referenced, kg)
+    referenced = described_iris(referenced, kg)
     out = Graph(bind_namespaces="none")
     for start in range(0, len(referenced), 400):
         values = " ".join(f"<{iri}>" for iri in referenced[start : start + 400])
@@ -117,8 +117,8 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
     return out
 
 
-def _described(iris: list[URIRef], kg: Any) -> list[URIRef]:
-    """Those of ``iris`` that are subjects in an embedded store (all of them for another).
+def described_iris(iris: list[URIRef], kg: Any) -> list[URIRef]:
+    """Those of ``iris`` that are subjects in ``kg``'s embedded store (all of them for another).
 
     Most IRIs of a batch name its own new resources, which the store does not describe: one
     lookup each leaves them out (asking for them, 400 a query, took 1.3 s of a 1,000-record
