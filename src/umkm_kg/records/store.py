@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -358,17 +359,18 @@ def check_terms(graph: TripleSource) -> None:
     :raises BadInput: naming the IRI and what is wrong with it.
     """
     seen: set[str] = set()
-    for triple in graph:
-        for term in triple:
-            node = term.datatype if isinstance(term, Literal) else term
-            if isinstance(node, URIRef) and node not in seen:
-                seen.add(node)
-                problem = iri_problem(str(node))
-                if problem is not None:
-                    raise BadInput(
-                        f"refusing to store <{str(node)[:200]}>: {problem}",
-                        hint="records name resources by http(s), urn, tag or mailto IRIs",
-                    )
+    # each distinct term once, in the order the triples give them (a batch of 1,000 records
+    # names 17,000 distinct terms 157,000 times)
+    for term in dict.fromkeys(chain.from_iterable(graph)):
+        node = term.datatype if isinstance(term, Literal) else term
+        if isinstance(node, URIRef) and node not in seen:
+            seen.add(node)
+            problem = iri_problem(str(node))
+            if problem is not None:
+                raise BadInput(
+                    f"refusing to store <{str(node)[:200]}>: {problem}",
+                    hint="records name resources by http(s), urn, tag or mailto IRIs",
+                )
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -34,7 +34,7 @@ class BatchTriples:
     def __init__(self, triples: Iterable[Triple]) -> None:
         self._triples = list(dict.fromkeys(triples))
         self._out: dict[Node, dict[Node, list[Node]]] | None = None
-        self._in: dict[tuple[Node, Node], list[Node]] | None = None
+        self._in: dict[Node, dict[Node, list[Node]]] = {}
 
     def __iter__(self) -> Iterator[Triple]:
         return iter(self._triples)
@@ -44,11 +44,14 @@ class BatchTriples:
 
     def subjects(self, predicate: Node, object: Node) -> Iterator[Node]:
         """The subjects of ``(?, predicate, object)``, each once."""
-        if self._in is None:
-            self._in = {}
+        # indexed per property asked for (rdf:type, in practice), not for all 56,000 triples
+        found = self._in.get(predicate)
+        if found is None:
+            found = self._in[predicate] = {}
             for s, p, o in self._triples:
-                self._in.setdefault((p, o), []).append(s)
-        return iter(dict.fromkeys(self._in.get((predicate, object), ())))
+                if p == predicate:
+                    found.setdefault(o, []).append(s)
+        return iter(dict.fromkeys(found.get(object, ())))
 
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         """The objects of ``(subject, predicate, ?)``."""
