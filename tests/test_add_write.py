@@ -3,10 +3,16 @@ or not the triples without blank nodes are sorted with them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
+from umkm_kg.errors import BadInput
 from umkm_kg.namespaces import GENID
+from umkm_kg.records import RecordsStore
 from umkm_kg.records.trig import skolemise, skolemised_quads
+from umkm_kg.records.triples import BatchTriples
 
 
 def _reference(graph: Graph, scope: str) -> set[tuple[str, str, str]]:
@@ -38,3 +44,23 @@ def test_blank_node_labels_follow_the_sorted_triples() -> None:
     }
     assert written == expected
     assert {tuple(str(x) for x in t) for t in skolemise(graph, "batch")} == expected
+
+
+
+def test_the_store_refuses_the_first_bad_iri_of_a_batch_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    ex = "https://example.org/"
+    good = (URIRef(ex + "a"), URIRef(ex + "p"), Literal("x"))
+    typed = (URIRef(ex + "b"), URIRef(ex + "p"), Literal("1", datatype=URIRef("file:///etc/t")))
+    later = (URIRef(ex + "c"), URIRef("javascript:alert(1)"), Literal("y"))
+    graph = Graph()
+    for triple in (good, typed, later):
+        graph.add(triple)
+    records = RecordsStore(tmp_path / "data")
+    for batch in (BatchTriples([good, typed, later]), graph):
+        with pytest.raises(BadInput, match=r"refusing to store <(file:///etc/t|javascript:)"):
+            records.add(batch, "bad.ttl", None)
+    with pytest.raises(BadInput, match="file:///etc/t"):
+        records.add(BatchTriples([good, typed, later]), "bad.ttl", None)
+    assert records.batches() == []

@@ -42,7 +42,7 @@ def test_written_destinations_come_from_the_cache_and_follow_each_batch(data_dir
     assert cached.lookup("place", "negeri  JIRAN").iri == _MY
     assert cached.names == read.names
     cache = data_dir / "cache" / CACHE_FILE
-    assert "Negeri Jiran" in cache.read_text(encoding="utf-8")
+    assert b"Negeri Jiran" in cache.read_bytes()
     records.add(_claim("b", "Tanah Melayu"), "b.ttl", None)
     cached, read = _resolver(data_dir)
     assert cached.lookup("place", "tanah melayu").iri == _MY
@@ -53,8 +53,14 @@ def test_written_destinations_come_from_the_cache_and_follow_each_batch(data_dir
     cached, read = _resolver(data_dir)
     assert cached.lookup("place", "negeri jiran").iri is None
     assert cached.names == read.names
-    # a damaged cache is read again from the store
+    # a damaged cache is read again from the store: an old JSON one, or one byte changed
     cache.write_text('{"format": 1, "graphs": {"x": ', encoding="utf-8")
     cached, read = _resolver(data_dir)
     assert cached.lookup("place", "tanah melayu").iri == _MY
     assert cached.names == read.names
+    data = bytearray(cache.read_bytes())
+    data[data.index(b"Tanah Melayu")] = ord("X")
+    cache.write_bytes(bytes(data))
+    cached, read = _resolver(data_dir)
+    assert cached.lookup("place", "tanah melayu").iri == _MY
+    assert b"Tanah Melayu" in cache.read_bytes() and b"Xanah" not in cache.read_bytes()

@@ -174,10 +174,10 @@ def test_the_name_index_is_kept_per_batch_and_follows_removals(
     first = _csv(tmp_path, "a.csv", "Kue Basah Mawar,,bapak Joko,Kue lapis,handicraft,Cipadu,x")
     assert runner("add", str(first)).exit_code == 0
     cache = data_dir / "cache" / INDEX_FILE
-    assert "Kue Basah Mawar" not in cache.read_text(encoding="utf-8")  # written before the add
+    assert b"Kue Basah Mawar" not in cache.read_bytes()  # written before the add
     again = _csv(tmp_path, "b.csv", "Batik Melati,,ibu Ani,Batik,batik,Kreo,x")
     assert runner("add", str(again)).exit_code == 0
-    assert "Kue Basah Mawar" in cache.read_text(encoding="utf-8")
+    assert b"Kue Basah Mawar" in cache.read_bytes()
     records = RecordsStore(data_dir)
     index = cached_index(records.dataset(), records.graph_sizes(), cache)
     assert "Batik Melati" in index.shown and "Haura Hijab" in index.shown
@@ -192,3 +192,36 @@ def test_the_name_index_is_kept_per_batch_and_follows_removals(
     assert "Batik Melati" in index.shown
     result = runner("add", str(_csv(tmp_path, "c.csv", "Batik Melati,,bu Ani,Kain,batik,Cipadu,x")))
     assert result.exit_code == 1 and "probable duplicate" in result.stdout
+
+
+def test_an_index_read_back_and_extended_is_the_one_rebuilt_from_the_store(
+    runner: Runner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from umkm_kg.records import namecache
+    from umkm_kg.records.similar import INDEX_FILE, cached_index
+
+    cache = data_dir / "cache" / INDEX_FILE
+    rows = [f"Toko Kain Sari {n},,ibu Ani {n},Kain,batik,Cipadu,x" for n in range(30)]
+    assert runner("add", str(_csv(tmp_path, "a.csv", *rows))).exit_code == 0
+    records = RecordsStore(data_dir)
+    first = cached_index(records.dataset(), records.graph_sizes(), cache)
+    written = cache.read_bytes()
+    # a batch added since is indexed on top of the file, which is kept as it was
+    monkeypatch.setattr(namecache, "REWRITE_SHARE", 1)
+    more = _csv(tmp_path, "b.csv", "Batik Melati,,ibu Ani,Batik,batik,Kreo,x")
+    assert runner("add", str(more)).exit_code == 0
+    records = RecordsStore(data_dir)
+    on_top = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert cache.read_bytes() == written
+    assert len(on_top.names) == len(first.names) + 1 and "Batik Melati" in on_top.shown
+    cache.unlink()
+    rebuilt = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert on_top == rebuilt and on_top.iris == rebuilt.iris
+    assert [list(on_top.matches(n)) for n in on_top.shown] == [
+        list(rebuilt.matches(n)) for n in rebuilt.shown
+    ]
+    # once the batches on top hold more than 1/REWRITE_SHARE of the names, the file is rewritten
+    monkeypatch.setattr(namecache, "REWRITE_SHARE", 1000)
+    cache.write_bytes(written)
+    again = cached_index(records.dataset(), records.graph_sizes(), cache)
+    assert again == rebuilt and cache.read_bytes() != written

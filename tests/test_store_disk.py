@@ -249,3 +249,21 @@ def test_a_bulk_write_is_compacted_and_small_writes_are_not(folder: Path) -> Non
     (small,) = [g for g in list_generations(folder) if g.change == "small"]
     assert small.meta["compacted_files"] == bulk.meta["compacted_files"]
     assert _count(DiskStore(folder)) == 5001
+
+
+def test_a_batch_written_with_the_bulk_loader_is_whole_and_not_compacted(folder: Path) -> None:
+    from umkm_kg.store.disk import BULK_QUADS
+
+    with write_transaction(folder, "bulk") as tx:
+        tx.extend((_quad(n) for n in range(3000)), bulk=True)
+    with write_transaction(folder, "batch") as tx:
+        tx.extend([_quad(n, GRAPH + "-2") for n in range(BULK_QUADS + 1)])
+    batch, bulk = list_generations(folder)[:2]
+    assert batch.graphs == {GRAPH: 3000, GRAPH + "-2": BULK_QUADS + 1}
+    assert batch.meta["compacted_files"] == bulk.meta["compacted_files"]
+    assert _count(DiskStore(folder)) == 3000 + BULK_QUADS + 1  # once per graph
+    # a failure after the loader wrote leaves the store as it was
+    with pytest.raises(RuntimeError), write_transaction(folder, "broken") as tx:
+        tx.extend([_quad(n, GRAPH + "-3") for n in range(BULK_QUADS + 1)])
+        raise RuntimeError("half-way")
+    assert list_generations(folder)[0].graphs == batch.graphs

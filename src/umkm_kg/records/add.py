@@ -71,6 +71,7 @@ def add_records(
     from .duplicates import check_duplicates
     from .similar import find_similar
     from .store import RecordsStore
+    from .triples import BatchTriples
 
     batch = read_batch(paths, kg, fmt=fmt, max_bytes=max_bytes)
     store = RecordsStore(data_dir)
@@ -78,12 +79,13 @@ def add_records(
     # describes a resource it does not own (which validation would say of it).
     known = store.dataset()
     index, names = store.name_index()
-    check_duplicates(batch.graph, known, names=names)
-    similar = tuple(find_similar(batch.graph, known, index=index))
+    triples = BatchTriples(batch.triples)  # what the checks and the write read: no rdflib graph
+    check_duplicates(triples, known, names=names)
+    similar = tuple(find_similar(triples, known, index=index))
     report = with_similar(validate(batch, kg), batch, similar)
     if not report.conforms or dry_run or (similar and not allow_similar):
         return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)
-    graph = store.add(batch.graph, batch.sources, shapes_version(), names=names)
+    graph = store.add(triples, batch.sources, shapes_version(), names=names)
     if isinstance(kg.store, DiskStore):
         kg.store.refresh()  # the caller's graph sees what it just added
     return Added(

@@ -13,6 +13,7 @@ from rdflib.term import Node
 from ..errors import DuplicateRecord
 from ..query.results import term_to_oxigraph
 from .similar import NameIndex, name_key
+from .triples import TripleSource
 
 _ENTERPRISE = "https://w3id.org/umkm-kg/ontology#Enterprise"
 IDENTIFIER_PREDICATES: tuple[str, ...] = ("https://schema.org/identifier",)
@@ -150,7 +151,9 @@ def without_known_triples(graph: Graph, known: Iterable[ox.Store]) -> Graph:
     return kept
 
 
-def unknown_triples(graph: Graph, known: Iterable[ox.Store]) -> list[tuple[Node, Node, Node]]:
+def unknown_triples(
+    graph: TripleSource, known: Iterable[ox.Store]
+) -> list[tuple[Node, Node, Node]]:
     """The triples of ``graph`` that ``known`` does not assert (see
     :func:`without_known_triples`), as a list: no graph is built for them."""
     stores = list(known)
@@ -183,7 +186,9 @@ def _has_subject(
     return next(store.quads_for_pattern(node, None, None, None), None) is not None
 
 
-def check_duplicates(graph: Graph, *known: ox.Store, names: KnownNames | None = None) -> None:
+def check_duplicates(
+    graph: TripleSource, *known: ox.Store, names: KnownNames | None = None
+) -> None:
     """Refuse ``graph`` if an enterprise in it repeats one in ``known`` or in ``graph``
     (``names``: the names of the one store in ``known``, when known).
 
@@ -197,7 +202,7 @@ def check_duplicates(graph: Graph, *known: ox.Store, names: KnownNames | None = 
 
 
 def find_duplicates(
-    graph: Graph, known: Iterable[ox.Store], *, names: KnownNames | None = None
+    graph: TripleSource, known: Iterable[ox.Store], *, names: KnownNames | None = None
 ) -> list[str]:
     """Messages for each enterprise of ``graph`` that repeats one in ``known`` or in ``graph``.
 
@@ -309,7 +314,7 @@ def _exists(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) 
 
 
 def _graph_keys(
-    graph: Graph,
+    graph: TripleSource,
 ) -> tuple[dict[str, set[str]], dict[tuple[str, tuple[str, ...]], set[str]]]:
     by_id: dict[str, set[str]] = {}
     by_name: dict[tuple[str, tuple[str, ...]], set[str]] = {}

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..i18n import Text
-from .graphcache import rows_per_graph
+from .postings import Postings
 from .resolver import normal
+from .triples import TripleSource
 
-INDEX_FILE = "name-index.json"
+INDEX_FILE = "name-index.bin"
 """The cached names of a data folder's enterprises, in its ``cache/`` folder."""
-_INDEX_FORMAT = 1
 THRESHOLD = 92.0
 """Least name score (0-100) for two names to be the same name."""
 BLOCK_WORDS = 2
@@ -128,11 +128,11 @@ class NameIndex:
     names: list[str] = field(default_factory=list)
     iris: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
-    words: dict[str, list[int]] = field(default_factory=dict)
+    words: Postings = field(default_factory=Postings)
     sorted_names: list[str] = field(default_factory=list)
     """Each name's words in sorted order: what ``token_sort_ratio`` compares, made once."""
-    choices: dict[str, list[str]] = field(default_factory=dict)
-    """For each word, the sorted names of :attr:`words`' positions (joined without a loop)."""
+    choices: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    """For the words looked up so far, the sorted names of :attr:`words`' positions."""
 
     def add(self, iri: str, name: str, key: str | None = None) -> bool:
         """Index an enterprise's name (``key``: its :func:`name_key`, if known); False if
@@ -147,15 +147,16 @@ class NameIndex:
         self.iris.append(iri)
         self.shown.append(name)
         for word in _block_keys(key):
-            self.words.setdefault(word, []).append(position)
-            self.choices.setdefault(word, []).append(ordered)
+            self.words.add(word, position)
+            if word in self.choices:
+                self.choices[word].append(ordered)
         return True
 
     def extend(self, rows: Iterable[tuple[str, str, str]]) -> None:
         """:meth:`add` each (IRI, name, key) of ``rows``: the same index, built in one loop
-        (a registry's 100,000 names at every add)."""
+        (a registry's 100,000 names when its cache is rebuilt)."""
         names, sorted_names, iris, shown = self.names, self.sorted_names, self.iris, self.shown
-        words, choices = self.words, self.choices
+        words: dict[str, list[int]] = {}
         for iri, name, key in rows:
             if not key:
                 continue
@@ -170,10 +171,35 @@ class NameIndex:
                 posting = words.get(word)
                 if posting is None:
                     words[word] = [position]
-                    choices[word] = [ordered]
                 else:
                     posting.append(position)
-                    choices[word].append(ordered)
+        self.words.merge(words)
+        for word in words:
+            self.choices.pop(word, None)
+
+    def frozen(self) -> list[object]:
+        """The index as plain values (for ``marshal``): :meth:`thawed` makes it again."""
+        return [self.names, self.iris, self.shown, self.sorted_names, *self.words.freeze()]
+
+    @classmethod
+    def thawed(cls, parts: object) -> NameIndex | None:
+        """The index :meth:`frozen` gave, or None if ``parts`` are not such values."""
+        if not (isinstance(parts, list) and len(parts) == 7):
+            return None
+        names, iris, shown, ordered, words, starts, flat = parts
+        lists = (names, iris, shown, ordered, words)
+        # the file's checksum and format say they are lists of strings; not checked one by one
+        if not all(isinstance(x, list) for x in lists):
+            return None
+        if not (len(names) == len(iris) == len(shown) == len(ordered)):
+            return None
+        if not (isinstance(starts, bytes) and isinstance(flat, bytes)):
+            return None
+        try:
+            postings = Postings.thaw(words, starts, flat)
+        except ValueError:
+            return None
+        return cls(names, iris, shown, postings, ordered)
 
     def named(self, key: str, *, below: int | None = None) -> list[int]:
         """Positions (less than ``below``) of the names whose :func:`name_key` is ``key``."""
@@ -216,8 +242,19 @@ class NameIndex:
 
     def _rarest(self, key: str) -> list[str]:
         # A misspelt word is in no posting list: the rarest words the index has choose.
-        known = [w for w in _block_keys(key) if w in self.words]
-        return sorted(known, key=lambda w: (len(self.words[w]), w))[:BLOCK_WORDS]
+        words = self.words
+        known = [w for w in _block_keys(key) if w in words]
+        return sorted(known, key=lambda w: (words.count(w), w))[:BLOCK_WORDS]
+
+    def _choices(self, word: str) -> list[str]:
+        # Made on first use from the positions: a batch looks up a few thousand of the
+        # registry's words, and the posting lists may have been read back from a file.
+        positions = self.words[word]
+        found = self.choices.get(word)
+        if found is None or len(found) != len(positions):
+            ordered = self.sorted_names
+            found = self.choices[word] = [ordered[at] for at in positions]
+        return found
 
     def matches(self, name: str, threshold: float = THRESHOLD) -> Iterator[tuple[int, float]]:
         """Positions of the enterprises whose names score at least ``threshold`` with ``name``,
@@ -227,7 +264,7 @@ class NameIndex:
         choices: list[str] = []
         for word in self._rarest(key):
             positions += self.words[word]
-            choices += self.choices[word]
+            choices += self._choices(word)
         if not positions:
             return
         # token_sort_ratio is the ratio of the sorted words: sorted once per name, not per
@@ -243,7 +280,7 @@ class NameIndex:
         yield from sorted(found.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _graph_names(store: ox.Store, graph: str) -> list[list[str]]:
+def graph_names(store: ox.Store, graph: str) -> list[list[str]]:
     """[IRI, name, key] of each enterprise named in the named graph ``graph``."""
     node = ox.NamedNode(graph)
     enterprises = {
@@ -263,33 +300,11 @@ def _graph_names(store: ox.Store, graph: str) -> list[list[str]]:
 
 
 def cached_index(store: ox.Store, graphs: dict[str, int], cache: Path) -> NameIndex:
-    """The enterprise names of ``store`` (whose named graphs have the sizes ``graphs``): those
-    of unchanged graphs from the file ``cache``, the others read from the store; the file is
-    rewritten when anything was read.
+    """The enterprise names of ``store`` (whose named graphs have the sizes ``graphs``), kept
+    in the file ``cache`` (:func:`.namecache.cached_index`)."""
+    from .namecache import cached_index as cached
 
-    Reading every name of a registry costs seconds (30 s at 100,000 enterprises on a busy
-    2-core machine: a literal is a look-up on disk); a batch adds a few names to the file.
-    """
-    entries = rows_per_graph(
-        graphs,
-        cache,
-        lambda graph: _graph_names(store, graph),
-        version=_INDEX_FORMAT,
-        field="names",
-        width=3,
-    )
-    index = NameIndex()
-    seen: set[tuple[str, str]] = set()
-
-    def rows() -> Iterator[tuple[str, str, str]]:
-        for graph in sorted(graphs):
-            for iri, name, key in entries[graph]:
-                if (iri, name) not in seen:
-                    seen.add((iri, name))
-                    yield iri, name, key
-
-    index.extend(rows())
-    return index
+    return cached(store, graphs, cache)
 
 
 def _sorted_words(key: str) -> str:
@@ -306,7 +321,7 @@ def _block_keys(key: str) -> set[str]:
     return {*words, "".join(words)}
 
 
-def facts_in_graph(graph: Graph) -> list[Facts]:
+def facts_in_graph(graph: TripleSource) -> list[Facts]:
     """The enterprises of a batch's graph, with their owners, places and products."""
     found = []
     for enterprise in sorted(set(graph.subjects(RDF.type, URIRef(_ENTERPRISE))), key=str):
@@ -366,7 +381,7 @@ def facts_in_store(store: ox.Store, iri: str, name: str) -> Facts:
     )
 
 
-def _narrow(store: ox.Store, graph: Graph, places: frozenset[str]) -> frozenset[str]:
+def _narrow(store: ox.Store, graph: TripleSource, places: frozenset[str]) -> frozenset[str]:
     """``places`` less cities and countries (by their types in ``store`` or ``graph``)."""
     kept = set()
     for place in places:
@@ -407,7 +422,7 @@ def compare(record: Facts, other: Facts, score: float) -> Similar | None:
 
 
 def find_similar(
-    graph: Graph,
+    graph: TripleSource,
     store: ox.Store | None,
     *,
     threshold: float = THRESHOLD,

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,6 +48,7 @@ from ..store.disk import (
 from .duplicates import KnownNames, check_duplicates, unknown_triples
 from .similar import INDEX_FILE, NameIndex, cached_index
 from .trig import graph_block, quads, skolemised_quads
+from .triples import TripleSource
 
 STORE_FOLDER = "store"
 RETRACTED_FOLDER = "retracted"
@@ -223,7 +225,7 @@ class RecordsStore:
 
     def add(
         self,
-        graph: Graph,
+        graph: TripleSource,
         source_name: str | Sequence[str],
         shapes_version: str | None,
         *,
@@ -350,24 +352,25 @@ def check_data_dir(data_dir: Path) -> None:
             )
 
 
-def check_terms(graph: Graph) -> None:
+def check_terms(graph: TripleSource) -> None:
     """Refuse a graph with an IRI the project does not accept (every entry to the store
     checks, not only the command line's readers: the Python API too).
 
     :raises BadInput: naming the IRI and what is wrong with it.
     """
     seen: set[str] = set()
-    for triple in graph:
-        for term in triple:
-            node = term.datatype if isinstance(term, Literal) else term
-            if isinstance(node, URIRef) and node not in seen:
-                seen.add(node)
-                problem = iri_problem(str(node))
-                if problem is not None:
-                    raise BadInput(
-                        f"refusing to store <{str(node)[:200]}>: {problem}",
-                        hint="records name resources by http(s), urn, tag or mailto IRIs",
-                    )
+    # each distinct term once, in the order the triples give them (a batch of 1,000 records
+    # names 17,000 distinct terms 157,000 times)
+    for term in dict.fromkeys(chain.from_iterable(graph)):
+        node = term.datatype if isinstance(term, Literal) else term
+        if isinstance(node, URIRef) and node not in seen:
+            seen.add(node)
+            problem = iri_problem(str(node))
+            if problem is not None:
+                raise BadInput(
+                    f"refusing to store <{str(node)[:200]}>: {problem}",
+                    hint="records name resources by http(s), urn, tag or mailto IRIs",
+                )
 
 
 def _first(values: list[str] | None) -> str | None:

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from ..namespaces import UMKM
 from .graphcache import rows_per_graph
 
-CACHE_FILE = "destinations-written.json"
-_FORMAT = 1
+CACHE_FILE = "destinations-written.bin"
+_FORMAT = 2
 _DESTINATION = ox.NamedNode(str(UMKM.destination))
 _AS_WRITTEN = ox.NamedNode(str(UMKM.destinationAsWritten))
 
@@ -47,7 +47,6 @@ def cached_destinations(
         cache,
         lambda graph: graph_destinations(store, graph),
         version=_FORMAT,
-        field="pairs",
         width=2,
     )
     found: dict[str, set[str]] = {}

@@ -64,6 +64,9 @@ MAX_META_BYTES = 16 * 1024 * 1024
 """Largest generation description read (they are a few kB)."""
 BULK_BYTES = 16 * 1024 * 1024
 """Files larger than this are loaded with pyoxigraph's bulk loader."""
+BULK_QUADS = 10_000
+"""Lists of more quads than this are written with the bulk loader (see
+:meth:`Transaction.extend`)."""
 COMPACT_AFTER_FILES = 100
 """A generation with this many storage files more than twice the last compacted one's is
 compacted before it is published (see :func:`_compact_if_needed`); each small write adds
@@ -143,7 +146,14 @@ class Transaction:
     def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """Add quads (each in its named graph); ``bulk`` for many (millions): pyoxigraph's bulk
         loader writes them in parallel without holding them in memory, but costs about 0.15 s
-        to set up."""
+        to set up, and the generation is compacted before it is published.
+
+        A list of more than :data:`BULK_QUADS` quads (a batch of records) goes through the bulk
+        loader too, without compaction: it adds as many storage files as a transactional
+        insert, in a quarter of the time (56,000 quads into a store of 5.4 million: 0.6 s
+        against 2.3 s with the flush). The loader is not atomic, and need not be: nothing is
+        published before the transaction ends, and a failed one is removed.
+        """
 
         def noted() -> Iterator[ox.Quad]:
             for quad in quads:
@@ -153,6 +163,8 @@ class Transaction:
 
         if bulk:
             self.bulk = True
+            self.store.bulk_extend(noted())
+        elif isinstance(quads, list) and len(quads) > BULK_QUADS:
             self.store.bulk_extend(noted())
         else:
             self.store.extend(noted())
@@ -723,12 +735,13 @@ class _SharedLock:
             self._fd = None
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``path`` so that readers see the old file or the new one, never a mix."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``path`` (text as UTF-8) so that readers see the old file or the new one, never a
+    mix."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

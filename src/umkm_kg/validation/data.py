@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.plugins.sparql.sparql import Query
@@ -21,7 +22,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from .. import resources
-from ..query.results import QueryForm
+from ..query.results import QueryForm, term_from_oxigraph
 
 SCHEMA_CONTAINED_IN = URIRef("https://schema.org/containedInPlace")
 
@@ -94,12 +95,22 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
         {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type}
         | {s for s, _, _ in triples if isinstance(s, URIRef)}
     )
+    referenced = described_iris(referenced, kg)
+    local = _embedded(kg)
+    if local is not None:
+        return stored_context(local, referenced)
+    return queried_context(kg.store, referenced)
+
+
+def queried_context(store: Any, iris: list[URIRef]) -> Graph:
+    """:func:`context_graph`'s part of ``store`` (any store: a remote one too) for ``iris``,
+    asked for 400 at a time."""
     out = Graph(bind_namespaces="none")
-    for start in range(0, len(referenced), 400):
-        values = " ".join(f"<{iri}>" for iri in referenced[start : start + 400])
+    for start in range(0, len(iris), 400):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + 400])
         # VALUES inside each branch: outside the UNION, Oxigraph evaluated the path from every
         # node of the graph before joining (1 s per chunk with the reference graph's places)
-        result = kg.store.query(
+        result = store.query(
             f"""CONSTRUCT {{ ?r ?p ?o . ?o a ?ot . ?x <{SCHEMA_CONTAINED_IN}> ?y . ?y a ?yt . }}
             WHERE {{
               {{ VALUES ?r {{ {values} }} ?r ?p ?o OPTIONAL {{ ?o a ?ot }} }}
@@ -112,6 +123,85 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
         )
         if result.graph is not None:
             out += result.graph
+    return out
+
+
+def described_iris(iris: list[URIRef], kg: Any) -> list[URIRef]:
+    """Those of ``iris`` that are subjects in ``kg``'s embedded store (all of them for another).
+
+    Most IRIs of a batch name its own new resources, which the store does not describe: one
+    lookup each leaves them out (asking for them, 400 a query, took 1.3 s of a 1,000-record
+    add at 100,000 enterprises). The context query finds nothing for an IRI that is no
+    subject: both its branches start with a statement about it.
+    """
+    local = _embedded(kg)
+    if local is None:
+        return iris
+    kept = []
+    for iri in iris:
+        try:
+            node = ox.NamedNode(str(iri))
+        except ValueError:
+            kept.append(iri)  # not for this shortcut to judge
+            continue
+        if next(local.quads_for_pattern(node, None, None), None) is not None:
+            kept.append(iri)
+    return kept
+
+
+def _embedded(kg: Any) -> ox.Store | None:
+    """The pyoxigraph store of ``kg``'s embedded store, as its queries would see it now."""
+    from ..store.disk import DiskStore
+    from ..store.embedded import EmbeddedStore
+
+    store = getattr(kg, "store", None)
+    if not isinstance(store, EmbeddedStore):
+        return None
+    if isinstance(store, DiskStore):
+        store.refresh()
+    return store.oxigraph
+
+
+def stored_context(store: ox.Store, iris: Iterable[URIRef]) -> Graph:
+    """:func:`context_graph`'s query answered by lookups in ``store`` (all its graphs): the
+    statements about each of ``iris``, the types of their values, and the places up
+    ``schema:containedInPlace`` from each with their types. The same graph; a tenth of the
+    time of the query, which joined a path for every chunk of 400 IRIs."""
+    out = Graph(bind_namespaces="none")
+    rdf_type, contained = ox.NamedNode(str(RDF.type)), ox.NamedNode(SCHEMA_CONTAINED_IN)
+    typed: set[ox.NamedNode | ox.BlankNode] = set()
+    climbed: set[ox.NamedNode | ox.BlankNode] = set()
+
+    def add(s: object, p: object, o: object) -> None:
+        out.add((term_from_oxigraph(s), term_from_oxigraph(p), term_from_oxigraph(o)))
+
+    def types(node: object) -> None:
+        if isinstance(node, ox.NamedNode | ox.BlankNode) and node not in typed:
+            typed.add(node)
+            for quad in store.quads_for_pattern(node, rdf_type, None):
+                if not isinstance(quad.object, ox.Triple):
+                    add(node, rdf_type, quad.object)
+
+    for iri in iris:
+        node = ox.NamedNode(str(iri))
+        for quad in store.quads_for_pattern(node, None, None):
+            if not isinstance(quad.object, ox.Triple):
+                add(node, quad.predicate, quad.object)
+                types(quad.object)
+        below: list[ox.NamedNode | ox.BlankNode] = [node]
+        while below:
+            place = below.pop()
+            if place in climbed:
+                continue
+            climbed.add(place)
+            for quad in store.quads_for_pattern(place, contained, None):
+                up = quad.object
+                if isinstance(up, ox.NamedNode | ox.BlankNode):
+                    add(place, contained, up)
+                    types(up)
+                    below.append(up)
+                elif isinstance(up, ox.Literal):
+                    add(place, contained, up)
     return out
 
 

@@ -36,7 +36,7 @@ from rdflib.term import Node
 
 from ..namespaces import SHAPES_NS, UMKM
 from ..query.results import QueryForm
-from .data import ontology_graph
+from .data import described_iris, ontology_graph
 
 IDENTITY = frozenset(
     {
@@ -117,6 +117,7 @@ def _stored_triples(
     resources: list[URIRef], kg: Any, own_graph: str | None
 ) -> set[tuple[Node, Node, Node]]:
     found: set[tuple[Node, Node, Node]] = set()
+    resources = described_iris(resources, kg)  # a batch's new resources are not asked for
     for start in range(0, len(resources), _CHUNK):
         values = " ".join(f"<{r}>" for r in resources[start : start + _CHUNK])
         pattern = (
