@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -164,7 +165,12 @@ _PHRASES_ID: tuple[tuple[str, str], ...] = (
     (r"^a load reads (.*) \(give --format\)$", r"load membaca \1 (berikan --format)"),
     (r"^(.*) exists and is not a folder$", r"\1 ada dan bukan folder"),
 )
-_COMPILED_ID = tuple((re.compile(p), r) for p, r in _PHRASES_ID)
+
+
+@functools.cache
+def _compiled_id() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The phrases compiled, on the first message translated (20 ms a process otherwise)."""
+    return tuple((re.compile(p), r) for p, r in _PHRASES_ID)
 
 
 def translate(message: str, lang: str) -> str:
@@ -174,7 +180,7 @@ def translate(message: str, lang: str) -> str:
         return message
     lines = []
     for line in message.split("\n"):
-        for pattern, replacement in _COMPILED_ID:
+        for pattern, replacement in _compiled_id():
             line = pattern.sub(replacement, line)
         lines.append(line)
     return "\n".join(lines)

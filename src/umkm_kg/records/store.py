@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -45,10 +46,13 @@ from ..store.disk import (
     read_small_file,
     write_transaction,
 )
-from .duplicates import KnownNames, check_duplicates, unknown_triples
-from .similar import INDEX_FILE, NameIndex, cached_index
 from .trig import graph_block, quads, skolemised_quads
 from .triples import TripleSource
+
+if TYPE_CHECKING:
+    # imported where used: they pull in rapidfuzz, which opening the store for a query skips
+    from .duplicates import KnownNames
+    from .similar import NameIndex
 
 STORE_FOLDER = "store"
 RETRACTED_FOLDER = "retracted"
@@ -142,6 +146,9 @@ class RecordsStore:
         """The names of the enterprises of the store as it is now (or of ``within``, a store
         and the sizes of its graphs): for probable duplicates, and by exact name for
         duplicates; kept in ``cache/`` (:func:`.similar.cached_index`)."""
+        from .duplicates import KnownNames
+        from .similar import INDEX_FILE, cached_index
+
         store, graphs = within if within is not None else (self.dataset(), self.graph_sizes())
         index = cached_index(store, graphs, self.data_dir / "cache" / INDEX_FILE)
         return index, KnownNames.of(graphs, index)
@@ -241,6 +248,8 @@ class RecordsStore:
         :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
         :raises StoreError: the lock is held too long, or the store cannot be written.
         """
+        from .duplicates import check_duplicates, unknown_triples
+
         check_terms(graph)
         store = self.open()
         now = datetime.now(UTC)
