@@ -100,6 +100,12 @@ class Generation:
     def change(self) -> str | None:
         return self.meta.get("change")
 
+    @property
+    def touched(self) -> list[str] | None:
+        """The named graphs its write added to, removed or replaced (None: not recorded)."""
+        touched = self.meta.get("touched")
+        return list(touched) if isinstance(touched, list) else None
+
 
 @dataclass
 class Transaction:
@@ -393,8 +399,9 @@ def _meta_problem(meta: object) -> str | None:
     for key in ("created", "change", "bundled"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             return f"{key!r} is not text"
-    if not isinstance(meta.get("unvalidated", []), list):
-        return "'unvalidated' is not a list"
+    for key in ("unvalidated", "touched"):
+        if not isinstance(meta.get(key, []), list):
+            return f"{key!r} is not a list"
     return None
 
 
@@ -562,6 +569,7 @@ def _describe(tx: Transaction, change: str) -> dict[str, Any]:
         created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         change=change,
         parent=tx.base.name if tx.base else None,
+        touched=sorted(tx.touched),  # what derived files (the label index) must read again
         graphs=dict(sorted(graphs.items())),
         quads=sum(graphs.values()),
     )
