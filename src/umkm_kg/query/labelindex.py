@@ -203,16 +203,20 @@ _FILE = re.compile(rf"^labels-v{FORMAT}-(g\d{{8}})\.sqlite$")
 def index_of(store: Store, *, wait: bool = True) -> LabelIndex | None:
     """The label index of ``store``, made now if it has none yet; None for a remote store.
 
-    With ``wait`` false, a disk-store generation whose index is not made yet gets it made in
-    a background thread, and None is returned meanwhile: a web server searches without it
-    rather than keep a visitor waiting.
+    With ``wait`` false, a disk-store generation whose index is not made yet and must be
+    built from scratch (minutes at 100,000 enterprises) gets it built in a background thread,
+    and None is returned meanwhile: a web server searches without it rather than keep a
+    visitor waiting. One that can be made from a related generation's index (seconds) is
+    made at once.
 
     :raises StoreError: the index of a disk-store generation cannot be written.
     """
     if isinstance(store, DiskStore):
         if not wait and not index_path(store).is_file():
-            _build_behind(store)
-            return None
+            store.refresh()
+            if not index_path(store).is_file() and _nearest(store, store.version) is None:
+                _build_behind(store)
+                return None
         return _on_disk(store)
     if isinstance(store, EmbeddedStore):
         return _in_memory(store)
