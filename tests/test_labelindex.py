@@ -174,3 +174,27 @@ def test_processes_building_at_once_share_one_complete_index(data_dir: Path) -> 
     made = Path(answers[0][0])
     assert sorted(p.name for p in made.parent.glob("labels-*")) == [made.name, made.name + ".lock"]
     assert not list(made.parent.glob(".*.tmp"))
+
+
+def test_what_a_killed_maker_left_is_removed(data_dir: Path) -> None:
+    import os
+    import time
+
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    store = kg.store
+    assert isinstance(store, DiskStore)
+    path = index_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = path.parent / f".{path.name}.killed.tmp"  # this version's: its maker holds the lock
+    mine.write_bytes(b"half an index")
+    older = path.parent / ".labels-v3-g00000001.sqlite.killed.tmp"
+    older.write_bytes(b"half an index")
+    recent = path.parent / ".labels-v3-g00000002.sqlite.writing.tmp"  # may be being written
+    recent.write_bytes(b"half an index")
+    long_ago = time.time() - 3600
+    os.utime(older, (long_ago, long_ago))
+    assert index_of(store) is not None
+    assert not mine.exists() and not older.exists() and recent.exists()
+    kg.close()

@@ -34,6 +34,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -288,7 +289,9 @@ def make_file(store: DiskStore, version: str, path: Path, oxigraph: ox.Store) ->
 
     :raises OSError, sqlite3.Error: the file cannot be written.
     """
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # a killed maker's (we hold the lock)
+        leftover.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
     facts: UpdateFacts | None = None
     try:
@@ -393,12 +396,16 @@ def _ancestors(kept: Mapping[str, Generation], name: str) -> list[str]:
 
 def _forget_older(folder: Path, version: str) -> None:
     """Remove the index files of generations older than ``version`` (a search that has one
-    open goes on reading it)."""
+    open goes on reading it), and what killed makers left long ago."""
     number = int(version[1:])
     for candidate in folder.glob(f"labels-v{FORMAT}-g*.sqlite"):
         name = _generation(candidate)
         if name is not None and int(name[1:]) < number:
             candidate.unlink(missing_ok=True)
+    for leftover in folder.glob(".labels-v*.tmp"):
+        with contextlib.suppress(OSError):  # a maker writes its file all along: not this old
+            if time.time() - leftover.stat().st_mtime > BUILD_WAIT:
+                leftover.unlink()
     for candidate in folder.glob(f"labels-v{FORMAT}-g*.sqlite.lock"):
         name = _generation(candidate.with_suffix(""))
         if name is not None and int(name[1:]) < number - 8:  # long done with
