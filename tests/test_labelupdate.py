@@ -133,9 +133,41 @@ def test_a_generation_that_does_not_say_what_its_write_touched_gets_its_index_bu
     meta = store.folder / f"{store.version}.json"
     described = json.loads(meta.read_text(encoding="utf-8"))
     assert described["touched"] == [graph.value] and described["parent"] == first
+    assert described["touched_in"] == store.version
     del described["touched"]  # as a generation written before writes said so
     meta.write_text(json.dumps(described), encoding="utf-8")
     assert _same_as_rebuilt(store, tmp_path) == ""
+    kg.close()
+
+
+def test_a_generation_that_copied_its_parents_record_of_a_change_gets_its_index_built(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """An older umkm-kg writing to the store copies the parent's description, ``touched``
+    included: that list is not this write's."""
+    import pyoxigraph as ox
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    store = kg.store
+    assert isinstance(store, DiskStore)
+    first = store.version
+    with store.transaction("test: nothing") as tx:
+        tx.meta["note"] = "an empty write"
+    index_of(store)
+    assert store.generation.touched == []
+    graph = ox.NamedNode("https://w3id.org/umkm-kg/graph/records/test")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    with store.transaction("test: one more label") as tx:
+        subject = ox.NamedNode("https://w3id.org/umkm-kg/id/enterprise-zz")
+        tx.extend([ox.Quad(subject, label, ox.Literal("Zebra Unik"), graph)])
+    meta = store.folder / f"{store.version}.json"
+    described = json.loads(meta.read_text(encoding="utf-8"))
+    parent = json.loads((store.folder / f"{described['parent']}.json").read_text("utf-8"))
+    assert described["parent"] != first
+    described["touched"], described["touched_in"] = parent["touched"], parent["touched_in"]
+    meta.write_text(json.dumps(described), encoding="utf-8")
+    assert _same_as_rebuilt(store, tmp_path) == ""
+    assert search(kg, "zebra", limit=5).total == 1
     kg.close()
 
 

@@ -102,9 +102,14 @@ class Generation:
 
     @property
     def touched(self) -> list[str] | None:
-        """The named graphs its write added to, removed or replaced (None: not recorded)."""
+        """The named graphs its write added to, removed or replaced (None: not recorded).
+
+        Only a list written with this generation counts: an older writer copies its parent's
+        description, ``touched`` included, without knowing what it means.
+        """
         touched = self.meta.get("touched")
-        return list(touched) if isinstance(touched, list) else None
+        mine = self.meta.get("touched_in") == self.name
+        return list(touched) if mine and isinstance(touched, list) else None
 
 
 @dataclass
@@ -514,6 +519,7 @@ def write_transaction(
             if not tx.cancelled:
                 store.flush()
                 meta = _describe(tx, change)
+                meta["touched_in"] = name  # whose write `touched` describes (see Generation)
                 compacted = _compact_if_needed(tx, path)
         except BaseException:
             tx.store = store = None  # type: ignore[assignment]
