@@ -111,7 +111,12 @@ def test_an_index_made_from_the_last_one_answers_as_one_built_again(
     # the restored generation descends from `added`; the index of `removed` is the nearest
     assert _same_as_rebuilt(store, tmp_path) == removed
     assert ADDED in _indexed(kg, "anyaman pandan sari")
-    assert store.generation.meta["touched"] == []
+    assert store.generation.touched == []
+    # a write of most of the store (the registry's batch removed) is built from scratch
+    registry = next(b for b in batches if "registry.nt" in json.dumps(b))
+    assert main(["--data-dir", str(data_dir), "records", "remove", registry["id"]]) == 0
+    store.refresh()
+    assert _same_as_rebuilt(store, tmp_path) == ""
     kg.close()
 
 
@@ -132,9 +137,13 @@ def test_a_generation_that_does_not_say_what_its_write_touched_gets_its_index_bu
         tx.extend([ox.Quad(subject, label, ox.Literal("Zebra Unik"), graph)])
     meta = store.folder / f"{store.version}.json"
     described = json.loads(meta.read_text(encoding="utf-8"))
-    assert described["touched"] == [graph.value] and described["parent"] == first
-    assert described["touched_in"] == store.version
-    del described["touched"]  # as a generation written before writes said so
+    assert described["parent"] == first
+    assert described["changes"][0] == {
+        "generation": store.version,
+        "parent": first,
+        "touched": [graph.value],
+    }
+    del described["changes"]  # as a generation written before writes said so
     meta.write_text(json.dumps(described), encoding="utf-8")
     assert _same_as_rebuilt(store, tmp_path) == ""
     kg.close()
@@ -143,7 +152,7 @@ def test_a_generation_that_does_not_say_what_its_write_touched_gets_its_index_bu
 def test_a_generation_that_copied_its_parents_record_of_a_change_gets_its_index_built(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    """An older umkm-kg writing to the store copies the parent's description, ``touched``
+    """An older umkm-kg writing to the store copies the parent's description, ``changes``
     included: that list is not this write's."""
     import pyoxigraph as ox
 
@@ -164,10 +173,38 @@ def test_a_generation_that_copied_its_parents_record_of_a_change_gets_its_index_
     described = json.loads(meta.read_text(encoding="utf-8"))
     parent = json.loads((store.folder / f"{described['parent']}.json").read_text("utf-8"))
     assert described["parent"] != first
-    described["touched"], described["touched_in"] = parent["touched"], parent["touched_in"]
+    described["changes"] = parent["changes"]
     meta.write_text(json.dumps(described), encoding="utf-8")
     assert _same_as_rebuilt(store, tmp_path) == ""
     assert search(kg, "zebra", limit=5).total == 1
+    kg.close()
+
+
+def test_many_writes_without_a_search_still_update_the_last_index(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """Past the generations the store keeps, each description still lists what the writes
+    before it touched."""
+    import pyoxigraph as ox
+
+    from umkm_kg.store.disk import HISTORY
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    store = kg.store
+    assert isinstance(store, DiskStore)
+    index_of(store)
+    first = store.version
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for n in range(HISTORY + 3):
+        graph = ox.NamedNode(f"https://w3id.org/umkm-kg/graph/records/test-{n}")
+        with store.transaction(f"test: write {n}") as tx:
+            subject = ox.NamedNode(f"https://w3id.org/umkm-kg/id/enterprise-zz{n}")
+            tx.extend([ox.Quad(subject, label, ox.Literal(f"Zebra Unik {n}"), graph)])
+            if n == 2:
+                tx.drop(f"https://w3id.org/umkm-kg/graph/records/test-{n - 1}")
+    assert first not in {g.name for g in store.history()}  # no longer kept
+    assert _same_as_rebuilt(store, tmp_path) == first
+    assert search(kg, "zebra unik", limit=20).total == HISTORY + 2
     kg.close()
 
 

@@ -272,10 +272,17 @@ def _add_documents(db: sqlite3.Connection) -> None:
 
 
 def update(
-    db: sqlite3.Connection, store: ox.Store, changed: Iterable[str], *, version: str = ""
-) -> UpdateFacts:
+    db: sqlite3.Connection,
+    store: ox.Store,
+    changed: Iterable[str],
+    *,
+    version: str = "",
+    most: float = 1.0,
+) -> UpdateFacts | None:
     """Make the index in ``db`` (a copy of an older generation's) that of ``store``, where
-    only the named graphs ``changed`` differ (added, removed or replaced)."""
+    only the named graphs ``changed`` differ (added, removed or replaced); or nothing, and
+    None, where they hold more than the share ``most`` of the index's resources (a build
+    from scratch is then as quick)."""
     started = time.perf_counter()
     changed = sorted(set(changed))
     graphs = _Graphs(db)
@@ -294,6 +301,8 @@ def update(
         )
     for graph in changed:
         touched.update(_subjects(store, ox.NamedNode(graph)))
+    if len(touched) > most * db.execute("SELECT COUNT(*) FROM resource").fetchone()[0]:
+        return None
     for iri in sorted(touched):
         _refresh(db, graphs, store, iri)
     # What it was made from: a built index has no source.

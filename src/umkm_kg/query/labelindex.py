@@ -326,12 +326,12 @@ def _updated(
         db.execute("PRAGMA journal_mode = OFF")  # a temporary file: renamed only once complete
         db.execute("PRAGMA synchronous = OFF")
         with db:
-            facts = update(db, oxigraph, changed, version=version)
+            facts = update(db, oxigraph, changed, version=version, most=REBUILD_SHARE)
     except sqlite3.DatabaseError:  # a damaged or foreign file: build from scratch instead
-        db.close()
-        Path(temporary).unlink(missing_ok=True)
-        return None
+        facts = None
     db.close()
+    if facts is None:
+        Path(temporary).unlink(missing_ok=True)
     return facts
 
 
@@ -350,12 +350,13 @@ def _nearest(store: DiskStore, version: str) -> tuple[Path, set[str]] | None:
     best: tuple[int, Path, set[str]] | None = None
     for candidate in store.cache.folder.glob(f"labels-v{FORMAT}-g*.sqlite"):
         name = _generation(candidate)
-        if name is None or name == version or name not in kept:
+        if name is None or name == version:
             continue
-        changed = changed_between(kept, name, version)
+        changed = changed_between(target, name, kept)
         if changed is None:
             continue
-        weight = sum(max(kept[name].graphs.get(g, 0), target.graphs.get(g, 0)) for g in changed)
+        source = kept[name].graphs if name in kept else {}
+        weight = sum(max(source.get(g, 0), target.graphs.get(g, 0)) for g in changed)
         if best is None or weight < best[0]:
             best = (weight, candidate, changed)
     quads = max(sum(target.graphs.values()), 1)
@@ -364,33 +365,42 @@ def _nearest(store: DiskStore, version: str) -> tuple[Path, set[str]] | None:
     return best[1], best[2]
 
 
-def changed_between(kept: Mapping[str, Generation], first: str, second: str) -> set[str] | None:
-    """The named graphs that may differ between two generations: those the writes on the
-    way from one to the other, through their latest common ancestor, touched; None where a
-    generation on the way is gone or does not say what its write touched."""
-    up = _ancestors(kept, second)
-    down = _ancestors(kept, first)
-    common = next((name for name in down if name in up), None)
+def changed_between(
+    target: Generation, source: str, kept: Mapping[str, Generation]
+) -> set[str] | None:
+    """The named graphs that may differ between generation ``source`` and ``target``: those
+    the writes on the way from one to the other, through their latest common ancestor,
+    touched (:attr:`.Generation.lineage`); None where the way is not known."""
+    up = _line(target)
+    if any(name == source for name, _ in up):
+        down: list[tuple[str, list[str] | None]] = [(source, None)]
+    elif source in kept:
+        down = _line(kept[source])
+    else:
+        return None
+    ancestors = {name for name, _ in up}
+    common = next((name for name, _ in down if name in ancestors), None)
     if common is None:
         return None
     changed: set[str] = set()
     for line in (up, down):
-        for name in line[: line.index(common)]:
-            touched = kept[name].touched
+        for name, touched in line:
+            if name == common:
+                break
             if touched is None:
                 return None
             changed.update(touched)
     return changed
 
 
-def _ancestors(kept: Mapping[str, Generation], name: str) -> list[str]:
-    """``name`` and the generations it was made from, newest first, while they are kept."""
-    line: list[str] = []
-    current: str | None = name
-    while current is not None and current in kept and current not in line:
-        line.append(current)
-        parent = kept[current].meta.get("parent")
-        current = parent if isinstance(parent, str) else None
+def _line(generation: Generation) -> list[tuple[str, list[str] | None]]:
+    """The generation and its recorded ancestors, newest first, each with the graphs its
+    write touched; the oldest one known last, with None (what made it is not recorded)."""
+    lineage = generation.lineage
+    line: list[tuple[str, list[str] | None]] = [(name, list(t)) for name, _, t in lineage]
+    oldest = lineage[-1][1] if lineage else generation.name
+    if oldest is not None:
+        line.append((oldest, None))
     return line
 
 

@@ -69,6 +69,11 @@ COMPACT_AFTER_FILES = 100
 compacted before it is published (see :func:`_compact_if_needed`); each small write adds
 about ten (one per index)."""
 
+CHANGES_KEPT = 32
+"""Writes a generation's description lists the touched graphs of (its own, then earlier)."""
+CHANGES_GRAPHS = 1_000
+"""A write touching more graphs than this is recorded as touching an unknown set."""
+
 CACHE_FOLDER = "cache"
 """Beside the store folder: answers kept per generation (:mod:`.cache`)."""
 _VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
@@ -102,14 +107,32 @@ class Generation:
 
     @property
     def touched(self) -> list[str] | None:
-        """The named graphs its write added to, removed or replaced (None: not recorded).
+        """The named graphs its write added to, removed or replaced (None: not recorded)."""
+        lineage = self.lineage
+        return lineage[0][2] if lineage else None
 
-        Only a list written with this generation counts: an older writer copies its parent's
-        description, ``touched`` included, without knowing what it means.
+    @property
+    def lineage(self) -> list[tuple[str, str | None, list[str]]]:
+        """Its write and the writes before it, newest first, as (generation, parent, named
+        graphs touched), as far as they are recorded (``changes``, at most
+        :data:`CHANGES_KEPT`): what files derived from a generation (the label index) need
+        to follow the store, even past generations no longer kept.
+
+        An older umkm-kg recorded none, and copies its parent's list: a list whose first
+        entry is not this generation's is not its own.
         """
-        touched = self.meta.get("touched")
-        mine = self.meta.get("touched_in") == self.name
-        return list(touched) if mine and isinstance(touched, list) else None
+        entries = self.meta.get("changes")
+        found: list[tuple[str, str | None, list[str]]] = []
+        expected: str | None = self.name
+        for entry in entries if isinstance(entries, list) else []:
+            if expected is None or not isinstance(entry, dict):
+                break
+            touched, parent = entry.get("touched"), entry.get("parent")
+            if entry.get("generation") != expected or not isinstance(touched, list):
+                break
+            found.append((expected, parent if isinstance(parent, str) else None, touched))
+            expected = parent if isinstance(parent, str) else None
+        return found
 
 
 @dataclass
@@ -404,7 +427,7 @@ def _meta_problem(meta: object) -> str | None:
     for key in ("created", "change", "bundled"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             return f"{key!r} is not text"
-    for key in ("unvalidated", "touched"):
+    for key in ("unvalidated", "changes"):
         if not isinstance(meta.get(key, []), list):
             return f"{key!r} is not a list"
     return None
@@ -519,7 +542,7 @@ def write_transaction(
             if not tx.cancelled:
                 store.flush()
                 meta = _describe(tx, change)
-                meta["touched_in"] = name  # whose write `touched` describes (see Generation)
+                meta["changes"] = _changes(tx, name, meta)
                 compacted = _compact_if_needed(tx, path)
         except BaseException:
             tx.store = store = None  # type: ignore[assignment]
@@ -575,11 +598,22 @@ def _describe(tx: Transaction, change: str) -> dict[str, Any]:
         created=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         change=change,
         parent=tx.base.name if tx.base else None,
-        touched=sorted(tx.touched),  # what derived files (the label index) must read again
         graphs=dict(sorted(graphs.items())),
         quads=sum(graphs.values()),
     )
     return meta
+
+
+def _changes(tx: Transaction, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``changes`` of a new generation: its write, then its base's (see
+    :attr:`Generation.lineage`). A write touching very many graphs ends the list (what
+    follows the store then starts again from scratch anyway)."""
+    touched = sorted(tx.touched) if len(tx.touched) <= CHANGES_GRAPHS else None
+    mine = {"generation": name, "parent": meta.get("parent"), "touched": touched}
+    if touched is None or tx.base is None:
+        return [mine]
+    earlier = [{"generation": g, "parent": p, "touched": t} for g, p, t in tx.base.lineage]
+    return [mine, *earlier][:CHANGES_KEPT]
 
 
 def _storage_files(path: Path) -> int:
