@@ -198,3 +198,22 @@ def test_what_a_killed_maker_left_is_removed(data_dir: Path) -> None:
     assert index_of(store) is not None
     assert not mine.exists() and not older.exists() and recent.exists()
     kg.close()
+
+
+def test_an_index_is_copied_by_hand_where_the_kernel_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from umkm_kg.query.labelindex import _copy
+
+    source, copy = tmp_path / "a", tmp_path / "b"
+    source.write_bytes(bytes(range(256)) * 9000)
+
+    def refuse(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    with open(source, "rb") as reading, open(copy, "wb") as out:
+        _copy(reading.fileno(), out.fileno())
+    assert copy.read_bytes() == source.read_bytes()

@@ -4,7 +4,8 @@ One folder (``DATA/store``) holds::
 
     CURRENT           the name of the generation readers open, e.g. "g00000012"
     g00000012/        an on-disk pyoxigraph (RocksDB) store, never written once published
-    g00000012.json    what it holds: graphs and their sizes, the change that made it
+    g00000012.json    what it holds: graphs and their sizes, the change that made it, and
+                      the graphs that write and the ones before it touched
     g00000012.lock    readers hold a shared lock on it while they have the generation open
     write.lock        one writer at a time
 
