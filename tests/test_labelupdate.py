@@ -112,6 +112,19 @@ def test_an_index_made_from_the_last_one_answers_as_one_built_again(
     assert _same_as_rebuilt(store, tmp_path) == removed
     assert ADDED in _indexed(kg, "anyaman pandan sari")
     assert store.generation.touched == []
+
+    # an enterprise's record replaced by a new version (same NIB, a new name)
+    lines = RECORDS.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    renamed = tmp_path / "renamed.csv"
+    row = lines[header + 1].replace("Anyaman Pandan Sari", "Anyaman Pandan Lestari", 1)
+    renamed.write_text(lines[header] + "\n" + row + "\n", encoding="utf-8")
+    restored = store.version
+    assert main(["--data-dir", str(data_dir), "records", "update", str(renamed)]) == 0
+    store.refresh()
+    assert _same_as_rebuilt(store, tmp_path) == restored
+    assert "lestari" in search(kg, "pandan lestari", limit=5).matches[0].label.lower()
+    assert ADDED not in _indexed(kg, "anyaman pandan sari")
     # a write of most of the store (the registry's batch removed) is built from scratch
     registry = next(b for b in batches if "registry.nt" in json.dumps(b))
     assert main(["--data-dir", str(data_dir), "records", "remove", registry["id"]]) == 0
