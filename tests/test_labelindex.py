@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.query.labelbuild import FORMAT, build
 from umkm_kg.query.labelindex import (
     fingerprint,
@@ -217,3 +218,18 @@ def test_an_index_is_copied_by_hand_where_the_kernel_cannot(
     with open(source, "rb") as reading, open(copy, "wb") as out:
         _copy(reading.fileno(), out.fileno())
     assert copy.read_bytes() == source.read_bytes()
+
+
+def test_an_sqlite_without_trigrams_is_a_store_error_and_search_goes_on(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from umkm_kg.errors import StoreError
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    with pytest.raises(StoreError, match=r"needs SQLite 3\.34\.0 or newer"):
+        index_of(kg.store)
+    found = search(kg, "malaysia", limit=50)
+    assert found.method == "sparql" and "needs SQLite" in found.note
+    assert KG + "country-my" in {m.resource for m in found.matches}

@@ -52,6 +52,8 @@ __all__ = ["FORMAT", "LabelIndex", "Match", "fingerprint", "fold", "index_of", "
 
 BUILD_WAIT = 600.0
 """Seconds a process waits for another one making the same index before giving up."""
+SQLITE = (3, 34, 0)
+"""The first SQLite with FTS5's ``trigram`` tokenizer."""
 REBUILD_SHARE = 0.25
 """An index is built from scratch rather than from an older one when the graphs changed
 between them hold more than this share of the store's quads (a bulk load, say)."""
@@ -209,8 +211,15 @@ def index_of(store: Store, *, wait: bool = True) -> LabelIndex | None:
     visitor waiting. One that can be made from a related generation's index (seconds) is
     made at once.
 
-    :raises StoreError: the index of a disk-store generation cannot be written.
+    :raises StoreError: the index of a disk-store generation cannot be written, or this
+        Python's SQLite is older than :data:`SQLITE`.
     """
+    if isinstance(store, (DiskStore, EmbeddedStore)) and sqlite3.sqlite_version_info < SQLITE:
+        raise StoreError(
+            f"the label index needs SQLite {'.'.join(map(str, SQLITE))} or newer (its "
+            f"trigram tokenizer); this Python has {sqlite3.sqlite_version}",
+            hint="use a Python built with a newer SQLite (Debian 12's has 3.40)",
+        )
     if isinstance(store, DiskStore):
         if not wait and not index_path(store).is_file():
             store.refresh()
