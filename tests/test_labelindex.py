@@ -233,3 +233,14 @@ def test_an_sqlite_without_trigrams_is_a_store_error_and_search_goes_on(
     found = search(kg, "malaysia", limit=50)
     assert found.method == "sparql" and "needs SQLite" in found.note
     assert KG + "country-my" in {m.resource for m in found.matches}
+
+
+def test_ascii_text_splits_into_the_words_the_general_rule_finds() -> None:
+    import string
+
+    from umkm_kg.query.labeltext import spelled_words, words
+
+    every = "".join(chr(c) for c in range(128))
+    for text in [every, string.printable, "kue_lapis-legit 2024 (Rp5.000)", "a", ""]:
+        assert words(text) == spelled_words(text), text
+    assert words("Mébel_Jati") == spelled_words("Mébel_Jati") == ["Mébel", "Jati"]

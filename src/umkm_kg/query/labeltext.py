@@ -24,6 +24,7 @@ never holds one, so no query of 3 characters or more can reach the starts)."""
 BETWEEN = "\x1f"
 """Written between the labels of one document (no search crosses from one to the next)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 def fold(text: str) -> str:
@@ -53,6 +54,13 @@ def segment(iri: str) -> int:
 def words(text: str) -> list[str]:
     """The words of ``text``: runs of letters, digits and private-use characters (the rest
     separates them), as SQLite's ``unicode61`` tokenizer splits them."""
+    if text.isascii():  # most labels: the letters and digits of ASCII, 5 times quicker
+        return _ASCII_WORD.findall(text)
+    return spelled_words(text)
+
+
+def spelled_words(text: str) -> list[str]:
+    """:func:`words`, by the general rule, a character at a time."""
     found, word = [], []
     for char in unicodedata.normalize("NFKC", text):
         category = unicodedata.category(char)
