@@ -55,6 +55,9 @@ CREATE TABLE label(
   folded INTEGER NOT NULL, gid INTEGER NOT NULL);
 CREATE TABLE placed(rid INTEGER NOT NULL, gid INTEGER NOT NULL, PRIMARY KEY(rid, gid))
   WITHOUT ROWID;
+CREATE TABLE raw(
+  iri TEXT NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL, kind INTEGER NOT NULL,
+  folded INTEGER NOT NULL, gid INTEGER NOT NULL);
 CREATE TABLE typed(iri TEXT NOT NULL, type TEXT NOT NULL, gid INTEGER NOT NULL);
 CREATE TABLE seen(iri TEXT NOT NULL, gid INTEGER NOT NULL);
 CREATE VIRTUAL TABLE words USING fts5(
@@ -62,6 +65,15 @@ CREATE VIRTUAL TABLE words USING fts5(
 """
 # The resource with the shortest label first: a category "Batik" before the enterprises,
 # products and claims that name it.
+# The labels as read, numbered by resource in one pass of SQLite's own (in IRI order, so the
+# unique index of IRIs is written in order), rather than looked up row by row.
+_NUMBERED = """
+INSERT INTO resource(iri, segment) SELECT DISTINCT iri, 0 FROM raw ORDER BY iri;
+INSERT INTO label(rid, text, lang, kind, folded, gid)
+  SELECT r.rid, raw.text, raw.lang, raw.kind, raw.folded, raw.gid
+  FROM raw JOIN resource r ON r.iri = raw.iri;
+DROP TABLE raw;
+"""
 _WEIGHT = f"""
 UPDATE resource SET weight = coalesce((SELECT MIN(length(text)) FROM label
   WHERE label.rid = resource.rid AND kind IN ({_KINDS})), 0);
@@ -154,6 +166,7 @@ def fill(db: sqlite3.Connection, store: ox.Store, *, version: str = "") -> list[
         quads = store.quads_for_pattern(None, ox.NamedNode(prop), None, None)
         _insert(db, graphs, ((q.subject, q.object, kind, q.graph_name) for q in quads))
     _insert(db, graphs, _as_written(db, graphs, store))
+    db.executescript(_NUMBERED)
     done("labels")
     _add_types(db, graphs, store)
     done("classes")
@@ -222,14 +235,7 @@ def _insert(
 
 
 def _write(db: sqlite3.Connection, batch: list[tuple[str, str, str, int, int, int]]) -> None:
-    db.executemany(  # the segment is computed once per resource, at the end
-        "INSERT OR IGNORE INTO resource(iri, segment) VALUES (?, 0)", [(row[0],) for row in batch]
-    )
-    db.executemany(
-        """INSERT INTO label(rid, text, lang, kind, folded, gid)
-           SELECT rid, ?2, ?3, ?4, ?5, ?6 FROM resource WHERE iri = ?1""",
-        batch,
-    )
+    db.executemany("INSERT INTO raw VALUES (?, ?, ?, ?, ?, ?)", batch)
 
 
 def _add_types(db: sqlite3.Connection, graphs: _Graphs, store: ox.Store) -> None:
