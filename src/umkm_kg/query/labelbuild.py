@@ -78,11 +78,14 @@ _WEIGHT = f"""
 UPDATE resource SET weight = coalesce((SELECT MIN(length(text)) FROM label
   WHERE label.rid = resource.rid AND kind IN ({_KINDS})), 0);
 """
+# Each resource's distinct classes in order, joined in one pass (not a lookup per resource).
 _TYPES = """
-CREATE INDEX typed_iri ON typed(iri);
-UPDATE resource SET types = coalesce(
-  (SELECT group_concat(type, ' ') FROM (
-     SELECT DISTINCT type FROM typed WHERE typed.iri = resource.iri ORDER BY type)), '');
+UPDATE resource SET types = classes.types FROM (
+  SELECT rid, group_concat(type, ' ') AS types FROM (
+    SELECT DISTINCT r.rid AS rid, t.type AS type FROM typed t JOIN resource r ON r.iri = t.iri
+    ORDER BY r.rid, t.type)
+  GROUP BY rid) AS classes
+WHERE classes.rid = resource.rid;
 """
 _PLACED = """
 INSERT OR IGNORE INTO placed SELECT rid, gid FROM label;
