@@ -63,8 +63,6 @@ CREATE TABLE seen(iri TEXT NOT NULL, gid INTEGER NOT NULL);
 CREATE VIRTUAL TABLE words USING fts5(
   text, content='', detail='full', tokenize='trigram case_sensitive 1');
 """
-# The resource with the shortest label first: a category "Batik" before the enterprises,
-# products and claims that name it.
 # The labels as read, numbered by resource in one pass of SQLite's own (in IRI order, so the
 # unique index of IRIs is written in order), rather than looked up row by row.
 _NUMBERED = """
@@ -74,6 +72,8 @@ INSERT INTO label(rid, text, lang, kind, folded, gid)
   FROM raw JOIN resource r ON r.iri = raw.iri;
 DROP TABLE raw;
 """
+# The resource with the shortest label first: a category "Batik" before the enterprises,
+# products and claims that name it.
 _WEIGHT = f"""
 UPDATE resource SET weight = coalesce((SELECT MIN(length(text)) FROM label
   WHERE label.rid = resource.rid AND kind IN ({_KINDS})), 0);
