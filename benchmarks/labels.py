@@ -1,14 +1,18 @@
-"""Label search at registry scale: building the label index, searching it, and finding a
-parameter's value by name through it, beside the scans they replace.
+"""Label search at registry scale: building the label index, making it again after a small
+write, searching it, and finding a parameter's value by name through it, beside the scans
+they replace.
 
-    cp -r /work/s100k/data2 /tmp/labels-100k      # the index is written into DATA/cache/
-    python benchmarks/labels.py --data-dir /tmp/labels-100k --scan --before
+    cp -r /work/s100k/data /tmp/labels-100k      # the index is written into DATA/cache/
+    python benchmarks/labels.py --data-dir /tmp/labels-100k --scan --before --add one.csv
 
 The data folder must be writable (its ``cache/`` receives the index); ``--rebuild`` removes
 an index already built first. The build runs in a forked child, so its peak memory is its
-own. ``--scan`` also times the ``search-labels`` query (a full scan) for the first word, and
-``--before`` the lookup of the first name without the index (the parameter's query filtered
-on the name): both take tens of seconds at 100,000 enterprises. Prints a markdown report.
+own. ``--add FILE`` then adds FILE's records (``umkm-kg add``, a command of its own) and times
+the first ``umkm-kg search`` of the new data version, which makes its index (from the last
+one's, when it can), and a second one. ``--scan`` also times the ``search-labels`` query (a
+full scan) for the first word, and ``--before`` the lookup of the first name without the
+index (the parameter's query filtered on the name): both take tens of seconds at 100,000
+enterprises. Prints a markdown report.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import argparse
 import os
 import platform
 import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -30,7 +36,7 @@ from _forked import in_child
 
 def _build(data_dir: Path, pipe: Any) -> None:
     from umkm_kg.kg import KnowledgeGraph
-    from umkm_kg.query import labelindex
+    from umkm_kg.query import labelbuild, labelindex
     from umkm_kg.store import DiskStore
 
     kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
@@ -38,7 +44,7 @@ def _build(data_dir: Path, pipe: Any) -> None:
     assert isinstance(store, DiskStore)
     path = labelindex.index_path(store)
     started = time.perf_counter()
-    facts = labelindex.build(store.oxigraph, path.with_suffix(".bench"))
+    facts = labelbuild.build(store.oxigraph, str(path.with_suffix(".bench")), version=store.version)
     os.replace(path.with_suffix(".bench"), path)
     pipe.send(
         {
@@ -67,13 +73,14 @@ def _progress(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--words", default="batik,malaysia,konveksi citra,sepatu,zzzz")
+    parser.add_argument("--words", default="batik,ekspor,malaysia,konveksi citra,sepatu,ba,zzzz")
     parser.add_argument("--names", default="Malaysia,MY,Perancis,country-sg")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--scan", action="store_true")
     parser.add_argument("--before", action="store_true")
     parser.add_argument("--timeout", type=float, default=300.0, help="for --scan and --before")
+    parser.add_argument("--add", type=Path, help="records to add, then search the new version")
     args = parser.parse_args()
 
     from umkm_kg.errors import QueryTimeout
@@ -170,9 +177,39 @@ def main() -> None:
                 before = f"stopped at {args.timeout:g} s"
         shown = str(value).rsplit("/", 1)[-1] if value is not None else "none"
         lines.append(f"| `{name}` | {shown} | {cold:.1f} ms, {fast:.1f} ms | {before} |")
+    if args.add is not None:
+        lines += _after_a_write(args.data_dir, args.add, args.words.split(",")[0])
     lines.append("- load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print("\n".join(lines))
     kg.close()
+
+
+def _after_a_write(data_dir: Path, records: Path, word: str) -> list[str]:
+    """Add ``records``, then time the first search of the new version (which makes its
+    index) and a second one, each a command of its own."""
+    umkm = [sys.executable, "-m", "umkm_kg.cli", "--data-dir", str(data_dir)]
+    lines = ["", "| after `add` of " + records.name + " | seconds | |", "|---|---|---|"]
+    for step, command in (
+        ("add", [*umkm, "add", str(records)]),
+        (f"first `search {word}` (makes the index)", [*umkm, "search", word, "--limit", "20"]),
+        (f"second `search {word}`", [*umkm, "search", word, "--limit", "20"]),
+    ):
+        _progress(step)
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        said = (done.stderr.strip().splitlines() or [""])[-1]
+        lines.append(f"| {step} | {seconds:.1f} s | exit {done.returncode}: {said} |")
+    current = (data_dir / "store" / "CURRENT").read_text(encoding="ascii").strip()
+    from umkm_kg.query.labelbuild import FORMAT
+
+    made = data_dir / "cache" / f"labels-v{FORMAT}-{current}.sqlite"
+    with sqlite3.connect(f"file:{made}?mode=ro", uri=True) as db:
+        about = dict(db.execute("SELECT key, value FROM about").fetchall())
+    source = about.get("source")
+    how = f"made from the index of {source}" if source else "built from scratch"
+    lines.append(f"- the index of {current}: {how}, {made.stat().st_size / 2**20:.0f} MiB")
+    return lines
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from umkm_kg.kg import KnowledgeGraph
+from umkm_kg.query.labelbuild import FORMAT, build
 from umkm_kg.query.labelindex import (
-    build,
     fingerprint,
     fold,
     index_of,
@@ -32,13 +33,14 @@ def test_fold_ignores_case_accents_and_compatibility_forms() -> None:
 @pytest.mark.parametrize(
     ("text", "expression"),
     [
-        ("batik tulis", '"batik"* "tulis"*'),
-        ('"batik" NEAR( x*', '"batik"* "NEAR"* "x"*'),
-        ("kue_lapis", '"kue"* "lapis"*'),
+        ("Batik tulis", '"batik" "tulis"'),
+        ('"batik" NEAR( x*', '"batik" "near" "\x1e\x1ex"'),
+        ("kue_lapis ba", '"kue" "lapis" "\x1eba"'),
+        ("Café CAFE", '"cafe"'),
         ('" * ( ) : ^ -', None),
     ],
 )
-def test_the_text_becomes_quoted_word_prefixes_never_fts_syntax(
+def test_the_text_becomes_quoted_folded_words_never_fts_syntax(
     text: str, expression: str | None
 ) -> None:
     assert match_expression(text) == expression
@@ -54,26 +56,45 @@ def _store(labels: dict[str, list[ox.Literal]]) -> ox.Store:
     return store
 
 
-def test_a_built_file_finds_by_word_prefix_in_either_language(tmp_path: Path) -> None:
+def test_a_built_file_finds_words_inside_labels_and_short_ones_at_word_starts(
+    tmp_path: Path,
+) -> None:
     store = _store(
         {
             "enterprise-a": [ox.Literal("Batik Tulis Sambi", language="id")],
             "enterprise-b": [ox.Literal("Tulis Batik", language="en")],
-            "enterprise-c": [ox.Literal("Pembatik Kreo")],  # "batik" inside a word: not found
+            "enterprise-c": [ox.Literal("Pembatik Kreo")],  # "batik" inside a word: found
             "enterprise-d": [ox.Literal("Mébel Jati")],
+            "enterprise-e": [ox.Literal("Pengekspor Kopi"), ox.Literal("Kopi Ekspor")],
         }
     )
     path = tmp_path / "labels.sqlite"
-    facts = build(store, path)
-    assert (facts.resources, facts.labels) == (4, 4)
+    facts = build(store, str(path))
+    assert (facts.resources, facts.labels) == (5, 6)
     assert facts.size_bytes == path.stat().st_size > 0
     from umkm_kg.query.labelindex import LabelIndex
 
     index = LabelIndex(path)
-    found, total = index.search("BATIK tul", limit=10)
-    assert total == 2
-    assert {m.resource.removeprefix(KG) for m in found} == {"enterprise-a", "enterprise-b"}
-    assert all(m.types == (KG + "Thing",) for m in found)
+
+    def found(text: str) -> set[str]:
+        return {m.resource.removeprefix(KG) for m in index.search(text, limit=10)[0]}
+
+    assert found("BATIK tul") == {"enterprise-a", "enterprise-b"}
+    assert found("batik") == {"enterprise-a", "enterprise-b", "enterprise-c"}
+    assert found("atik") == {"enterprise-a", "enterprise-b", "enterprise-c"}
+    assert found("ba") == {"enterprise-a", "enterprise-b"}  # short: at a word's start only
+    assert found("b") == {"enterprise-a", "enterprise-b"}
+    assert found("kr pe") == {"enterprise-c"} == found("embat k")
+    assert found("ati") == {"enterprise-a", "enterprise-b", "enterprise-c", "enterprise-d"}
+    assert found("tulis sambi") == {"enterprise-a"}
+    assert found("ekspor") == {"enterprise-e"}
+    assert found("bel jat") == {"enterprise-d"}  # accents folded; "jat" inside "jati"
+    assert found("sambi kopi") == set()  # every word in the same resource's labels
+    assert index.search("batik", limit=10)[1] == 3
+    # the label shown is the one holding the words
+    (shown,) = index.search("pengekspor", limit=10)[0]
+    assert shown.label == "Pengekspor Kopi"
+    assert all(m.types == (KG + "Thing",) for m in index.search("batik", limit=10)[0])
     assert [m.resource for m in index.search("mebel", limit=10)[0]] == [KG + "enterprise-d"]
     assert index.names("mebel jati", limit=5) == [KG + "enterprise-d"]
     assert index.names("ENTERPRISE-C", limit=5) == [KG + "enterprise-c"]  # the IRI's segment
@@ -88,12 +109,12 @@ def test_a_generation_gets_its_index_once_and_a_new_one_its_own(data_dir: Path) 
     assert isinstance(store, DiskStore)
     first = index_of(store)
     assert first is not None and first.path == index_path(store)
-    assert first.path.parent == data_dir / "cache" / store.version
+    assert first.path == data_dir / "cache" / f"labels-v{FORMAT}-{store.version}.sqlite"
     built = first.path.stat().st_mtime_ns
     again = index_of(store)
     assert again is not None and again.path == first.path
     assert first.path.stat().st_mtime_ns == built  # read, not built again
-    assert not [p for p in first.path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not list(first.path.parent.glob(".*.tmp"))
     old = store.version
     with store.transaction("test: one more enterprise") as tx:
         tx.extend(
@@ -103,7 +124,7 @@ def test_a_generation_gets_its_index_once_and_a_new_one_its_own(data_dir: Path) 
     newer = index_of(store)
     assert newer is not None and newer.path != first.path
     assert [m.resource for m in newer.search("zebra", limit=5)[0]] == [KG + "enterprise-zz"]
-    assert not first.path.exists()  # gone with the old generation's cache folder
+    assert not first.path.exists()  # removed once the newer one is in place
     assert first.search("zebra", limit=5) == ([], 0)  # yet still open, and unchanged
     kg.close()
 
@@ -151,5 +172,75 @@ def test_processes_building_at_once_share_one_complete_index(data_dir: Path) -> 
         assert child.exitcode == 0
     assert len({path for path, _ in answers}) == 1
     assert {count for _, count in answers} == {6}
-    folder = Path(answers[0][0]).parent
-    assert sorted(p.name for p in folder.iterdir()) == ["labels-v2.sqlite", "labels-v2.sqlite.lock"]
+    made = Path(answers[0][0])
+    assert sorted(p.name for p in made.parent.glob("labels-*")) == [made.name, made.name + ".lock"]
+    assert not list(made.parent.glob(".*.tmp"))
+
+
+def test_what_a_killed_maker_left_is_removed(data_dir: Path) -> None:
+    import os
+    import time
+
+    from umkm_kg.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph.embedded(data_dir=data_dir, isolated=False)
+    store = kg.store
+    assert isinstance(store, DiskStore)
+    path = index_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mine = path.parent / f".{path.name}.killed.tmp"  # this version's: its maker holds the lock
+    mine.write_bytes(b"half an index")
+    older = path.parent / ".labels-v3-g00000001.sqlite.killed.tmp"
+    older.write_bytes(b"half an index")
+    recent = path.parent / ".labels-v3-g00000002.sqlite.writing.tmp"  # may be being written
+    recent.write_bytes(b"half an index")
+    long_ago = time.time() - 3600
+    os.utime(older, (long_ago, long_ago))
+    assert index_of(store) is not None
+    assert not mine.exists() and not older.exists() and recent.exists()
+    kg.close()
+
+
+def test_an_index_is_copied_by_hand_where_the_kernel_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from umkm_kg.query.labelindex import _copy
+
+    source, copy = tmp_path / "a", tmp_path / "b"
+    source.write_bytes(bytes(range(256)) * 9000)
+
+    def refuse(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    with open(source, "rb") as reading, open(copy, "wb") as out:
+        _copy(reading.fileno(), out.fileno())
+    assert copy.read_bytes() == source.read_bytes()
+
+
+def test_an_sqlite_without_trigrams_is_a_store_error_and_search_goes_on(
+    kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from umkm_kg.errors import StoreError
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    with pytest.raises(StoreError, match=r"needs SQLite 3\.34\.0 or newer"):
+        index_of(kg.store)
+    found = search(kg, "malaysia", limit=50)
+    assert found.method == "sparql" and "needs SQLite" in found.note
+    assert KG + "country-my" in {m.resource for m in found.matches}
+
+
+def test_ascii_text_splits_into_the_words_the_general_rule_finds() -> None:
+    import string
+
+    from umkm_kg.query.labeltext import spelled_words, words
+
+    every = "".join(chr(c) for c in range(128))
+    for text in [every, string.printable, "kue_lapis-legit 2024 (Rp5.000)", "a", ""]:
+        assert words(text) == spelled_words(text), text
+    assert words("Mébel_Jati") == spelled_words("Mébel_Jati") == ["Mébel", "Jati"]

@@ -27,9 +27,10 @@ def search(
 ) -> None:
     """Find resources by label or name, e.g. search "batik tulis" (best matches first).
 
-    On the embedded store the label index answers (words starting with the text, without
-    regard to case or accents; built on first use); with --endpoint, a bounded SPARQL query
-    (labels containing the text). Which one ran is said on stderr.
+    On the embedded store the label index answers (labels holding every word anywhere, a
+    word of 1-2 letters at a word start, without regard to case or accents; made on first
+    use of a data version); with --endpoint, a bounded SPARQL query (labels containing the
+    text). Which one ran is said on stderr.
     """
     from ..query.render import resolve_format
     from ..query.search import search as find

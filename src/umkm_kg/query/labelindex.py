@@ -1,157 +1,62 @@
-"""A label index in SQLite FTS5, beside the RDF store: names found by word, not by a scan.
+"""A label index in SQLite FTS5, beside the RDF store: names found by what they contain, not
+by a scan.
 
 ``search-labels`` compares every ``rdfs:label`` and ``schema:name`` with the text searched for:
 a full scan, 30 s and more at 100,000 enterprises. This index is kept outside RDF (an earlier
 try kept it in the store as triples: loads were 2.7 times slower and the store 43 % bigger).
 It holds, for every IRI with a label:
 
-- its labels (``rdfs:label``, ``schema:name``, ``skos:prefLabel``, ``skos:altLabel``) in an
-  FTS5 table whose words are folded for case and accents (``unicode61 remove_diacritics 2``),
-  one document per resource, searched by word prefix, the resource with the shortest label
-  first;
+- its labels (``rdfs:label``, ``schema:name``, ``skos:prefLabel``, ``skos:altLabel``), folded
+  for case and accents, in an FTS5 table of trigrams, one document per resource: a word of the
+  text is found anywhere in a label, as the scan finds it, a word of one or two characters at
+  the start of a word (:mod:`.labeltext`); the resource with the shortest label first;
 - those labels, its codes (``umkm:iso3166Alpha2``) and the names a destination is written as
   (``umkm:destinationAsWritten`` of a claim, for its ``umkm:destination``) folded whole, and
   the last segment of its IRI: candidates for a parameter named in words (:meth:`names`);
-- its classes (``rdf:type``), for showing what was found.
+- its classes (``rdf:type``), for showing what was found; and the graphs each comes from.
 
 A generation of the disk store never changes, so its index is one file,
-``DATA/cache/<generation>/labels-v<FORMAT>.sqlite``, built on first use from one scan of those
-properties (SQLite's own bounded cache, no set of the graph in memory), written to a temporary
-file and renamed into place, so a reader never sees half an index; it goes with the rest of the
-generation's cache. The in-memory graph (the bundled article) gets an in-memory index.
+``DATA/cache/labels-v<FORMAT>-<generation>.sqlite``, made on first use: from the index of a
+generation it descends from (or that descends from it), copied, with the labels of what the
+writes between them changed read again (:func:`.labelbuild.update`; seconds at 100,000
+enterprises), or else built from one scan of the store. It is written to a temporary file and
+renamed into place under a file lock, so a reader never sees half an index and two processes
+never make the same one at once; older generations' files are removed once a newer one is in
+place. The in-memory graph (the bundled article) gets an in-memory index.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sqlite3
 import tempfile
 import threading
 import time
-import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from filelock import FileLock
-from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..errors import StoreError
-from ..namespaces import SCHEMA, UMKM
 from ..store import DiskStore, EmbeddedStore, Store
+from ..store.disk import Generation, list_generations
+from .labelbuild import FORMAT, SEARCHED, UpdateFacts, build, fill, update
+from .labeltext import fingerprint, fold, holds, match_expression, query_words
 
-FORMAT = 2
-"""Changes whenever the file's tables change: an older file is not read, but built again."""
-LABEL, ALT_LABEL, CODE = 0, 1, 2
-"""Kinds of indexed text: a label or name, another label (SKOS), a code or as-written name."""
-LABELS: tuple[tuple[str, int], ...] = (
-    (str(RDFS.label), LABEL),
-    (str(SCHEMA.name), LABEL),
-    (str(SKOS.prefLabel), ALT_LABEL),
-    (str(SKOS.altLabel), ALT_LABEL),
-    (str(UMKM.iso3166Alpha2), CODE),
-)
-"""The properties whose literal values are indexed for their subject, with their kind."""
-AS_WRITTEN = (str(UMKM.destination), str(UMKM.destinationAsWritten))
-"""A claim's destination is also known by the name the claim writes it as."""
-SEARCHED = (LABEL, ALT_LABEL)
-"""The kinds a word search looks in (codes and as-written names only name a value)."""
-BATCH = 5_000
-"""Rows written to SQLite at once while building."""
+__all__ = ["FORMAT", "LabelIndex", "Match", "fingerprint", "fold", "index_of", "index_path"]
+
 BUILD_WAIT = 600.0
-"""Seconds a process waits for another one building the same index before giving up."""
-
-_SCHEMA = """
-CREATE TABLE about(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE resource(
-  rid INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, segment INTEGER NOT NULL,
-  types TEXT NOT NULL DEFAULT '', weight INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE label(
-  rid INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL, kind INTEGER NOT NULL,
-  folded INTEGER NOT NULL);
-CREATE TABLE typed(iri TEXT NOT NULL, type TEXT NOT NULL);
-CREATE VIRTUAL TABLE words USING fts5(
-  text, content='', detail='none', tokenize='unicode61 remove_diacritics 2');
-"""
-# One document of words per resource (all its labels): a search neither joins nor groups.
-_WORDS = f"""
-CREATE INDEX label_rid ON label(rid);
-INSERT INTO words(rowid, text)
-  SELECT rid, group_concat(text, ' ') FROM label WHERE kind IN ({LABEL}, {ALT_LABEL}) GROUP BY rid;
-INSERT INTO words(words) VALUES('optimize');
-UPDATE resource SET weight = coalesce((SELECT MIN(length(text)) FROM label
-  WHERE label.rid = resource.rid AND kind IN ({LABEL}, {ALT_LABEL})), 0);
-"""
-_TYPES = """
-CREATE INDEX typed_iri ON typed(iri);
-UPDATE resource SET types = coalesce(
-  (SELECT group_concat(type, ' ') FROM (
-     SELECT DISTINCT type FROM typed WHERE typed.iri = resource.iri ORDER BY type)), '');
-DROP TABLE typed;
-"""
-_NAMES = """
-UPDATE resource SET segment = segment(iri);
-CREATE INDEX label_folded ON label(folded);
-CREATE INDEX resource_segment ON resource(segment);
-"""
-
-
-def fold(text: str) -> str:
-    """``text`` compared without regard to case, accents or compatibility forms, and trimmed.
-
-    Two texts equal when lower-cased (as SPARQL's ``LCASE``) also fold alike, so folded equality
-    finds every candidate that a ``LCASE`` comparison would accept, and maybe a few more.
-    """
-    if text.isascii():  # most labels: nothing to decompose, and casefold is lower
-        return text.strip().lower()
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def fingerprint(text: str) -> int:
-    """A 64-bit number standing for ``fold(text)``: the index keeps these, not the texts, for
-    names (a rare collision only adds a candidate, which the parameter's query then refuses)."""
-    digest = hashlib.blake2b(fold(text).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def segment(iri: str) -> int:
-    """The :func:`fingerprint` of the last segment of ``iri`` (after its last ``/`` or ``#``)."""
-    return fingerprint(re.split(r"[/#]", iri)[-1])
-
-
-def _words(text: str) -> list[str]:
-    """The words of ``text`` as the ``unicode61`` tokenizer sees them: runs of letters, digits
-    and private-use characters (the rest separates them)."""
-    found, word = [], []
-    for char in unicodedata.normalize("NFKC", text):
-        category = unicodedata.category(char)
-        if category[0] in "LN" or category == "Co":
-            word.append(char)
-        elif word:
-            found.append("".join(word))
-            word = []
-    if word:
-        found.append("".join(word))
-    return found
-
-
-def match_expression(text: str) -> str | None:
-    """The FTS5 query finding labels with every word of ``text`` as a word prefix, or None
-    when ``text`` has no letters or digits.
-
-    Each word is written as an FTS5 string, so quotes, ``*``, ``NEAR(``, ``AND`` and the like
-    in the text are words or separators, never FTS5 syntax.
-    """
-    words = _words(text)
-    if not words:
-        return None
-    return " ".join(f'"{w}"*' for w in words)
+"""Seconds a process waits for another one making the same index before giving up."""
+SQLITE = (3, 34, 0)
+"""The first SQLite with FTS5's ``trigram`` tokenizer."""
+REBUILD_SHARE = 0.25
+"""An index is built from scratch rather than from an older one when the graphs changed
+between them hold more than this share of the store's quads (a bulk load, say)."""
 
 
 @dataclass(frozen=True)
@@ -162,18 +67,6 @@ class Match:
     label: str
     lang: str | None
     types: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BuildFacts:
-    """What building an index took and holds."""
-
-    seconds: float
-    resources: int
-    labels: int
-    size_bytes: int
-    phases: tuple[tuple[str, float], ...] = ()
-    """Seconds each step took: reading labels, classes, words, names, and writing the file."""
 
 
 class LabelIndex:
@@ -207,9 +100,9 @@ class LabelIndex:
     def search(
         self, text: str, *, limit: int, offset: int = 0, lang: str | None = None
     ) -> tuple[list[Match], int]:
-        """A page of the resources whose labels have every word of ``text`` as a word
-        prefix (in any of its labels), the shortest label first, then by IRI; and how many
-        there are in all.
+        """A page of the resources whose labels hold every word of ``text`` (in any of its
+        labels; a word of 3 characters or more anywhere, a shorter one as the start of a word),
+        the shortest label first, then by IRI; and how many there are in all.
 
         ``lang`` chooses the language of the label shown (all languages are searched).
         """
@@ -231,10 +124,10 @@ class LabelIndex:
                         (expression, limit, offset),
                     )
                 ]
-            except sqlite3.OperationalError:  # a word SQLite would split further: none match
+            except sqlite3.OperationalError:  # not a query FTS5 takes: nothing matches it
                 return [], 0
             found = _described(db, rids)
-        wanted = [fold(w) for w in _words(text)]
+        wanted = query_words(text)
         matches = []
         for rid in rids:
             iri, types, labels = found[rid]
@@ -283,17 +176,12 @@ def _described(
 def _shown(
     labels: list[tuple[str, str, int]], wanted: list[str], lang: str | None
 ) -> tuple[str, str]:
-    """The label to show: one holding every word searched for (as word starts), in ``lang``
-    where there is one, a label before an alternative one, the shortest first."""
-
-    def holds(text: str) -> bool:
-        words = [fold(w) for w in _words(text)]
-        return all(any(w.startswith(x) for w in words) for x in wanted)
-
+    """The label to show: one holding every word searched for, in ``lang`` where there is
+    one, a label before an alternative one, the shortest first."""
     ranked = sorted(
         labels,
         key=lambda tlk: (
-            not holds(tlk[0]),
+            not holds(tlk[0], wanted),
             lang is not None and tlk[1] not in (lang, ""),
             tlk[2],
             len(tlk[0]),
@@ -301,103 +189,6 @@ def _shown(
         ),
     )
     return (ranked[0][0], ranked[0][1]) if ranked else ("", "")
-
-
-# --- building -----------------------------------------------------------------------------------
-
-
-def build(store: ox.Store, path: Path | str) -> BuildFacts:
-    """Write the index of ``store`` (the union of its graphs) into the new file ``path``."""
-    started = time.perf_counter()
-    db = sqlite3.connect(str(path))
-    try:
-        phases = _fill(db, store)
-        resources = db.execute("SELECT COUNT(*) FROM resource").fetchone()[0]
-        labels = db.execute("SELECT COUNT(*) FROM label").fetchone()[0]
-        db.commit()
-        mark = time.perf_counter()
-        db.execute("VACUUM")
-        phases.append(("file", time.perf_counter() - mark))
-    finally:
-        db.close()
-    seconds = time.perf_counter() - started
-    size = Path(path).stat().st_size
-    return BuildFacts(seconds, int(resources), int(labels), size, tuple(phases))
-
-
-def _fill(db: sqlite3.Connection, store: ox.Store) -> list[tuple[str, float]]:
-    db.execute("PRAGMA journal_mode = OFF")  # a temporary file: renamed only once complete
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -65536")  # KiB: bounds the memory the build takes
-    db.executescript(_SCHEMA)
-    db.execute("INSERT INTO about VALUES ('format', ?)", (str(FORMAT),))
-    phases: list[tuple[str, float]] = []
-    mark = time.perf_counter()
-
-    def done(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases.append((name, now - mark))
-        mark = now
-
-    for prop, kind in LABELS:
-        quads = store.quads_for_pattern(None, ox.NamedNode(prop), None, None)
-        _insert(db, ((q.subject, q.object, kind) for q in quads))
-    _insert(db, _as_written(store))
-    done("labels")
-    _add_types(db, store)
-    done("classes")
-    db.executescript(_WORDS)
-    done("words")
-    db.create_function("segment", 1, segment, deterministic=True)
-    db.executescript(_NAMES)
-    done("names")
-    return phases
-
-
-def _as_written(store: ox.Store) -> Iterator[tuple[object, object, int]]:
-    destination, written = (ox.NamedNode(p) for p in AS_WRITTEN)
-    for quad in store.quads_for_pattern(None, written, None, None):
-        for target in store.quads_for_pattern(quad.subject, destination, None, None):
-            yield target.object, quad.object, CODE
-
-
-def _insert(db: sqlite3.Connection, rows: Iterable[tuple[object, object, int]]) -> None:
-    batch: list[tuple[str, str, str, int, int]] = []
-    for subject, value, kind in rows:
-        if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
-            continue
-        label = value.value
-        batch.append((subject.value, label, value.language or "", kind, fingerprint(label)))
-        if len(batch) >= BATCH:
-            _write(db, batch)
-            batch = []
-    _write(db, batch)
-
-
-def _write(db: sqlite3.Connection, batch: list[tuple[str, str, str, int, int]]) -> None:
-    db.executemany(  # the segment is computed once per resource, at the end
-        "INSERT OR IGNORE INTO resource(iri, segment) VALUES (?, 0)", [(row[0],) for row in batch]
-    )
-    db.executemany(
-        """INSERT INTO label(rid, text, lang, kind, folded)
-           SELECT rid, ?2, ?3, ?4, ?5 FROM resource WHERE iri = ?1""",
-        batch,
-    )
-
-
-def _add_types(db: sqlite3.Connection, store: ox.Store) -> None:
-    # One scan of rdf:type, joined in SQLite (not a lookup in the store per resource).
-    kind = ox.NamedNode(str(RDF.type))
-    batch: list[tuple[str, str]] = []
-    for quad in store.quads_for_pattern(None, kind, None, None):
-        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-            batch.append((quad.subject.value, quad.object.value))
-            if len(batch) >= BATCH:
-                db.executemany("INSERT INTO typed VALUES (?, ?)", batch)
-                batch = []
-    db.executemany("INSERT INTO typed VALUES (?, ?)", batch)
-    db.executescript(_TYPES)
 
 
 # --- the index of a store -------------------------------------------------------------------------
@@ -408,21 +199,33 @@ _MEMORY: weakref.WeakKeyDictionary[EmbeddedStore, tuple[tuple[int, int], LabelIn
 _MEMORY_LOCK = threading.Lock()
 _OPEN: weakref.WeakKeyDictionary[DiskStore, tuple[str, LabelIndex]] = weakref.WeakKeyDictionary()
 _OPEN_LOCK = threading.Lock()
+_FILE = re.compile(rf"^labels-v{FORMAT}-(g\d{{8}})\.sqlite$")
 
 
 def index_of(store: Store, *, wait: bool = True) -> LabelIndex | None:
-    """The label index of ``store``, built now if it has none yet; None for a remote store.
+    """The label index of ``store``, made now if it has none yet; None for a remote store.
 
-    With ``wait`` false, a disk-store generation whose index is not made yet gets it made in
-    a background thread (minutes at 100,000 enterprises), and None is returned meanwhile: a
-    web server searches without it rather than keep a visitor waiting.
+    With ``wait`` false, a disk-store generation whose index is not made yet and must be
+    built from scratch (minutes at 100,000 enterprises) gets it built in a background thread,
+    and None is returned meanwhile: a web server searches without it rather than keep a
+    visitor waiting. One that can be made from a related generation's index (seconds) is
+    made at once.
 
-    :raises StoreError: the index of a disk-store generation cannot be written.
+    :raises StoreError: the index of a disk-store generation cannot be written, or this
+        Python's SQLite is older than :data:`SQLITE`.
     """
+    if isinstance(store, (DiskStore, EmbeddedStore)) and sqlite3.sqlite_version_info < SQLITE:
+        raise StoreError(
+            f"the label index needs SQLite {'.'.join(map(str, SQLITE))} or newer (its "
+            f"trigram tokenizer); this Python has {sqlite3.sqlite_version}",
+            hint="use a Python built with a newer SQLite (Debian 12's has 3.40)",
+        )
     if isinstance(store, DiskStore):
         if not wait and not index_path(store).is_file():
-            _build_behind(store)
-            return None
+            store.refresh()
+            if not index_path(store).is_file() and _nearest(store, store.version) is None:
+                _build_behind(store)
+                return None
         return _on_disk(store)
     if isinstance(store, EmbeddedStore):
         return _in_memory(store)
@@ -431,7 +234,7 @@ def index_of(store: Store, *, wait: bool = True) -> LabelIndex | None:
 
 def index_path(store: DiskStore, version: str | None = None) -> Path:
     """Where the index of a generation of ``store`` (by default its current one) is kept."""
-    return store.cache.folder / (version or store.version) / f"labels-v{FORMAT}.sqlite"
+    return store.cache.folder / f"labels-v{FORMAT}-{version or store.version}.sqlite"
 
 
 def _on_disk(store: DiskStore) -> LabelIndex:
@@ -447,10 +250,10 @@ def _on_disk(store: DiskStore) -> LabelIndex:
     path = index_path(store, version)
     try:
         if not path.is_file():
-            store.cache.version_folder(version)
+            path.parent.mkdir(parents=True, exist_ok=True)
             with FileLock(str(path) + ".lock", timeout=BUILD_WAIT):
-                if not path.is_file():  # another process may have built it meanwhile
-                    _build_file(oxigraph, path)
+                if not path.is_file():  # another process may have made it meanwhile
+                    make_file(store, version, path, oxigraph)
         index = LabelIndex(path)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(
@@ -463,12 +266,12 @@ def _on_disk(store: DiskStore) -> LabelIndex:
 
 
 _BEHIND: set[Path] = set()
-"""Index files being built by :func:`_build_behind` in this process."""
+"""Index files being made by :func:`_build_behind` in this process."""
 _BEHIND_LOCK = threading.Lock()
 
 
 def _build_behind(store: DiskStore) -> None:
-    """Build the current generation's index in a daemon thread, unless one already is."""
+    """Make the current generation's index in a daemon thread, unless one already is."""
     path = index_path(store)
     with _BEHIND_LOCK:
         if path in _BEHIND:
@@ -487,16 +290,164 @@ def _build_behind(store: DiskStore) -> None:
     threading.Thread(target=run, daemon=True, name="label-index").start()
 
 
-def _build_file(store: ox.Store, path: Path) -> None:
-    """Build into a temporary file beside ``path``, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+def make_file(store: DiskStore, version: str, path: Path, oxigraph: ox.Store) -> UpdateFacts | None:
+    """Make the index of generation ``version`` (whose store is ``oxigraph``) at ``path``:
+    from a related generation's index where one is near enough, else from scratch; then
+    remove the index files of older generations. The facts of an update, None for a build.
+
+    :raises OSError, sqlite3.Error: the file cannot be written.
+    """
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # a killed maker's (we hold the lock)
+        leftover.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
+    facts: UpdateFacts | None = None
     try:
         Path(temporary).unlink()
-        build(store, temporary)
+        source = _nearest(store, version)
+        if source is not None:
+            facts = _updated(source[0], source[1], oxigraph, temporary, version)
+        if facts is None:
+            build(oxigraph, temporary, version=version)
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+    _forget_older(path.parent, version)
+    return facts
+
+
+def _updated(
+    source: Path, changed: set[str], oxigraph: ox.Store, temporary: str, version: str
+) -> UpdateFacts | None:
+    """Copy the index ``source`` to ``temporary`` and apply the change of the graphs
+    ``changed``; None (and nothing written) where ``source`` cannot be read."""
+    try:  # once open, the file may be removed by another process: it is still read whole
+        with open(source, "rb") as reading, open(temporary, "wb") as out:
+            _copy(reading.fileno(), out.fileno())
+    except FileNotFoundError:
+        return None
+    db = sqlite3.connect(temporary)
+    try:
+        about = dict(db.execute("SELECT key, value FROM about").fetchall())
+        if about.get("format") != str(FORMAT) or about.get("generation") != _generation(source):
+            raise sqlite3.DatabaseError("not the index its name says")
+        db.execute("PRAGMA journal_mode = OFF")  # a temporary file: renamed only once complete
+        db.execute("PRAGMA synchronous = OFF")
+        with db:
+            facts = update(db, oxigraph, changed, version=version, most=REBUILD_SHARE)
+    except sqlite3.DatabaseError:  # a damaged or foreign file: build from scratch instead
+        facts = None
+    db.close()
+    if facts is None:
+        Path(temporary).unlink(missing_ok=True)
+    return facts
+
+
+def _copy(reading: int, out: int) -> None:
+    """Copy one open file into another, in the kernel where it can (a clone of the blocks on
+    file systems that share them)."""
+    size = os.fstat(reading).st_size
+    done = 0
+    try:
+        while done < size:
+            copied = os.copy_file_range(reading, out, size - done)
+            if copied == 0:
+                break
+            done += copied
+    except OSError:  # not offered here (another kernel, another file system): by hand
+        os.lseek(reading, done, os.SEEK_SET)
+        os.lseek(out, done, os.SEEK_SET)
+        while chunk := os.read(reading, 1 << 20):
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(out, view) :]
+
+
+def _generation(path: Path) -> str | None:
+    found = _FILE.match(path.name)
+    return found.group(1) if found else None
+
+
+def _nearest(store: DiskStore, version: str) -> tuple[Path, set[str]] | None:
+    """The index file of a generation related to ``version`` whose graphs differ least from
+    it, and the graphs that differ; None where none is near enough to be worth updating."""
+    kept = {g.name: g for g in list_generations(store.folder)}
+    target = kept.get(version)
+    if target is None:
+        return None
+    best: tuple[int, Path, set[str]] | None = None
+    for candidate in store.cache.folder.glob(f"labels-v{FORMAT}-g*.sqlite"):
+        name = _generation(candidate)
+        if name is None or name == version:
+            continue
+        changed = changed_between(target, name, kept)
+        if changed is None:
+            continue
+        source = kept[name].graphs if name in kept else {}
+        weight = sum(max(source.get(g, 0), target.graphs.get(g, 0)) for g in changed)
+        if best is None or weight < best[0]:
+            best = (weight, candidate, changed)
+    quads = max(sum(target.graphs.values()), 1)
+    if best is None or best[0] > REBUILD_SHARE * quads:
+        return None
+    return best[1], best[2]
+
+
+def changed_between(
+    target: Generation, source: str, kept: Mapping[str, Generation]
+) -> set[str] | None:
+    """The named graphs that may differ between generation ``source`` and ``target``: those
+    the writes on the way from one to the other, through their latest common ancestor,
+    touched (:attr:`.Generation.lineage`); None where the way is not known."""
+    up = _line(target)
+    if any(name == source for name, _ in up):
+        down: list[tuple[str, list[str] | None]] = [(source, None)]
+    elif source in kept:
+        down = _line(kept[source])
+    else:
+        return None
+    ancestors = {name for name, _ in up}
+    common = next((name for name, _ in down if name in ancestors), None)
+    if common is None:
+        return None
+    changed: set[str] = set()
+    for line in (up, down):
+        for name, touched in line:
+            if name == common:
+                break
+            if touched is None:
+                return None
+            changed.update(touched)
+    return changed
+
+
+def _line(generation: Generation) -> list[tuple[str, list[str] | None]]:
+    """The generation and its recorded ancestors, newest first, each with the graphs its
+    write touched; the oldest one known last, with None (what made it is not recorded)."""
+    lineage = generation.lineage
+    line: list[tuple[str, list[str] | None]] = [(name, list(t)) for name, _, t in lineage]
+    oldest = lineage[-1][1] if lineage else generation.name
+    if oldest is not None:
+        line.append((oldest, None))
+    return line
+
+
+def _forget_older(folder: Path, version: str) -> None:
+    """Remove the index files of generations older than ``version`` (a search that has one
+    open goes on reading it), and what killed makers left long ago."""
+    number = int(version[1:])
+    for candidate in folder.glob(f"labels-v{FORMAT}-g*.sqlite"):
+        name = _generation(candidate)
+        if name is not None and int(name[1:]) < number:
+            candidate.unlink(missing_ok=True)
+    for leftover in folder.glob(".labels-v*.tmp"):
+        with contextlib.suppress(OSError):  # a maker writes its file all along: not this old
+            if time.time() - leftover.stat().st_mtime > BUILD_WAIT:
+                leftover.unlink()
+    for candidate in folder.glob(f"labels-v{FORMAT}-g*.sqlite.lock"):
+        name = _generation(candidate.with_suffix(""))
+        if name is not None and int(name[1:]) < number - 8:  # long done with
+            candidate.unlink(missing_ok=True)
 
 
 def _in_memory(store: EmbeddedStore) -> LabelIndex:
@@ -507,7 +458,7 @@ def _in_memory(store: EmbeddedStore) -> LabelIndex:
         if known is not None and known[0] == key:
             return known[1]
         db = sqlite3.connect(":memory:", check_same_thread=False)
-        _fill(db, oxigraph)
+        fill(db, oxigraph)
         db.commit()
         index = LabelIndex(None, memory=db)
         _MEMORY[store] = (key, index)

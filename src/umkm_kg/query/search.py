@@ -1,8 +1,9 @@
 """Finding resources by name, a page at a time: the label index on the embedded store, a
 bounded SPARQL query on a remote one.
 
-On the embedded store :mod:`.labelindex` answers: labels having every word searched for as a
-word prefix, without regard to case or accents, best first. A remote endpoint has no such
+On the embedded store :mod:`.labelindex` answers: labels holding every word searched for
+(anywhere, as the ``search-labels`` scan finds text; a word of one or two characters at the start
+of a word), without regard to case or accents, best first. A remote endpoint has no such
 index, so a query asks it for the labels containing the text (without regard to case), in IRI
 order, with ``LIMIT`` and ``OFFSET``; so does an embedded store whose index cannot be written
 (a data folder one may only read). The result says which of the two ran, and why.
@@ -52,7 +53,7 @@ _REMOTE_CHECKED = CheckedQuery(QueryForm.SELECT, VARIABLES, frozenset())
 class SearchResult:
     """A page of matches, and how they were found.
 
-    ``method`` is ``"index"`` (the label index: word prefixes, ranked) or ``"sparql"`` (a
+    ``method`` is ``"index"`` (the label index: every word contained, ranked) or ``"sparql"`` (a
     bounded query: labels containing the text, in IRI order). ``total``
     counts every match (None where it was not counted); ``more`` says whether a next page has
     any.
@@ -91,8 +92,8 @@ class SearchResult:
         how = (
             t(
                 lang,
-                "label index (words starting with the text, best first)",
-                "indeks label (kata yang diawali teks itu, yang paling cocok dahulu)",
+                "label index (labels holding every word, best first)",
+                "indeks label (label yang memuat setiap kata, yang paling cocok dahulu)",
             )
             if self.method == "index"
             else t(

@@ -4,7 +4,8 @@ One folder (``DATA/store``) holds::
 
     CURRENT           the name of the generation readers open, e.g. "g00000012"
     g00000012/        an on-disk pyoxigraph (RocksDB) store, never written once published
-    g00000012.json    what it holds: graphs and their sizes, the change that made it
+    g00000012.json    what it holds: graphs and their sizes, the change that made it, and
+                      the graphs that write and the ones before it touched
     g00000012.lock    readers hold a shared lock on it while they have the generation open
     write.lock        one writer at a time
 
@@ -72,6 +73,11 @@ COMPACT_AFTER_FILES = 100
 compacted before it is published (see :func:`_compact_if_needed`); each small write adds
 about ten (one per index)."""
 
+CHANGES_KEPT = 32
+"""Writes a generation's description lists the touched graphs of (its own, then earlier)."""
+CHANGES_GRAPHS = 1_000
+"""A write touching more graphs than this is recorded as touching an unknown set."""
+
 CACHE_FOLDER = "cache"
 """Beside the store folder: answers kept per generation (:mod:`.cache`)."""
 _VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
@@ -102,6 +108,35 @@ class Generation:
     @property
     def change(self) -> str | None:
         return self.meta.get("change")
+
+    @property
+    def touched(self) -> list[str] | None:
+        """The named graphs its write added to, removed or replaced (None: not recorded)."""
+        lineage = self.lineage
+        return lineage[0][2] if lineage else None
+
+    @property
+    def lineage(self) -> list[tuple[str, str | None, list[str]]]:
+        """Its write and the writes before it, newest first, as (generation, parent, named
+        graphs touched), as far as they are recorded (``changes``, at most
+        :data:`CHANGES_KEPT`): what files derived from a generation (the label index) need
+        to follow the store, even past generations no longer kept.
+
+        An older umkm-kg recorded none, and copies its parent's list: a list whose first
+        entry is not this generation's is not its own.
+        """
+        entries = self.meta.get("changes")
+        found: list[tuple[str, str | None, list[str]]] = []
+        expected: str | None = self.name
+        for entry in entries if isinstance(entries, list) else []:
+            if expected is None or not isinstance(entry, dict):
+                break
+            touched, parent = entry.get("touched"), entry.get("parent")
+            if entry.get("generation") != expected or not isinstance(touched, list):
+                break
+            found.append((expected, parent if isinstance(parent, str) else None, touched))
+            expected = parent if isinstance(parent, str) else None
+        return found
 
 
 @dataclass
@@ -405,8 +440,9 @@ def _meta_problem(meta: object) -> str | None:
     for key in ("created", "change", "bundled"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             return f"{key!r} is not text"
-    if not isinstance(meta.get("unvalidated", []), list):
-        return "'unvalidated' is not a list"
+    for key in ("unvalidated", "changes"):
+        if not isinstance(meta.get(key, []), list):
+            return f"{key!r} is not a list"
     return None
 
 
@@ -519,6 +555,7 @@ def write_transaction(
             if not tx.cancelled:
                 store.flush()
                 meta = _describe(tx, change)
+                meta["changes"] = _changes(tx, name, meta)
                 compacted = _compact_if_needed(tx, path)
         except BaseException:
             tx.store = store = None  # type: ignore[assignment]
@@ -578,6 +615,18 @@ def _describe(tx: Transaction, change: str) -> dict[str, Any]:
         quads=sum(graphs.values()),
     )
     return meta
+
+
+def _changes(tx: Transaction, name: str, meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``changes`` of a new generation: its write, then its base's (see
+    :attr:`Generation.lineage`). A write touching very many graphs ends the list (what
+    follows the store then starts again from scratch anyway)."""
+    touched = sorted(tx.touched) if len(tx.touched) <= CHANGES_GRAPHS else None
+    mine = {"generation": name, "parent": meta.get("parent"), "touched": touched}
+    if touched is None or tx.base is None:
+        return [mine]
+    earlier = [{"generation": g, "parent": p, "touched": t} for g, p, t in tx.base.lineage]
+    return [mine, *earlier][:CHANGES_KEPT]
 
 
 def _storage_files(path: Path) -> int:
