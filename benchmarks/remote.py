@@ -59,7 +59,7 @@ from umkm_kg.store.remote import RemoteStore  # noqa: E402
 GRAPH = "https://w3id.org/umkm-kg/graph/all"
 SEED = 2016
 QUERY_TIMEOUT = 300.0
-"""Seconds a saved query may take (then reported as timed out)."""
+"""Seconds a saved query may take (then reported as timed out); ``--query-timeout``."""
 SLOW = 20.0
 """Seconds past which a query's first run is its figure (marked *), not repeated three times."""
 
@@ -85,6 +85,7 @@ class Engine:
 
 
 def main() -> None:
+    global QUERY_TIMEOUT
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("enterprises", type=int)
     parser.add_argument("--servers", default="embedded,oxigraph,virtuoso")
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--buffers", type=int, default=680_000, help="Virtuoso NumberOfBuffers")
     parser.add_argument("--loaders", type=int, default=2, help="Virtuoso rdf_loader_run sessions")
     parser.add_argument("--virtuoso-gsp", action="store_true")
+    parser.add_argument("--query-timeout", type=float, default=QUERY_TIMEOUT)
     parser.add_argument(
         "--min-free-gib",
         type=float,
@@ -109,6 +111,7 @@ def main() -> None:
         "uncapped listings of 1.8M rows do not fit in memory)",
     )
     args = parser.parse_args()
+    QUERY_TIMEOUT = args.query_timeout
     wanted = args.servers.split(",")
     args.work.mkdir(parents=True, exist_ok=True)
     data_dir = args.work / f"data-{args.enterprises}"
