@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import IdentifiedNode, Node
 
@@ -46,8 +46,9 @@ _Triple = tuple[Any, Any, Any]
 class StoredRecords:
     """The records of one named graph of a pyoxigraph store, validated a chunk at a time."""
 
-    def __init__(self, store: ox.Store, graph: str) -> None:
+    def __init__(self, store: ox.Store, graph: str, *, hub: int = HUB) -> None:
         self.store = store
+        self.hub = hub
         self.graph = graph
         self.own = ox.NamedNode(graph)
         self._terms: dict[Any, Node] = {}
@@ -62,26 +63,26 @@ class StoredRecords:
     def chunks(self, size: int) -> Iterator[list[Any]]:
         """The subjects of the graph (its records), about ``size`` at a time, each together
         with the records it points at or is pointed at by (so that a chunk's records are
-        described within it), except through hubs (nodes more than :data:`HUB` records point
+        described within it), except through hubs (records more than ``hub`` records point
         at)."""
         subjects = [
-            row[0]  # type: ignore[index]
-            for row in self.store.query(
+            row[0]
+            for row in self._select(
                 f"SELECT DISTINCT ?s WHERE {{ GRAPH <{self.graph}> {{ ?s ?p ?o }} }}"
             )
         ]
         number = {s: i for i, s in enumerate(subjects)}
         links: list[tuple[int, int]] = []
         pointed = [0] * len(subjects)
-        answer = self.store.query(
+        answer = self._select(
             f"SELECT ?s ?o WHERE {{ GRAPH <{self.graph}> {{ ?s ?p ?o }} FILTER(isIRI(?o)) }}"
         )
         for row in answer:
-            target = number.get(row[1])  # type: ignore[index]
+            target = number.get(row[1])
             if target is not None:
-                links.append((number[row[0]], target))  # type: ignore[index]
+                links.append((number[row[0]], target))
                 pointed[target] += 1
-        self._hubs = {subjects[i] for i, n in enumerate(pointed) if n > HUB}
+        self._hubs = {subjects[i] for i, n in enumerate(pointed) if n > self.hub}
         parent = list(range(len(subjects)))
 
         def root(i: int) -> int:
@@ -91,7 +92,7 @@ class StoredRecords:
             return i
 
         for a, b in links:
-            if pointed[b] <= HUB:  # a hub's in-statements are looked up instead
+            if pointed[b] <= self.hub:  # a hub's in-statements are looked up instead
                 parent[root(a)] = root(b)
         groups: dict[int, list[Any]] = {}
         for i, subject in enumerate(subjects):
@@ -104,6 +105,11 @@ class StoredRecords:
                 chunk = []
         if chunk:
             yield chunk
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        answer = self.store.query(sparql)
+        assert isinstance(answer, ox.QuerySolutions)
+        return answer
 
     def validate(self, subjects: Sequence[Any], source: str) -> ValidationReport:
         """The problems of the records ``subjects`` (stored terms), reported against ``source``.
@@ -135,13 +141,14 @@ class StoredRecords:
         }
         problems: list[tuple[RecordRef, Problem]] = []
         report = new_report()
+        data: Any = index  # what the findings read values from: the evaluator's index serves
         for result in shacl.objects(None, SH.result):
             focus = shacl.value(result, SH.focusNode)
             if not isinstance(focus, IdentifiedNode) or focus not in own:
                 continue
             if shacl.value(result, SH.value) in unknown:
                 continue  # reported once, as an unknown reference
-            problems.append((batch.records[focus], shacl_problem(shacl, result, index, batch)))
+            problems.append((batch.records[focus], shacl_problem(shacl, result, data, batch)))
             copy_result(shacl, result, report)
         foreign = {(term(s), term(p), term(o)) for s, p, o in known}
         found = ownership_problems(batch, None, self.graph, known=foreign)
@@ -275,10 +282,10 @@ class _CopyRunner(SparqlRunner):
 @cache
 def _ontology_triples() -> tuple[_Triple, ...]:
     """The bundled ontology (as the evaluator sees it) in pyoxigraph terms."""
-    out = []
-    for s, p, o in ontology_graph():
-        terms = []
-        for t in (s, p, o):
-            terms.append(ox.BlankNode(str(t)) if isinstance(t, BNode) else term_to_oxigraph(t))
-        out.append((terms[0], terms[1], terms[2]))
-    return tuple(out)
+    return tuple((_ox(s), _ox(p), _ox(o)) for s, p, o in ontology_graph())
+
+
+def _ox(term: Node) -> Any:
+    if isinstance(term, URIRef | Literal):
+        return term_to_oxigraph(term)
+    return ox.BlankNode(str(term))
