@@ -48,9 +48,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[
 
 
 @pytest.fixture(scope="module")
-def on_add(
-    registry: tuple[Path, list[dict[str, object]]], kg: KnowledgeGraph
-) -> ValidationReport:
+def on_add(registry: tuple[Path, list[dict[str, object]]], kg: KnowledgeGraph) -> ValidationReport:
     """What validating the registry as one batch finds (``umkm-kg add``'s validation)."""
     report = validate(read_batch([str(registry[0])], kg, max_bytes=64 * 1024 * 1024), kg)
     assert not report.conforms
