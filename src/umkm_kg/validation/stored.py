@@ -12,6 +12,7 @@ evaluator. The findings are those of :func:`~umkm_kg.validation.validate` on the
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
@@ -72,18 +73,21 @@ class StoredRecords:
             )
         ]
         number = {s: i for i, s in enumerate(subjects)}
-        links: list[tuple[int, int]] = []
-        pointed = [0] * len(subjects)
+        # Machine integers, not Python lists: a million enterprises have some 20 million links.
+        sources, targets = array("l"), array("l")
+        pointed = array("l", bytes(len(subjects) * array("l").itemsize))
         answer = self._select(
             f"SELECT ?s ?o WHERE {{ GRAPH <{self.graph}> {{ ?s ?p ?o }} FILTER(isIRI(?o)) }}"
         )
         for row in answer:
             target = number.get(row[1])
             if target is not None:
-                links.append((number[row[0]], target))
+                sources.append(number[row[0]])
+                targets.append(target)
                 pointed[target] += 1
+        del number
         self._hubs = {subjects[i] for i, n in enumerate(pointed) if n > self.hub}
-        parent = list(range(len(subjects)))
+        parent = array("l", range(len(subjects)))
 
         def root(i: int) -> int:
             while parent[i] != i:
@@ -91,7 +95,7 @@ class StoredRecords:
                 i = parent[i]
             return i
 
-        for a, b in links:
+        for a, b in zip(sources, targets, strict=True):
             if pointed[b] <= self.hub:  # a hub's in-statements are looked up instead
                 parent[root(a)] = root(b)
         groups: dict[int, list[Any]] = {}
