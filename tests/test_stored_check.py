@@ -111,3 +111,29 @@ def test_info_and_a_validating_load_count_the_same_violations(
     result = runner("info", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout)["violations"] == expected
+
+
+def test_statements_about_what_others_own_are_found_as_on_add(
+    kg: KnowledgeGraph, runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """Ownership is checked against the rest of the store, the records' own graph left out."""
+    dump = tmp_path / "foreign.ttl"
+    dump.write_text(
+        "@prefix kg: <https://w3id.org/umkm-kg/id/> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix umkm: <https://w3id.org/umkm-kg/ontology#> .\n"
+        'kg:enterprise-haura-hijab schema:name "Haura Lain" .\n'
+        "kg:enterprise-x owl:sameAs kg:enterprise-haura-hijab .\n"
+        'umkm:Enterprise rdfs:label "Usaha"@id .\n',
+        encoding="utf-8",
+    )
+    on_add = validate(read_batch([str(dump)], kg), kg)
+    expected = {f for f in _findings(on_add.records) if f[2] and "ForeignStatement" in f[2]}
+    assert len(expected) == 3  # each of the three statements
+    store, graph = _stored(data_dir, dump, runner)
+    loaded = Loaded(graph=graph)
+    validate_stored_graph(KnowledgeGraph(store), store.oxigraph, graph, dump.name, loaded)
+    found = {f for f in _findings(loaded.problems) if f[2] and "ForeignStatement" in f[2]}
+    assert found == expected
