@@ -274,7 +274,34 @@ def validate_stored_graph(
     note: Progress | None = None,
 ) -> None:
     """Validate the subjects of the named graph ``graph`` of ``store``, ``chunk`` at a time,
-    in the context of ``context``; count them and their problems in ``loaded``."""
+    in the context of ``context`` (whose store is ``store``); count them and their problems in
+    ``loaded``."""
+    from ..validation import Unsupported, compiled_shapes
+    from ..validation.stored import StoredRecords
+
+    try:
+        compiled_shapes()
+    except Unsupported:  # shapes only pySHACL can check: through rdflib graphs
+        _validate_stored_slowly(context, store, graph, source, loaded, chunk, note)
+        return
+    records = StoredRecords(store, graph)
+    for part in records.chunks(chunk):
+        _note_report(loaded, records.validate(part, source))
+        if note is not None:
+            note("validating", loaded.records)
+        if loaded.stopped_early:
+            return
+
+
+def _validate_stored_slowly(
+    context: KnowledgeGraph,
+    store: ox.Store,
+    graph: str,
+    source: str,
+    loaded: Loaded,
+    chunk: int,
+    note: Progress | None,
+) -> None:
     from ..validation import RecordBatch, RecordRef, validate
 
     target = ox.NamedNode(graph)

@@ -222,13 +222,18 @@ def own_checks(
 
 
 def ownership_problems(
-    batch: RecordBatch, kg: Any, own_graph: str | None = None
+    batch: RecordBatch,
+    kg: Any,
+    own_graph: str | None = None,
+    *,
+    known: set[tuple[Node, Node, Node]] | None = None,
 ) -> Iterable[tuple[RecordRef, Problem]]:
-    """Statements of the batch about ontology terms, shapes or existing resources."""
+    """Statements of the batch about ontology terms, shapes or existing resources (``known``:
+    the stored statements outside ``own_graph`` about its subjects, when already read)."""
     from .ownership import foreign_statements
 
     fallback = RecordRef(batch.sources[0] if batch.sources else "?")
-    for found in foreign_statements(batch.triples, kg, own_graph=own_graph):
+    for found in foreign_statements(batch.triples, kg, own_graph=own_graph, known=known):
         s, p, o = found.subject, found.predicate, found.object
         ref = batch.records.get(s) if isinstance(s, IdentifiedNode) else None
         shown = short(str(o))[:80]

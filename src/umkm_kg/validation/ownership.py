@@ -79,14 +79,26 @@ def _is_term(node: Node) -> bool:
 
 
 def foreign_statements(
-    triples: Iterable[tuple[Node, Node, Node]], kg: Any, *, own_graph: str | None = None
+    triples: Iterable[tuple[Node, Node, Node]],
+    kg: Any,
+    *,
+    own_graph: str | None = None,
+    known: set[tuple[Node, Node, Node]] | None = None,
 ) -> Iterator[Foreign]:
     """The statements of ``triples`` about ontology terms, shapes or resources ``kg`` already
-    describes (outside the named graph ``own_graph``, the batch's own during a load)."""
+    describes (outside the named graph ``own_graph``, the batch's own during a load).
+
+    ``known`` holds those stored statements when the caller has read them already (at least
+    every statement about the subjects of ``triples`` and the objects of identity statements);
+    ``kg`` is not asked then.
+    """
     triples = list(triples)
     asked = {s for s, _, _ in triples if isinstance(s, URIRef) and not _is_term(s)}
     asked |= {o for _, p, o in triples if p in IDENTITY and isinstance(o, URIRef)}
-    known = _stored_triples(sorted(asked), kg, own_graph)
+    if known is None:
+        known = _stored_triples(sorted(asked), kg, own_graph)
+    else:
+        known = {t for t in known if t[0] in asked}
     existing = {s for s, _, _ in known}
     for s, p, o in triples:
         if (s, p, o) in known:
