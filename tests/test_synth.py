@@ -199,6 +199,15 @@ def test_names_and_nibs_are_unique_and_no_country_is_named_twice(reference: Refe
     assert name.endswith(" 2")
 
 
+def test_no_two_owners_of_one_enterprise_share_a_name(reference: Reference) -> None:
+    # seed 1 drew five such pairs in its first 100,000 records ("bapak Dedi Hakim" and
+    # "mas Dedi Hakim"): one person to the mapping, with two labels, so the shapes refused it
+    records = Generator(reference, 1, source_text(1)).enterprises(100_000)
+    co_owned = [r for r in records if len(r.owners) > 1]
+    assert len(co_owned) > 9000
+    assert all(len({name for _, name in r.owners}) == len(r.owners) for r in co_owned)
+
+
 def test_a_registry_has_no_duplicates_the_records_store_would_refuse(
     reference: Reference,
 ) -> None:

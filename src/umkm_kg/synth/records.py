@@ -137,7 +137,7 @@ class Generator:
             name, name_slug, category = self._name(i)
             owners = [_person(r, r() < 0.65)]
             if r() < 0.1:
-                owners.append(_person(r, owners[0][1] in MEN))
+                owners.append(_other_than(_person(r, owners[0][1] in MEN), owners[0][1]))
             products = _sample(r, category.products, _pick(r, (1, 1, 1, 1, 2, 2, 2, 3, 3)))
             category_written = _pick(r, category.spellings)
             wanted = _pick(r, (0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 3))
@@ -212,6 +212,19 @@ def _person(r: Random, woman: bool) -> tuple[str, str]:
     family = FAMILY_WOMEN if woman else FAMILY_MEN
     name = f"{given} {_pick(r, family)}" if r() < 0.5 else given
     return _pick(r, HONORIFICS_WOMEN if woman else HONORIFICS_MEN), name
+
+
+def _other_than(person: tuple[str, str], taken: str) -> tuple[str, str]:
+    """``person``, renamed if its name is ``taken`` (a co-owner's): two owners of one name
+    would be one person to the mapping, with two honorifics, so two labels. The new family
+    name is the first one that differs, so the random draws, and every later record, are
+    unchanged."""
+    honorific, name = person
+    if name != taken:
+        return person
+    given = name.split(" ", 1)[0]
+    families = FAMILY_WOMEN if given in WOMEN else FAMILY_MEN
+    return honorific, next(f"{given} {f}" for f in families if f"{given} {f}" != taken)
 
 
 # --- planted problems --------------------------------------------------------------------------
