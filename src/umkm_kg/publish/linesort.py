@@ -173,7 +173,7 @@ def merge_blocks(runs: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
     """
     held: list[tuple[list[bytes], Iterator[list[bytes]]]] = []
     for run in runs:
-        first = next((part for part in run if part), None)
+        first = _next_lines(run)
         if first is not None:
             held.append((first, run))
     while held:
@@ -183,9 +183,14 @@ def merge_blocks(runs: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
         for part, run in held:
             cut = bisect_right(part, bound)
             taken.extend(part[:cut])
-            rest = part[cut:] or next((more for more in run if more), None)
+            rest = part[cut:] or _next_lines(run)
             if rest is not None:
                 kept.append((rest, run))
         held = kept
         taken.sort()
         yield list(dict.fromkeys(taken))
+
+
+def _next_lines(run: Iterator[list[bytes]]) -> list[bytes] | None:
+    """The run's next lines (a list not empty), or ``None`` at its end."""
+    return next((part for part in run if part), None)
