@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import random
-from itertools import groupby
 
 import pyoxigraph as ox
 import pytest
@@ -188,30 +187,6 @@ def test_line_sorter_merges_runs_and_drops_duplicates(tmp_path: object) -> None:
         sorter.write_to(out)
         assert sorter.runs > 10
     assert out.getvalue() == b"".join(sorted(set(lines)))
-
-
-def test_block_merge_equals_a_line_by_line_merge_of_many_runs() -> None:
-    import heapq
-
-    from umkm_kg.publish.linesort import merge_blocks, run_lines
-
-    rng = random.Random(11)
-    for _ in range(30):
-        pool = [
-            f'<s{rng.randint(0, 300)}> <p> "{"x" * rng.randint(0, 90)}" .'.encode()
-            for _ in range(400)
-        ]
-        runs = [
-            sorted(set(rng.sample(pool, rng.randint(0, 150)))) for _ in range(rng.randint(1, 7))
-        ]
-        # the old path: heapq.merge of the runs' lines, a line kept when it differs from the last
-        expected = [line for line, _ in groupby(heapq.merge(*runs))]
-        # each run read a few bytes at a time (blocks shorter than a line, too)
-        size = rng.choice([1, 17, 64, 1000, 1 << 20])
-        files = [run_lines(io.BytesIO(b"".join(x + b"\n" for x in r)), size) for r in runs]
-        blocks = list(merge_blocks(files))
-        assert [line for block in blocks for line in block] == expected
-        assert all(blocks), "no empty block"
 
 
 def test_graph_blocks_split_graphs_wherever_the_blocks_end() -> None:

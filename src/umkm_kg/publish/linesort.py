@@ -3,16 +3,15 @@
 A dump of a registry is written line by line (N-Triples, N-Quads) by pyoxigraph; sorting the
 lines makes the output a function of the graph alone (not of the store's insertion order).
 At most ``run_bytes`` of text is held at a time: past that, the lines so far are sorted and
-written to a temporary file (a run), and the runs are merged at the end, a block of lines at a
-time (:func:`merge_blocks`: no Python step per line). Duplicate lines are dropped, so the union
-of several graphs holds each triple once. The sorted lines can be read more than once (several
-formats written from one read of the store).
+written to a temporary file (a run), and the runs are merged at the end (``heapq.merge``).
+Duplicate lines are dropped, so the union of several graphs holds each triple once. The sorted
+lines can be read more than once (several formats written from one read of the store).
 """
 
 from __future__ import annotations
 
+import heapq
 import tempfile
-from bisect import bisect_right
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -20,8 +19,6 @@ from typing import IO
 
 DEFAULT_RUN_BYTES = 64 * 1024 * 1024
 """Bytes of line text held in memory before a sorted run is written to disk."""
-READ_BYTES = 1024 * 1024
-"""Bytes read from each run at a time by the merge."""
 
 
 class LineSorter:
@@ -89,17 +86,15 @@ class LineSorter:
             for line in self._in_memory():
                 yield line + b"\n"
             return
-        for block in self._merged():
-            for line in block:
-                yield line + b"\n"
-
-    def _merged(self) -> Iterator[list[bytes]]:
-        """The runs on disk (the lines held spilled first) merged: sorted lists of lines."""
         if self._pending:
             self._spill()
         for run in self._runs:
             run.seek(0)
-        return merge_blocks([run_lines(run) for run in self._runs])
+        previous = b""
+        for line in heapq.merge(*self._runs):
+            if line != previous:
+                yield line
+                previous = line
 
     def blocks(self, lines: int = 20_000) -> Iterator[bytes]:
         """The lines of :meth:`lines`, ``lines`` at a time joined into one bytes object.
@@ -112,9 +107,14 @@ class LineSorter:
             for start in range(0, len(ordered), lines):
                 yield b"\n".join(ordered[start : start + lines]) + b"\n"
             return
-        for merged in self._merged():
-            for start in range(0, len(merged), lines):
-                yield b"\n".join(merged[start : start + lines]) + b"\n"
+        batch: list[bytes] = []
+        for line in self.lines():
+            batch.append(line)
+            if len(batch) >= lines:
+                yield b"".join(batch)
+                batch.clear()
+        if batch:
+            yield b"".join(batch)
 
     def write_to(self, output: IO[bytes]) -> None:
         """Write the sorted, unique lines to ``output``."""
@@ -124,9 +124,7 @@ class LineSorter:
                 output.write(b"\n".join(lines))
                 output.write(b"\n")
             return
-        for merged in self._merged():
-            output.write(b"\n".join(merged))
-            output.write(b"\n")
+        output.writelines(self.lines())
 
     def close(self) -> None:
         """Remove the runs on disk."""
@@ -145,52 +143,3 @@ class LineSorter:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def run_lines(run: IO[bytes], size: int = READ_BYTES) -> Iterator[list[bytes]]:
-    """The lines of a run (without their newlines), ``size`` bytes read at a time, as lists."""
-    tail = b""
-    while chunk := run.read(size):
-        data = tail + chunk if tail else chunk
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            tail = data
-            continue
-        tail = data[cut + 1 :]
-        yield data[:cut].split(b"\n")
-    if tail:
-        yield [tail]
-
-
-def merge_blocks(runs: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
-    """Sorted runs (each given as sorted lists of lines) merged: sorted lists, each line once.
-
-    Each step takes, from every run, the lines up to the least of the runs' last lines held
-    (every line up to that one is then held), and sorts them together (Timsort merges sorted
-    stretches in C); duplicates, always within one step, are dropped. A line of a step is
-    greater than every line of the steps before, so the lists given, one after the other, are
-    the merge.
-    """
-    held: list[tuple[list[bytes], Iterator[list[bytes]]]] = []
-    for run in runs:
-        first = _next_lines(run)
-        if first is not None:
-            held.append((first, run))
-    while held:
-        bound = min(part[-1] for part, _ in held)
-        taken: list[bytes] = []
-        kept: list[tuple[list[bytes], Iterator[list[bytes]]]] = []
-        for part, run in held:
-            cut = bisect_right(part, bound)
-            taken.extend(part[:cut])
-            rest = part[cut:] or _next_lines(run)
-            if rest is not None:
-                kept.append((rest, run))
-        held = kept
-        taken.sort()
-        yield list(dict.fromkeys(taken))
-
-
-def _next_lines(run: Iterator[list[bytes]]) -> list[bytes] | None:
-    """The run's next lines (a list not empty), or ``None`` at its end."""
-    return next((part for part in run if part), None)
