@@ -57,7 +57,7 @@ from .paths import (
 )
 from .search import Entry, shards
 from .views import Views
-from .workers import default_workers, in_parallel
+from .workers import collection_paused, default_workers, heap_frozen, in_parallel
 
 VOCAB = str(SCHEMA)
 """``@vocab`` of the JSON-LD of every resource: schema.org terms bare, as search engines read
@@ -119,9 +119,16 @@ def build_site(
             hint="choose among " + ", ".join(f.key for f in RESOURCE_FORMATS),
         )
     started = time.perf_counter()
-    site = _Site(
-        kg, out_dir, base_url, lang, shapes or resources.SHAPES, sparql_endpoint, paging or Paging()
-    )
+    with collection_paused():
+        site = _Site(
+            kg,
+            out_dir,
+            base_url,
+            lang,
+            shapes or resources.SHAPES,
+            sparql_endpoint,
+            paging or Paging(),
+        )
     site.workers = default_workers() if workers is None else workers
     site.alternates = tuple(f for f in RESOURCE_FORMATS if f in alternates)
     site.report.phases["read"] = time.perf_counter() - started
@@ -138,7 +145,8 @@ def build_site(
         ("index", site.index_page),
         ("static", site.static_files),
     )
-    site.timed(steps)
+    with heap_frozen():
+        site.timed(steps)
     report = site.report
     report.files.sort()
     report.seconds = time.perf_counter() - started

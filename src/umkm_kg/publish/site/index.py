@@ -86,8 +86,15 @@ def _sort_key(term: Node) -> tuple[int, str, str]:
     return (2, term.value, term.language or term.datatype.value)
 
 
-def _fact_key(f: Fact) -> tuple[str, tuple[int, str, str], tuple[int, str, str]]:
-    return (f.predicate.value, _sort_key(f.object), _sort_key(f.subject))
+def _outgoing_key(f: Fact) -> tuple[str, tuple[int, str, str]]:
+    """The order of a subject's facts: by predicate, then object (the subject is the same)."""
+    return (f.predicate.value, _sort_key(f.object))
+
+
+def _incoming_key(f: Fact) -> tuple[str, tuple[int, str, str]]:
+    """The order of the facts pointing at a node: by predicate, then subject (the object is
+    the same)."""
+    return (f.predicate.value, _sort_key(f.subject))
 
 
 class ResourceIndex:
@@ -128,9 +135,14 @@ class ResourceIndex:
                     rank = LABEL_PROPERTIES.index(predicate)
                     by_lang = self._labels.setdefault(s.value, {})
                     by_lang.setdefault(o.language or "", []).append(f"{rank:02d}{o.value}")
-        for facts in (*self._out.values(), *self._in.values()):
+        # Sorted by predicate, object, subject: in a list of facts one of them is the same in
+        # all, and each (predicate, other) pair is one fact, so the key leaves that one out.
+        for facts in self._out.values():
+            if len(facts) > 1:
+                facts.sort(key=_outgoing_key)
+        for facts in self._in.values():
             if len(facts) > 1:  # most objects have one fact pointing at them: no key to make
-                facts.sort(key=_fact_key)
+                facts.sort(key=_incoming_key)
         for by_lang in self._labels.values():
             for lang, values in by_lang.items():
                 by_lang[lang] = [v[2:] for v in sorted(set(values))]
