@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -12,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..errors import BadInput, QueryTimeout, UmkmError
+from ..gcpause import collection_paused
 from ..query.results import QueryForm, QueryResult, Term, term_from_oxigraph
 from .base import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Store
 from .ordering import OrderBy, Value, sorted_rows, split_order_by
@@ -116,7 +115,7 @@ class EmbeddedStore(Store):
         *,
         sort_in_python: bool = False,
     ) -> QueryResult:
-        with _collection_paused():
+        with collection_paused():
             return _answer(store, sparql, form, max_rows, cancel, sort_in_python=sort_in_python)
 
 
@@ -162,23 +161,6 @@ def _answer(
             break
         values.append(list(solution))  # type: ignore[arg-type]
     return _result(form, variables, values, max_rows, truncated=truncated)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while an answer is built.
-
-    Its rows are many small containers without cycles, and the collector's passes over them
-    cost 2 of the 10 s of CPU of 165,000 export claims at 100,000 enterprises. A thread that
-    finds it paused by another leaves it to that one to resume.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _run_sorted(

@@ -22,6 +22,7 @@ from rdflib.namespace import RDFS
 from ... import resources
 from ...errors import BadInput, UmkmError
 from ...formats import RdfFormat
+from ...gcpause import collection_paused
 from ...kg import KnowledgeGraph
 from ...namespaces import ONTOLOGY_GRAPH, SCHEMA
 from ...store import EmbeddedStore
@@ -57,7 +58,7 @@ from .paths import (
 )
 from .search import Entry, shards
 from .views import Views
-from .workers import collection_paused, default_workers, heap_frozen, in_parallel
+from .workers import default_workers, heap_frozen, in_parallel
 
 VOCAB = str(SCHEMA)
 """``@vocab`` of the JSON-LD of every resource: schema.org terms bare, as search engines read

@@ -34,22 +34,6 @@ def default_workers() -> int:
 
 
 @contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the graph is read into Python objects.
-
-    The index of a registry is millions of small containers without cycles: the collector's
-    passes over them, as they are made, cost about as much as making them.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
 def heap_frozen() -> Iterator[None]:
     """Keep what exists now out of the cyclic garbage collector's passes until the end.
 
