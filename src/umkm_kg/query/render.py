@@ -29,14 +29,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..errors import BadInput, BadParameter
+from ..errors import BadInput
 from ..formats import RdfFormat, ResultFormat
 from ..formulas import is_formula, neutralise
 from ..i18n import t as _t
 from ..store import EmbeddedStore
 from .catalogue import compact
 from .results import QueryForm, QueryResult, Term, term_from_oxigraph, term_to_oxigraph
-from .sparql import n3, safe_term
+from .sparql import n3, safe_terms
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -124,12 +124,7 @@ def label_terms(kg: KnowledgeGraph, iris: list[URIRef], lang: str) -> dict[URIRe
     store = kg.store
     if isinstance(store, EmbeddedStore):
         return _embedded_labels(store.oxigraph, iris, lang)
-    written: list[str] = []
-    for iri in iris:
-        try:
-            written.append(safe_term(iri))
-        except BadParameter:  # an IRI the strict writer will not put in a query: no label
-            continue
+    written = safe_terms(iris)  # an IRI the strict writer refuses gets no label
     if not written:
         return {}
     paths = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, wraps
 from typing import TYPE_CHECKING, Any
@@ -513,6 +513,18 @@ def n3(term: Term) -> str:
             return f'"{text}"^^<{term.datatype}>'
         return f'"{text}"'
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def safe_terms(terms: Iterable[Term]) -> list[str]:
+    """The terms :func:`safe_term` can write, written; the others (which it refuses) left out,
+    as a lookup of labels or codes for them would find nothing anyway."""
+    written = []
+    for term in terms:
+        try:
+            written.append(safe_term(term))
+        except BadParameter:
+            continue
+    return written
 
 
 def safe_term(term: Term, *, name: str = "value") -> str:

@@ -9,14 +9,13 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..errors import BadParameter
 from ..formats import RdfFormat, ResultFormat
 from ..kg import KnowledgeGraph
 from ..namespaces import UMKM
 from ..query.catalogue import Chart, ChartKind, compact
 from ..query.render import GRAPH_FORMATS, fetch_labels
 from ..query.results import QueryForm, QueryResult, Term
-from ..query.sparql import safe_term
+from ..query.sparql import safe_terms
 from .describe import local_href
 from .page_text import WORDS
 
@@ -127,12 +126,7 @@ def chart_data(
 
 def country_codes(kg: KnowledgeGraph, iris: list[URIRef]) -> dict[URIRef, str]:
     """The ISO 3166 numeric code of each of ``iris`` that has one, by one query."""
-    written = []
-    for iri in iris:
-        try:
-            written.append(safe_term(iri))
-        except BadParameter:  # an IRI the strict writer will not put in a query: no code
-            continue
+    written = safe_terms(iris)  # an IRI the strict writer refuses gets no code
     if not written:
         return {}
     answer = kg.query(
