@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import PROV, RDF, RDFS, VOID
 
 from .. import resources
@@ -34,7 +34,7 @@ from ..namespaces import (
     RECORDS_GRAPH_PREFIX,
     REFERENCE_GRAPH,
 )
-from ..query.results import term_from_oxigraph, term_to_oxigraph
+from ..query.results import term_to_oxigraph
 from ..store import EmbeddedStore
 from .dump import (
     Lines,
@@ -56,7 +56,6 @@ SHAPES_GRAPH = GRAPH["shapes"]
 
 _SCHEMA_ARTICLE = "https://schema.org/NewsArticle"
 _RDF_TYPE = str(RDF.type)
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class GraphSelection(StrEnum):
@@ -405,25 +404,6 @@ def canonical(quads: Iterable[ox.Quad]) -> ox.Dataset:
 def union(dataset: ox.Dataset) -> ox.Dataset:
     """All the triples of ``dataset``, in its default graph."""
     return ox.Dataset(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in dataset)
-
-
-def to_rdflib(quads: Iterable[ox.Quad]) -> Graph:
-    """An rdflib graph of the triples of ``quads`` (graph names dropped)."""
-    graph = Graph(bind_namespaces="none")
-    for q in quads:
-        graph.add((_rd(q.subject), _rd(q.predicate), _rd(q.object)))
-    return graph
-
-
-def _rd(term: object) -> Any:
-    """An rdflib term for a pyoxigraph one, keeping a literal's lexical form as it is."""
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        if term.datatype.value == _XSD_STRING:
-            return Literal(term.value, normalize=False)
-        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    return term_from_oxigraph(term)
 
 
 # --- JSON-LD -------------------------------------------------------------------------------
