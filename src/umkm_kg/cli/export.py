@@ -17,6 +17,7 @@ from ..formats import RdfFormat
 from ..i18n import t
 from ..iri import check_link
 from ..publish.export import GraphSelection
+from ..store.disk import durable_replace
 from ._common import err, out, settings
 
 app = typer.Typer(
@@ -239,7 +240,7 @@ def _target(output: Path | None) -> Iterator[IO[bytes]]:
             yield stream
         # mkstemp makes the file private; give it the mode a plain write would have.
         os.chmod(temporary, output.stat().st_mode & 0o777 if output.exists() else _default_mode())
-        os.replace(temporary, output)
+        durable_replace(Path(temporary), output)  # a backup survives a power cut whole
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise BadInput(f"cannot write {output}: {exc}") from exc

@@ -44,7 +44,7 @@ from filelock import FileLock
 
 from ..errors import StoreError
 from ..store import DiskStore, EmbeddedStore, Store
-from ..store.disk import Generation, list_generations
+from ..store.disk import Generation, durable_replace, list_generations
 from .labelbuild import FORMAT, SEARCHED, UpdateFacts, build, fill, update
 from .labeltext import fingerprint, fold, holds, match_expression, query_words
 
@@ -309,7 +309,7 @@ def make_file(store: DiskStore, version: str, path: Path, oxigraph: ox.Store) ->
             facts = _updated(source[0], source[1], oxigraph, temporary, version)
         if facts is None:
             build(oxigraph, temporary, version=version)
-        os.replace(temporary, path)
+        durable_replace(Path(temporary), path)  # a power cut leaves no half index in place
     finally:
         Path(temporary).unlink(missing_ok=True)
     _forget_older(path.parent, version)

@@ -791,12 +791,22 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(text.encode("utf-8") if isinstance(text, str) else text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        durable_replace(Path(temporary), path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def durable_replace(temporary: Path, path: Path) -> None:
+    """Rename the complete file ``temporary`` to ``path`` so that after a crash or a power cut
+    ``path`` is the old file or the whole new one: its bytes reach the disk before the rename,
+    and the rename before this returns."""
+    fd = os.open(temporary, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temporary, path)
     fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(fd)
