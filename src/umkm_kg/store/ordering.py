@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -86,6 +87,8 @@ def sorted_rows(
     variables: Sequence[str],
     order: OrderBy,
     limit: int | None = None,
+    *,
+    key: Callable[[Any], Key] | None = None,
 ) -> SortedRows | None:
     """The rows of ``solutions`` (values in ``variables`` order) sorted by ``order``; None if
     this module cannot sort them exactly as the engine would.
@@ -93,8 +96,10 @@ def sorted_rows(
     With a ``limit`` only that many rows are kept: the rows are sorted and cut back to the
     limit whenever ``_SORT_EVERY`` more have come, so memory is bounded by the limit, not by
     the answer (1.65 million export claims at a million enterprises). The sorts are stable, so
-    rows equal on every key keep the engine's order.
+    rows equal on every key keep the engine's order. ``key`` places one value (default: a
+    pyoxigraph term's :func:`_key`; :func:`rdflib_key` for rdflib terms).
     """
+    place = key or _key
     try:
         columns = [variables.index(name) for name, _ in order.keys]
     except ValueError:  # ordered by a variable that is not projected
@@ -104,7 +109,7 @@ def sorted_rows(
     total = 0
     try:
         for row in solutions:
-            keys = [_key(row[i]) for i in columns]
+            keys = [place(row[i]) for i in columns]
             for seen, (kind, _) in zip(kinds, keys, strict=True):
                 if kind >= 3:
                     seen.add(kind)
@@ -148,4 +153,21 @@ def _key(term: Value) -> Key:
             return (3, term.value)
         if datatype in _NUMBERS and _NUMBER.fullmatch(term.value):
             return (4, Decimal(term.value))
+    raise Unorderable(str(term))
+
+
+def rdflib_key(term: Any) -> Key:
+    """:func:`_key` for an rdflib term (a remote server's answer), by the same rules."""
+    from rdflib import Literal, URIRef
+
+    if term is None:
+        return (0, "")
+    if isinstance(term, URIRef):
+        return (2, str(term))
+    if isinstance(term, Literal) and term.language is None:
+        datatype = str(term.datatype) if term.datatype is not None else _STRING
+        if datatype == _STRING:
+            return (3, str(term))
+        if datatype in _NUMBERS and _NUMBER.fullmatch(str(term)):
+            return (4, Decimal(str(term)))
     raise Unorderable(str(term))

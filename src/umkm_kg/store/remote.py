@@ -307,19 +307,51 @@ _TOP_REFUSED = "SR353"
 """Virtuoso's error code for a sorted LIMIT larger than its ResultSetMaxRows."""
 
 
+MARGIN = 1000
+"""Rows asked for past a capped listing's cap, sorted here with the others before the cut."""
+
+
 def _limited(sparql: str, form: QueryForm, max_rows: int | None) -> str:
-    """``sparql`` asking for one row more than the cap, when it ends with a plain ORDER BY.
+    """``sparql`` asking for ``MARGIN`` + 1 rows more than the cap, when it ends with a plain
+    ORDER BY.
 
     A capped listing then does not fetch and parse every row of the answer (1.8 million at a
-    million enterprises) to show the first ``max_rows``; the extra row says it was cut. Only a
-    query whose last clause is an ORDER BY of plain variables on its own line is changed: a
-    LIMIT after it is sure to be the query's own, and its rows' order is defined.
+    million enterprises) to show the first ``max_rows``; a row past the cap says it was cut.
+    The margin is there because the rows are sorted again here (:func:`_in_order`): Virtuoso
+    orders long strings that share a prefix out of code-point order, so its ``max_rows``-th
+    row need not be SPARQL's. Only a query whose last clause is an ORDER BY of plain variables
+    on its own line is changed: a LIMIT after it is sure to be the query's own, and its rows'
+    order is defined.
     """
     from .ordering import split_order_by
 
     if max_rows is None or form is not QueryForm.SELECT or split_order_by(sparql) is None:
         return sparql
-    return f"{sparql.rstrip()}\nLIMIT {max_rows + 1}\n"
+    return f"{sparql.rstrip()}\nLIMIT {max_rows + 1 + MARGIN}\n"
+
+
+def _in_order(
+    sparql: str, variables: Sequence[str], rows: list[dict[str, Term]]
+) -> list[dict[str, Term]]:
+    """``rows`` sorted by the query's final ORDER BY as SPARQL defines it (unbound, IRIs, then
+    literals; strings by code point, numbers by value), ties in the server's order.
+
+    Servers disagree with the standard and with each other: at 100,000 enterprises Virtuoso 7.2
+    put "Alas Kaki Bintang Selaras" before "Alas Kaki Bintang Sejahtera" (names sharing their
+    first 20 characters). Rows this cannot order exactly (blank nodes, language tags, strings
+    and numbers in one column) stay as the server sent them.
+    """
+    from .ordering import rdflib_key, sorted_rows, split_order_by
+
+    order = split_order_by(sparql)
+    if order is None or len(rows) < 2:
+        return rows
+    # Each row is sorted with its position in the answer, which brings the row itself back.
+    values = [(*(row.get(name) for name in variables), place) for place, row in enumerate(rows)]
+    ordered = sorted_rows(values, variables, order, key=rdflib_key)  # type: ignore[arg-type]
+    if ordered is None:
+        return rows
+    return [rows[cast(int, row[-1])] for row in ordered.rows]
 
 
 class RemoteStore(Store):
@@ -413,7 +445,7 @@ class RemoteStore(Store):
         document = self._parse_json(body)
         if form is QueryForm.ASK:
             return QueryResult(form=form, boolean=self._boolean(document))
-        return self._select(form, document, response, max_rows)
+        return self._select(sparql, form, document, response, max_rows)
 
     def _check_complete(self, response: http.client.HTTPResponse, timeout: float | None) -> None:
         """Refuse an answer the server marked as cut short by its time limit."""
@@ -471,6 +503,7 @@ class RemoteStore(Store):
 
     def _select(
         self,
+        sparql: str,
         form: QueryForm,
         document: dict[str, Any],
         response: http.client.HTTPResponse,
@@ -487,8 +520,9 @@ class RemoteStore(Store):
             raise RemoteError(
                 f"{self.endpoint} answered with malformed SPARQL JSON results ({exc})"
             ) from None
-        truncated = max_rows is not None and len(rows) > max_rows
         cap = self._server_cap(response, len(rows))
+        rows = _in_order(sparql, variables, rows)
+        truncated = max_rows is not None and len(rows) > max_rows
         if cap is not None and not truncated:
             raise ResultTruncated(
                 f"{self.endpoint} cut the answer at its row cap of {cap} rows "
