@@ -19,10 +19,12 @@ into the work folder (``--work``, kept between runs: the file is reused when pre
 
 Each push is the union of the store's graphs into one target graph, read from the same disk
 store. Server memory is the server process's resident set after loading (``VmRSS``) and its
-peak (``VmHWM``), from ``/proc``; disk is the size of the server's database folder. Each saved
-query runs once to warm up, then three times; the median is printed (end to end through
-umkm-kg: HTTP, JSON parsing and rdflib terms included). With ``--compare`` each server's
-answers are compared with the embedded store's as RDF terms (``tests/remote_compare.py``).
+peak (``VmHWM``), from ``/proc``; for the embedded store "RSS after" is this process's after
+its queries and "peak" the loading child's; disk is the size of the server's database
+folder. Each saved query runs once to warm up, then three times; the median is printed (end
+to end through umkm-kg: HTTP, JSON parsing and rdflib terms included). With ``--compare``
+each server's answers are compared with the embedded store's as RDF terms
+(``tests/remote_compare.py``).
 Servers run on free loopback ports and are stopped by pid when the script ends.
 """
 
@@ -124,7 +126,7 @@ def main() -> None:
         engines.append(embedded)
         if not args.load_only:
             _queries(embedded, kg, None, args.max_rows, progress=answers)
-            embedded.rss_mib, embedded.peak_mib = _memory(os.getpid())
+            embedded.rss_mib = _memory(os.getpid())[0]  # peak_mib stays the load's
     elif args.compare and answers.exists():  # the embedded store's answers of an earlier run
         embedded.results = pickle.loads(answers.read_bytes())["results"]
         print(f"embedded: answers read from {answers}", flush=True)
