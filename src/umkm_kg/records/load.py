@@ -64,6 +64,9 @@ class Loaded:
     validated: bool = True
     problems: list[RecordProblems] = field(default_factory=list)
     violations: int = 0
+    """Records with a violation."""
+    violation_count: int = 0
+    """Violations found (a record may have several), as ``ValidationReport.violation_count``."""
     stopped_early: bool = False
 
     @property
@@ -389,7 +392,8 @@ def _note_report(loaded: Loaded, report: ValidationReport) -> None:
     loaded.records += report.record_count
     for group in report.records:
         loaded.problems.append(group)
-        if any(p.severity is Severity.VIOLATION for p in group.problems):
-            loaded.violations += 1
+        found = sum(p.severity is Severity.VIOLATION for p in group.problems)
+        loaded.violation_count += found
+        loaded.violations += found > 0
     if loaded.violations >= STOP_AFTER:
         loaded.stopped_early = True
