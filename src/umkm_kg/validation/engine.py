@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -59,12 +60,15 @@ def _path_key(graph: Graph, node: Node | None) -> str:
 
 
 @cache
-def compiled_shapes() -> CompiledShapes:
-    """The bundled shapes, compiled once for the fast evaluator.
+def compiled_shapes(cache_dir: Path | None = None) -> CompiledShapes:
+    """The bundled shapes, compiled once for the fast evaluator (read from, or kept in,
+    ``cache_dir`` when given: :mod:`.shapecache`).
 
     :raises Unsupported: the shapes need pySHACL.
     """
-    return CompiledShapes(shapes_graph(), lenient=ALLOWED_SEVERITIES)
+    from .shapecache import load_compiled
+
+    return load_compiled(cache_dir, shapes_graph())
 
 
 def report_graph(results: list[_Result], compiled: CompiledShapes) -> Graph:
@@ -360,6 +364,20 @@ class CompiledShapes:
         self.targeted = [(self.shape(s), found) for s, found in targets.items()]
         for node in list(self.shapes):  # compile every shape reachable from a target now
             self._reach(node, set())
+
+    @classmethod
+    def restored(
+        cls,
+        shapes: Graph,
+        lenient: frozenset[URIRef],
+        compiled: dict[Node, _Shape],
+        targeted: list[tuple[_Shape, list[tuple[str, Node]]]],
+    ) -> CompiledShapes:
+        """Shapes compiled before (:mod:`.shapecache`), over the same ``shapes`` graph."""
+        self = cls.__new__(cls)
+        self.graph, self.lenient, self.shapes, self.targeted = shapes, lenient, compiled, targeted
+        self.prefixes = self._prefixes()
+        return self
 
     def _reach(self, node: Node, seen: set[Node]) -> None:
         if node in seen:
