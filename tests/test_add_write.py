@@ -46,7 +46,6 @@ def test_blank_node_labels_follow_the_sorted_triples() -> None:
     assert {tuple(str(x) for x in t) for t in skolemise(graph, "batch")} == expected
 
 
-
 def test_the_store_refuses_the_first_bad_iri_of_a_batch_and_writes_nothing(
     tmp_path: Path,
 ) -> None:

@@ -54,9 +54,7 @@ def test_the_table_of_commands_is_what_the_modules_register() -> None:
         ([], None),
     ],
 )
-def test_the_command_is_found_after_the_global_options(
-    argv: list[str], named: str | None
-) -> None:
+def test_the_command_is_found_after_the_global_options(argv: list[str], named: str | None) -> None:
     assert named_command(argv) == named
 
 

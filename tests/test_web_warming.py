@@ -93,9 +93,7 @@ def test_the_home_figures_are_warmed_before_any_visit_and_for_each_new_version(
         assert _has_menu(web)
 
 
-def test_no_warming_unless_asked(
-    disk_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_warming_unless_asked(disk_kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
     from umkm_kg.web import query_pages
 
     monkeypatch.setattr(query_pages, "MENU_WAIT", 0.0)

@@ -77,15 +77,15 @@ def add_records(
     store = RecordsStore(data_dir)
     # Duplicates first: a record that repeats a known enterprise is best told so, not that it
     # describes a resource it does not own (which validation would say of it).
-    known = store.dataset()
-    index, names = store.name_index()
+    known, graphs = store.snapshot()  # one generation: the write checks nothing again if
+    index, names = store.name_index((known, graphs))  # it is still the current one
     triples = BatchTriples(batch.triples)  # what the checks and the write read: no rdflib graph
     check_duplicates(triples, known, names=names)
     similar = tuple(find_similar(triples, known, index=index))
     report = with_similar(validate(batch, kg), batch, similar)
     if not report.conforms or dry_run or (similar and not allow_similar):
         return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)
-    graph = store.add(triples, batch.sources, shapes_version(), names=names)
+    graph = store.add(triples, batch.sources, shapes_version(), names=names, checked=True)
     if isinstance(kg.store, DiskStore):
         kg.store.refresh()  # the caller's graph sees what it just added
     return Added(

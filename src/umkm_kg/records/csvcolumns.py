@@ -294,7 +294,7 @@ def table_from_cells(
 
 
 def _header_like(line: str) -> bool:
-    return bool(line.strip(" \t\r\n,;\"")) and not _comment(line)
+    return bool(line.strip(' \t\r\n,;"')) and not _comment(line)
 
 
 def _comment(text: str) -> bool:

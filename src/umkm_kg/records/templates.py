@@ -81,7 +81,7 @@ _PROPERTY_HELP = {
     "prov:wasAttributedTo": ("agency reporting the record", "instansi pelapor"),
     "schema:honorificPrefix": ("honorific (ibu, bapak)", "sapaan (ibu, bapak)"),
     "schema:address": ("street address", "alamat jalan"),
-    "schema:foundingDate": ("year started, e.g. \"2015\"^^xsd:gYear", "tahun mulai usaha"),
+    "schema:foundingDate": ('year started, e.g. "2015"^^xsd:gYear', "tahun mulai usaha"),
     "umkm:numberOfWorkers": ("number of workers", "jumlah tenaga kerja"),
     "umkm:businessCapital": ("business capital, rupiah", "modal usaha, rupiah"),
     "umkm:annualSales": ("annual sales, rupiah", "hasil penjualan tahunan, rupiah"),

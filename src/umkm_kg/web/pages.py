@@ -116,9 +116,7 @@ def search_page(request: Request, q: str = "") -> HTMLResponse:
         size = results_view.PAGE_ROWS
         asked = max(1, int_param(request.query_params.get("page"), 1))
         try:
-            result = search(
-                kg, text, limit=size, offset=(asked - 1) * size, lang=lang, wait=False
-            )
+            result = search(kg, text, limit=size, offset=(asked - 1) * size, lang=lang, wait=False)
             if not result.matches and result.total:  # past the last page: show the last
                 asked = -(-result.total // size)
                 result = search(
