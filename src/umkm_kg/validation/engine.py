@@ -235,6 +235,9 @@ class Index:
             self.out.setdefault(s, {}).setdefault(p, []).append(o)
             self.inv.setdefault(o, {}).setdefault(p, []).append(s)
         self._supers: dict[Node, set[Node]] = {}
+        self.verdicts: dict[tuple[int, int, Node, Node], bool] = {}
+        """Whether a node conforms to a shape, as found so far (see
+        :meth:`CompiledShapes.conforms`): the data does not change while it is validated."""
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         return self.out.get(s, {}).get(p, [])
@@ -310,6 +313,8 @@ _PATH_KINDS = (
     (SH.zeroOrOnePath, "opt"),
 )
 _PATH_MARKS = {"star": "*", "plus": "+", "opt": "?"}
+_NESTED = frozenset({"property", "sparql"})
+"""Constraints whose results may have another severity than their shape's."""
 _REGEX_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
 
 
@@ -552,14 +557,60 @@ class CompiledShapes:
         return results
 
     def conforms(self, shape: _Shape, node: Node, index: Index, sparql: Any) -> bool:
+        """Whether ``node`` conforms to ``shape`` (asked by sh:node, sh:or, qualified shapes..:
+        the same value is asked about by many focus nodes, so each answer is kept)."""
         if shape.severity in self.lenient:
             return True
+        key = (id(self), id(sparql), shape.node, node)
+        found = index.verdicts.get(key)
+        if found is None:
+            found = index.verdicts[key] = self._conforms(shape, node, index, sparql)
+        return found
+
+    def _conforms(self, shape: _Shape, node: Node, index: Index, sparql: Any) -> bool:
+        if not any(kind in _NESTED for kind, _, _ in shape.checks):
+            return self._passes(shape, node, index, sparql)
         found: list[_Result] = []
         pending: dict[tuple[Node, _SparqlCheck], list[Node]] = {}
         self._check(shape, node, index, found, pending, sparql)
         for (shape_node, check), nodes in pending.items():
             found.extend(self._sparql(self.shapes[shape_node], check, nodes, sparql))
         return all(r.severity in self.lenient for r in found)
+
+    def _passes(self, shape: _Shape, focus: Node, index: Index, sparql: Any) -> bool:
+        """:meth:`_check` of a shape whose every result would have its severity (no
+        sh:property, no SPARQL), stopping at the first failure: whether there is none."""
+        if shape.deactivated:
+            return True
+        values = (
+            [focus] if shape.path is None else list(dict.fromkeys(index.values(focus, shape.path)))
+        )
+        for kind, arg, _ in shape.checks:
+            if kind == "minCount":
+                if len(values) < arg:
+                    return False
+            elif kind == "maxCount":
+                if len(values) > arg:
+                    return False
+            elif kind == "hasValue":
+                if arg not in values:
+                    return False
+            elif kind == "uniqueLang":
+                langs = [
+                    v.language.lower() for v in values if isinstance(v, Literal) and v.language
+                ]
+                if arg and len(set(langs)) < len(langs):
+                    return False
+            elif kind == "qualifiedValueShape":
+                inner, low, high = self.shape(arg[0]), arg[1], arg[2]
+                count = sum(1 for v in values if self.conforms(inner, v, index, sparql))
+                if (high is not None and count > high) or (low is not None and count < low):
+                    return False
+            else:
+                for value in values:
+                    if not self._value_ok(kind, arg, value, index, sparql):
+                        return False
+        return True
 
     def _check(
         self,
