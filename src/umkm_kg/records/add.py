@@ -67,6 +67,24 @@ def add_records(
     :raises DuplicateRecord: a record repeats an enterprise already known (nothing written).
     :raises StoreError: the records store cannot be written.
     """
+    from ..gcpause import collection_paused
+
+    # A batch is tens of thousands of small objects without cycles, made beside the name
+    # index's hundreds of thousands: the collector's passes over them took 0.3 s of an add
+    # at 100,000 enterprises (650 collections), and found nothing to free (same peak memory).
+    with collection_paused():
+        return _add_records(kg, paths, data_dir, fmt, max_bytes, dry_run, allow_similar)
+
+
+def _add_records(
+    kg: KnowledgeGraph,
+    paths: Sequence[str],
+    data_dir: Path,
+    fmt: str | None,
+    max_bytes: int,
+    dry_run: bool,
+    allow_similar: bool,
+) -> Added:
     from ..validation import read_batch, shapes_version, validate
     from .duplicates import check_duplicates
     from .similar import find_similar
