@@ -157,7 +157,12 @@ def validate(
         problem = shacl_problem(shacl, result, data, batch)
         problems.append((batch.records[focus], problem))
         copy_result(shacl, result, report)
-    for ref, problem in [*own_checks(batch, unknown), *ownership_problems(batch, kg, own_graph)]:
+    # The context holds every stored statement about the batch's subjects (and the values
+    # they point at): the ownership check need not look them up again, unless in a load,
+    # where it leaves the batch's own graph out.
+    known = set(context) if own_graph is None else None
+    owned = ownership_problems(batch, kg, own_graph, known=known)
+    for ref, problem in [*own_checks(batch, unknown), *owned]:
         problems.append((ref, problem))
         add_result(report, problem)
     return finish(problems, report, batch.record_count)

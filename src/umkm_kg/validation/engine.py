@@ -582,9 +582,7 @@ class CompiledShapes:
         sh:property, no SPARQL), stopping at the first failure: whether there is none."""
         if shape.deactivated:
             return True
-        values = (
-            [focus] if shape.path is None else list(dict.fromkeys(index.values(focus, shape.path)))
-        )
+        values = [focus] if shape.path is None else _distinct(index.values(focus, shape.path))
         for kind, arg, _ in shape.checks:
             if kind == "minCount":
                 if len(values) < arg:
@@ -623,9 +621,7 @@ class CompiledShapes:
     ) -> None:
         if shape.deactivated:
             return
-        values = (
-            [focus] if shape.path is None else list(dict.fromkeys(index.values(focus, shape.path)))
-        )
+        values = [focus] if shape.path is None else _distinct(index.values(focus, shape.path))
 
         def fail(component: URIRef, value: Node | None) -> None:
             out.append(
@@ -734,6 +730,12 @@ class CompiledShapes:
                 )
             )
         return results
+
+
+def _distinct(values: list[Node]) -> list[Node]:
+    """``values`` without repeats, in order (most value lists have one value or none: those
+    are handed back as they are, and must not be changed)."""
+    return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
 def _is_true(node: Node | None) -> bool:
