@@ -46,6 +46,13 @@ def main() -> None:
         steps[name] = steps.get(name, 0.0) + cpu() - before
         return result
 
+    import gc
+    import inspect
+
+    from umkm_kg.records import add as adding
+
+    if "collection_paused" in inspect.getsource(adding):
+        gc.disable()  # as add_records does, in the code that does it
     data, batch_file = Path(sys.argv[1]), sys.argv[2]
     start = (data / "store" / "CURRENT").read_text(encoding="ascii").strip()
     kg = timed("open the store", KnowledgeGraph.embedded, data_dir=data, isolated=False)
