@@ -100,6 +100,28 @@ def test_names_read_before_another_add_are_read_again(data_dir: Path) -> None:
     assert records.graph_sizes() == before
 
 
+def test_a_batch_checked_before_another_add_is_checked_again_under_the_lock(
+    data_dir: Path,
+) -> None:
+    records = RecordsStore(data_dir)
+    first = _PREFIXES + '<https://example.org/a> a umkm:Enterprise ; schema:name "Toko Satu" .'
+    records.add(Graph().parse(data=first, format="turtle"), "a.ttl", None)
+    known, graphs = records.snapshot()
+    _, names = records.name_index((known, graphs))
+    again = _PREFIXES + '<https://example.org/c> a umkm:Enterprise ; schema:name "TOKO  DUA" .'
+    batch = Graph().parse(data=again, format="turtle")
+    find_duplicates(batch, [known], names=names)  # nothing yet: the caller's check passes
+    # another writer adds the same enterprise between the caller's check and its write
+    second = _PREFIXES + '<https://example.org/b> a umkm:Enterprise ; schema:name "Toko Dua" .'
+    records.add(Graph().parse(data=second, format="turtle"), "b.ttl", None)
+    before = records.graph_sizes()
+    with pytest.raises(
+        DuplicateRecord, match=re.escape("repeats the enterprise <https://example.org/b>")
+    ):
+        records.add(batch, "c.ttl", None, names=names, checked=True)
+    assert records.graph_sizes() == before
+
+
 def test_name_matches_are_those_of_token_sort_ratio_over_the_candidates() -> None:
     from rapidfuzz import fuzz
 

@@ -67,6 +67,24 @@ def add_records(
     :raises DuplicateRecord: a record repeats an enterprise already known (nothing written).
     :raises StoreError: the records store cannot be written.
     """
+    from ..gcpause import collection_paused
+
+    # A batch is tens of thousands of small objects without cycles, made beside the name
+    # index's hundreds of thousands: the collector's passes over them took 0.3 s of an add
+    # at 100,000 enterprises (650 collections), and found nothing to free (same peak memory).
+    with collection_paused():
+        return _add_records(kg, paths, data_dir, fmt, max_bytes, dry_run, allow_similar)
+
+
+def _add_records(
+    kg: KnowledgeGraph,
+    paths: Sequence[str],
+    data_dir: Path,
+    fmt: str | None,
+    max_bytes: int,
+    dry_run: bool,
+    allow_similar: bool,
+) -> Added:
     from ..validation import read_batch, shapes_version, validate
     from .duplicates import check_duplicates
     from .similar import find_similar
@@ -77,15 +95,15 @@ def add_records(
     store = RecordsStore(data_dir)
     # Duplicates first: a record that repeats a known enterprise is best told so, not that it
     # describes a resource it does not own (which validation would say of it).
-    known = store.dataset()
-    index, names = store.name_index()
+    known, graphs = store.snapshot()  # one generation: the write checks nothing again if
+    index, names = store.name_index((known, graphs))  # it is still the current one
     triples = BatchTriples(batch.triples)  # what the checks and the write read: no rdflib graph
     check_duplicates(triples, known, names=names)
     similar = tuple(find_similar(triples, known, index=index))
     report = with_similar(validate(batch, kg), batch, similar)
     if not report.conforms or dry_run or (similar and not allow_similar):
         return Added(report, batch.record_count, None, similar=similar, allow_similar=allow_similar)
-    graph = store.add(triples, batch.sources, shapes_version(), names=names)
+    graph = store.add(triples, batch.sources, shapes_version(), names=names, checked=True)
     if isinstance(kg.store, DiskStore):
         kg.store.refresh()  # the caller's graph sees what it just added
     return Added(

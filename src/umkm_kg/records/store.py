@@ -129,6 +129,14 @@ class RecordsStore:
         reader = self._reader()
         return reader.oxigraph if reader is not None else ox.Store()
 
+    def snapshot(self) -> tuple[ox.Store, dict[str, int]]:
+        """The whole store as it is now (read-only) and the sizes of its named graphs, of the
+        same generation."""
+        reader = self._reader()
+        if reader is None:
+            return ox.Store(), {}
+        return reader.oxigraph, dict(reader.generation.graphs)
+
     def _reader(self) -> DiskStore | None:
         # Kept open with its shared lock for as long as this object lives, so that what
         # dataset() hands out cannot be collected while it is used.
@@ -237,13 +245,16 @@ class RecordsStore:
         shapes_version: str | None,
         *,
         names: KnownNames | None = None,
+        checked: bool = False,
     ) -> str:
         """Add ``graph`` as one new named graph, in one transaction; return the graph's IRI.
 
         ``source_name`` names the file (or files) the records were read from. Duplicates are
         looked for, under the write lock, in the whole store and within ``graph`` itself;
         ``names``: the enterprises' names (:meth:`name_index`), used if the store has not
-        changed since, else read again.
+        changed since, else read again. ``checked``: the caller has looked for duplicates
+        (:func:`.duplicates.check_duplicates`) in the store ``names`` describes, so they are
+        looked for again only if the store has changed since.
 
         :raises DuplicateRecord: an enterprise of ``graph`` is already known (nothing written).
         :raises StoreError: the lock is held too long, or the store cannot be written.
@@ -256,9 +267,11 @@ class RecordsStore:
         batch = new_batch(now)
         with store.transaction(f"add {batch}") as tx:
             graphs = tx.base.graphs if tx.base is not None else {}
-            if names is None or dict(names.graphs) != graphs:
+            unchanged = names is not None and dict(names.graphs) == graphs
+            if not unchanged:
                 names = self.name_index((tx.store, graphs))[1] if graphs else None
-            check_duplicates(graph, tx.store, names=names)
+            if not (checked and unchanged):
+                check_duplicates(graph, tx.store, names=names)
             fresh = unknown_triples(graph, [tx.store])
             fresh.extend(provenance(batch, now, source_name, shapes_version))
             tx.extend(skolemised_quads(fresh, str(batch).rsplit("/", 1)[-1], str(batch)))

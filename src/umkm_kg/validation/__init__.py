@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -89,14 +90,17 @@ def shacl_report(
     triples: Sequence[Iterable[tuple[Node, Node, Node]]],
     focus: set[Node] | None,
     engine: Engine = Engine.FAST,
+    *,
+    shapes_cache: Path | None = None,
 ) -> tuple[Graph, Any]:
-    """Validate the union of ``triples`` (restricted to ``focus`` nodes when given).
+    """Validate the union of ``triples`` (restricted to ``focus`` nodes when given), with the
+    compiled shapes kept in the folder ``shapes_cache`` when given.
 
     Returns the SHACL report graph and an object with ``objects(s, p)`` over the data.
     """
     if engine is Engine.FAST:
         try:
-            compiled = compiled_shapes()
+            compiled = compiled_shapes(shapes_cache)
         except Unsupported:
             compiled = None
         if compiled is not None:
@@ -136,7 +140,11 @@ def validate(
         batch = RecordBatch.of(batch)
     context = context_graph(batch.triples, kg)
     own: set[Node] = set(batch.records)
-    shacl, data = shacl_report([ontology_graph(), context, batch.triples], own, engine)
+    data_dir = getattr(kg, "data_dir", None)
+    cache = data_dir / "cache" if isinstance(data_dir, Path) else None
+    shacl, data = shacl_report(
+        [ontology_graph(), context, batch.triples], own, engine, shapes_cache=cache
+    )
     problems: list[tuple[RecordRef, Problem]] = []
     report = new_report()
     unknown = unknown_references(batch, context)
@@ -149,7 +157,12 @@ def validate(
         problem = shacl_problem(shacl, result, data, batch)
         problems.append((batch.records[focus], problem))
         copy_result(shacl, result, report)
-    for ref, problem in [*own_checks(batch, unknown), *ownership_problems(batch, kg, own_graph)]:
+    # The context holds every stored statement about the batch's subjects (and the values
+    # they point at): the ownership check need not look them up again, unless in a load,
+    # where it leaves the batch's own graph out.
+    known = set(context) if own_graph is None else None
+    owned = ownership_problems(batch, kg, own_graph, known=known)
+    for ref, problem in [*own_checks(batch, unknown), *owned]:
         problems.append((ref, problem))
         add_result(report, problem)
     return finish(problems, report, batch.record_count)

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from .. import resources
 from ..query.results import QueryForm, term_from_oxigraph
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+    from rdflib.query import Result
 
 SCHEMA_CONTAINED_IN = URIRef("https://schema.org/containedInPlace")
 
@@ -91,9 +93,11 @@ def context_graph(batch: Iterable[tuple[Node, Node, Node]], kg: Any) -> Graph:
     triples = list(batch)
     # The batch's own subjects are looked up too: a record may add to a resource the graph
     # already has (a country's label, say), and its existing facts are part of the picture.
-    referenced = sorted(
-        {o for _, p, o in triples if isinstance(o, URIRef) and p != RDF.type}
-        | {s for s, _, _ in triples if isinstance(s, URIRef)}
+    rdf_type = RDF.type  # once, not per triple (a namespace attribute is a lookup)
+    referenced = sorted(  # by the IRIs' text: the order rdflib gives, without its __lt__
+        {o for _, p, o in triples if isinstance(o, URIRef) and p != rdf_type}
+        | {s for s, _, _ in triples if isinstance(s, URIRef)},
+        key=str,
     )
     referenced = described_iris(referenced, kg)
     local = _embedded(kg)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -59,12 +60,15 @@ def _path_key(graph: Graph, node: Node | None) -> str:
 
 
 @cache
-def compiled_shapes() -> CompiledShapes:
-    """The bundled shapes, compiled once for the fast evaluator.
+def compiled_shapes(cache_dir: Path | None = None) -> CompiledShapes:
+    """The bundled shapes, compiled once for the fast evaluator (read from, or kept in,
+    ``cache_dir`` when given: :mod:`.shapecache`).
 
     :raises Unsupported: the shapes need pySHACL.
     """
-    return CompiledShapes(shapes_graph(), lenient=ALLOWED_SEVERITIES)
+    from .shapecache import load_compiled
+
+    return load_compiled(cache_dir, shapes_graph())
 
 
 def report_graph(results: list[_Result], compiled: CompiledShapes) -> Graph:
@@ -231,6 +235,9 @@ class Index:
             self.out.setdefault(s, {}).setdefault(p, []).append(o)
             self.inv.setdefault(o, {}).setdefault(p, []).append(s)
         self._supers: dict[Node, set[Node]] = {}
+        self.verdicts: dict[tuple[int, int, Node, Node], bool] = {}
+        """Whether a node conforms to a shape, as found so far (see
+        :meth:`CompiledShapes.conforms`): the data does not change while it is validated."""
 
     def objects(self, s: Node, p: Node) -> list[Node]:
         return self.out.get(s, {}).get(p, [])
@@ -306,6 +313,8 @@ _PATH_KINDS = (
     (SH.zeroOrOnePath, "opt"),
 )
 _PATH_MARKS = {"star": "*", "plus": "+", "opt": "?"}
+_NESTED = frozenset({"property", "sparql"})
+"""Constraints whose results may have another severity than their shape's."""
 _REGEX_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE}
 
 
@@ -360,6 +369,20 @@ class CompiledShapes:
         self.targeted = [(self.shape(s), found) for s, found in targets.items()]
         for node in list(self.shapes):  # compile every shape reachable from a target now
             self._reach(node, set())
+
+    @classmethod
+    def restored(
+        cls,
+        shapes: Graph,
+        lenient: frozenset[URIRef],
+        compiled: dict[Node, _Shape],
+        targeted: list[tuple[_Shape, list[tuple[str, Node]]]],
+    ) -> CompiledShapes:
+        """Shapes compiled before (:mod:`.shapecache`), over the same ``shapes`` graph."""
+        self = cls.__new__(cls)
+        self.graph, self.lenient, self.shapes, self.targeted = shapes, lenient, compiled, targeted
+        self.prefixes = self._prefixes()
+        return self
 
     def _reach(self, node: Node, seen: set[Node]) -> None:
         if node in seen:
@@ -534,14 +557,58 @@ class CompiledShapes:
         return results
 
     def conforms(self, shape: _Shape, node: Node, index: Index, sparql: Any) -> bool:
+        """Whether ``node`` conforms to ``shape`` (asked by sh:node, sh:or, qualified shapes..:
+        the same value is asked about by many focus nodes, so each answer is kept)."""
         if shape.severity in self.lenient:
             return True
+        key = (id(self), id(sparql), shape.node, node)
+        found = index.verdicts.get(key)
+        if found is None:
+            found = index.verdicts[key] = self._conforms(shape, node, index, sparql)
+        return found
+
+    def _conforms(self, shape: _Shape, node: Node, index: Index, sparql: Any) -> bool:
+        if not any(kind in _NESTED for kind, _, _ in shape.checks):
+            return self._passes(shape, node, index, sparql)
         found: list[_Result] = []
         pending: dict[tuple[Node, _SparqlCheck], list[Node]] = {}
         self._check(shape, node, index, found, pending, sparql)
         for (shape_node, check), nodes in pending.items():
             found.extend(self._sparql(self.shapes[shape_node], check, nodes, sparql))
         return all(r.severity in self.lenient for r in found)
+
+    def _passes(self, shape: _Shape, focus: Node, index: Index, sparql: Any) -> bool:
+        """:meth:`_check` of a shape whose every result would have its severity (no
+        sh:property, no SPARQL), stopping at the first failure: whether there is none."""
+        if shape.deactivated:
+            return True
+        values = [focus] if shape.path is None else _distinct(index.values(focus, shape.path))
+        for kind, arg, _ in shape.checks:
+            if kind == "minCount":
+                if len(values) < arg:
+                    return False
+            elif kind == "maxCount":
+                if len(values) > arg:
+                    return False
+            elif kind == "hasValue":
+                if arg not in values:
+                    return False
+            elif kind == "uniqueLang":
+                langs = [
+                    v.language.lower() for v in values if isinstance(v, Literal) and v.language
+                ]
+                if arg and len(set(langs)) < len(langs):
+                    return False
+            elif kind == "qualifiedValueShape":
+                inner, low, high = self.shape(arg[0]), arg[1], arg[2]
+                count = sum(1 for v in values if self.conforms(inner, v, index, sparql))
+                if (high is not None and count > high) or (low is not None and count < low):
+                    return False
+            else:
+                for value in values:
+                    if not self._value_ok(kind, arg, value, index, sparql):
+                        return False
+        return True
 
     def _check(
         self,
@@ -554,9 +621,7 @@ class CompiledShapes:
     ) -> None:
         if shape.deactivated:
             return
-        values = (
-            [focus] if shape.path is None else list(dict.fromkeys(index.values(focus, shape.path)))
-        )
+        values = [focus] if shape.path is None else _distinct(index.values(focus, shape.path))
 
         def fail(component: URIRef, value: Node | None) -> None:
             out.append(
@@ -665,6 +730,12 @@ class CompiledShapes:
                 )
             )
         return results
+
+
+def _distinct(values: list[Node]) -> list[Node]:
+    """``values`` without repeats, in order (most value lists have one value or none: those
+    are handed back as they are, and must not be changed)."""
+    return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
 def _is_true(node: Node | None) -> bool:

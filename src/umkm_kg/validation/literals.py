@@ -27,6 +27,9 @@ _NUMERIC = frozenset(
 _TEMPORAL = {XSD.dateTime: datetime.datetime, XSD.date: datetime.date, XSD.time: datetime.time}
 _RDFS_LITERAL = URIRef("http://www.w3.org/2000/01/rdf-schema#Literal")
 _RDFS_DATATYPE = URIRef("http://www.w3.org/2000/01/rdf-schema#Datatype")
+# rdflib's namespace attributes cost a lookup each time: sh:datatype is checked per value
+_XSD_STRING = XSD.string
+_LANG_STRING = RDF.langString
 
 
 def datatype_ok(v: Node, rule: Node) -> bool:
@@ -39,9 +42,9 @@ def datatype_ok(v: Node, rule: Node) -> bool:
         return True
     if rule == _RDFS_DATATYPE and v.datatype:
         return True
-    if v.datatype is None and v.language is None and rule == XSD.string:
+    if v.datatype is None and v.language is None and rule == _XSD_STRING:
         return True
-    return rule == RDF.langString and bool(v.language)
+    return rule == _LANG_STRING and bool(v.language)
 
 
 def _comparable(term: Node) -> tuple[str, Any] | None:

@@ -72,9 +72,12 @@ def _ontology_terms() -> frozenset[Node]:
     return frozenset(s for s in ontology_graph().subjects() if isinstance(s, URIRef))
 
 
+_TERM_PREFIXES = (str(UMKM), str(SHAPES_NS))
+
+
 def _is_term(node: Node) -> bool:
     return isinstance(node, URIRef) and (
-        node.startswith(str(UMKM)) or node.startswith(str(SHAPES_NS)) or node in _ontology_terms()
+        str.startswith(node, _TERM_PREFIXES) or node in _ontology_terms()
     )
 
 

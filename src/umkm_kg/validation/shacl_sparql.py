@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from ..errors import ShapesInvalid
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
 
 
 class Unsupported(Exception):
@@ -54,6 +55,8 @@ def _walk(
     names: list[tuple[CompValue, tuple[str, ...]]],
     found: list[tuple[str, tuple[str, ...]]],
 ) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         names.append((node, path))
         for key, value in node.items():
@@ -76,6 +79,9 @@ def analyse(text: str) -> bool:
     :raises ShapesInvalid: SHACL forbids the query, or it could reach the network or files.
     :raises Unsupported: the evaluator cannot pre-bind ``$this`` in it.
     """
+    # rdflib's SPARQL grammar is built on import (60 ms): only when shapes are compiled
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         tree = parseQuery(text)
     except Exception as error:  # pyparsing's errors share no useful base class
