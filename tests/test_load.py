@@ -199,10 +199,12 @@ def test_info_validates_only_what_was_loaded_unvalidated(
         ),
         encoding="utf-8",
     )
+    refused = runner("load", str(bad))
+    assert refused.exit_code == 1 and "1 records checked: 5 violations" in refused.output
     assert runner("load", "--no-validate", str(bad)).exit_code == 0
     result = runner("info")
     assert result.exit_code == 1
-    assert "NO (1 violations)" in result.stdout
+    assert "NO (5 violations)" in result.stdout  # violations, as the validating load counts
     checked = sorted(store.glob("*.check.json"))[-1].read_text(encoding="utf-8")
     assert RECORDS_GRAPH_PREFIX in checked
 
