@@ -41,6 +41,9 @@ class Source:
         return LineSorter(self.run_bytes, directory=self.temp_dir)
 
 
+_BATCH = 1 << 20
+"""Bytes of a graph's dump gathered before its lines go to the sorters."""
+
 ProvenanceFn = Callable[[dict[str, int]], Iterable[ox.Quad]]
 """Given the triples per named graph, the quads describing the graphs (default graph)."""
 
@@ -69,15 +72,32 @@ class _GraphLines:
         self._node = ox.NamedNode(graph)
         self._suffix = f" <{graph}> .\n".encode()
         self._prefix = f"{key} ".encode()
-        self._tail = b""
+        self._chunks: list[bytes] = []
+        self._held = 0
         self.count = 0
         self.blank: list[ox.Quad] = []
 
     def write(self, chunk: bytes) -> int:
-        data = self._tail + chunk if self._tail else bytes(chunk)
+        # pyoxigraph hands over a few kB at a time: the lines are cut and sorted a MiB at a time
+        self._chunks.append(chunk)
+        self._held += len(chunk)
+        if self._held >= _BATCH:
+            self._pass_on()
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (``Store.dump`` calls it): :meth:`finish` passes the rest on."""
+
+    def finish(self) -> None:
+        """Pass on the lines still held (the dump is over: they end with a newline)."""
+        self._pass_on()
+
+    def _pass_on(self) -> None:
+        data = b"".join(self._chunks)
         cut = data.rfind(b"\n") + 1
-        self._tail = data[cut:]
-        whole = data[:cut]
+        self._chunks = [data[cut:]] if cut < len(data) else []
+        self._held = len(data) - cut
+        whole = data[:cut] if self._held else data
         self.count += whole.count(b"\n")
         if b"_:" in whole:
             whole = self._set_aside(whole)
@@ -89,10 +109,6 @@ class _GraphLines:
                 sorter.add(whole.replace(b" .\n", self._suffix))
             elif whole:
                 sorter.add(self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n")
-        return len(chunk)
-
-    def flush(self) -> None:
-        """Nothing to flush (``Store.dump`` calls it)."""
 
     def _set_aside(self, lines: bytes) -> bytes:
         kept: list[bytes] = []
@@ -164,6 +180,7 @@ class Reading:
                 # pyoxigraph only calls write() and flush() on its output
                 writer = cast(IO[bytes], dumped)
                 source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+                dumped.finish()
                 blank.extend(dumped.blank)
                 self.sizes[graph] = dumped.count
             self.union = ox.Dataset()

@@ -30,18 +30,22 @@ class LineSorter:
     def __init__(self, run_bytes: int = DEFAULT_RUN_BYTES, *, directory: Path | None = None):
         self.run_bytes = max(1, run_bytes)
         self.directory = directory
-        self._pending: list[bytes] = []
+        self._lines: list[bytes] = []
+        """The lines not yet in a run, each with its newline (sorted and unique if
+        ``_sorted``: kept so for the next reader when no run went to disk)."""
         self._size = 0
+        self._sorted = True
         self._runs: list[IO[bytes]] = []
-        self._sorted: list[bytes] = []
-        """The lines sorted so far, when none went to disk (kept for the next reader)."""
 
     def add(self, lines: bytes) -> None:
         """Add complete lines: ``lines`` is empty or ends with a newline."""
         if not lines:
             return
-        self._pending.append(lines)
+        # N-Triples and N-Quads escape every control character, so the only line breaks
+        # (of the two bytes.splitlines knows, \n and \r) end lines.
+        self._lines += lines.splitlines(keepends=True)
         self._size += len(lines)
+        self._sorted = False
         if self._size >= self.run_bytes:
             self._spill()
 
@@ -50,43 +54,33 @@ class LineSorter:
         """How many sorted runs went to disk so far."""
         return len(self._runs)
 
-    def _sorted_pending(self) -> list[bytes]:
-        data = b"".join(self._pending)
-        self._pending, self._size = [], 0
-        lines = data.split(b"\n")
-        lines.pop()  # the empty string after the last newline
-        return sorted(set(lines))
-
     def _in_memory(self) -> list[bytes]:
-        """Every line, sorted, when none went to disk (sorted once, then kept)."""
-        if self._pending:
-            fresh = self._sorted_pending()
-            self._sorted = sorted(set(self._sorted).union(fresh)) if self._sorted else fresh
-        return self._sorted
+        """Every line, sorted and unique, when none went to disk (sorted once, then kept)."""
+        if not self._sorted:
+            self._lines = sorted(set(self._lines))
+            self._sorted = True
+        return self._lines
 
     def _spill(self) -> None:
-        lines = self._sorted_pending()
-        if self._sorted:  # lines sorted for an earlier reader, then more were added
-            lines = sorted(set(self._sorted).union(lines))
-            self._sorted = []
+        # Duplicates stay in the run: they end up side by side, and the merge drops them.
+        self._lines.sort()
         # closed by close(), after the merge has read it
         run = tempfile.TemporaryFile(prefix="umkm-kg-sort-", dir=self.directory)  # noqa: SIM115
         try:
-            run.write(b"\n".join(lines))
-            run.write(b"\n")
+            run.writelines(self._lines)
             run.seek(0)
         except BaseException:
             run.close()
             raise
         self._runs.append(run)
+        self._lines, self._size, self._sorted = [], 0, True
 
     def lines(self) -> Iterator[bytes]:
         """The lines added, sorted (as bytes), each once and with its newline."""
         if not self._runs:
-            for line in self._in_memory():
-                yield line + b"\n"
+            yield from self._in_memory()
             return
-        if self._pending:
+        if self._lines:
             self._spill()
         for run in self._runs:
             run.seek(0)
@@ -105,7 +99,7 @@ class LineSorter:
         if not self._runs:
             ordered = self._in_memory()
             for start in range(0, len(ordered), lines):
-                yield b"\n".join(ordered[start : start + lines]) + b"\n"
+                yield b"".join(ordered[start : start + lines])
             return
         batch: list[bytes] = []
         for line in self.lines():
@@ -118,20 +112,14 @@ class LineSorter:
 
     def write_to(self, output: IO[bytes]) -> None:
         """Write the sorted, unique lines to ``output``."""
-        if not self._runs:
-            lines = self._in_memory()
-            if lines:
-                output.write(b"\n".join(lines))
-                output.write(b"\n")
-            return
-        output.writelines(self.lines())
+        output.writelines(self._in_memory() if not self._runs else self.lines())
 
     def close(self) -> None:
         """Remove the runs on disk."""
         for run in self._runs:
             run.close()
         self._runs.clear()
-        self._pending, self._size, self._sorted = [], 0, []
+        self._lines, self._size, self._sorted = [], 0, True
 
     def __enter__(self) -> LineSorter:
         return self
