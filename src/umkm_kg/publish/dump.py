@@ -277,8 +277,7 @@ def write_turtle(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) 
     writer = TurtleWriter(prefixes, blanks)
     output.write(writer.header().encode("utf-8"))
     # the union's lines with a blank-node subject are written nested, or last, by the writer
-    lines = reading.lines(Lines.UNION).lines()
-    writer.write((line for line in lines if not line.startswith(b"_:")), output)
+    writer.write(reading.lines(Lines.UNION).blocks(), output)
 
 
 def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) -> None:

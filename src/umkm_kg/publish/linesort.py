@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -101,13 +102,8 @@ class LineSorter:
             for start in range(0, len(ordered), lines):
                 yield b"".join(ordered[start : start + lines])
             return
-        batch: list[bytes] = []
-        for line in self.lines():
-            batch.append(line)
-            if len(batch) >= lines:
-                yield b"".join(batch)
-                batch.clear()
-        if batch:
+        merged = self.lines()
+        while batch := list(islice(merged, lines)):
             yield b"".join(batch)
 
     def write_to(self, output: IO[bytes]) -> None:
