@@ -16,14 +16,14 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from .jsonldstream import write_jsonld_lines
-from .linesort import DEFAULT_RUN_BYTES, LineSorter
+from .linesort import DEFAULT_RUN_BYTES, GraphSorter, LineSorter
 from .turtle import BlankNodes, TurtleWriter
 
 
@@ -63,15 +63,17 @@ class _GraphLines:
     """A binary writer for ``Store.dump``: whole lines into sorters, blank-node lines set aside.
 
     Each chunk of N-Triples goes, in the form each one holds, to the sorter of every
-    :class:`Lines` kind in ``sorters``: as it is (the union), the graph name last (N-Quads) or
-    the graph's ``key`` first (grouped by graph).
+    :class:`Lines` kind in ``sorters``: as it is (the union) or the graph name last (N-Quads);
+    and as it is to ``by_graph`` (grouped by graph), which has started this graph.
     """
 
-    def __init__(self, sorters: dict[Lines, LineSorter], graph: str, key: str) -> None:
+    def __init__(
+        self, sorters: dict[Lines, LineSorter], by_graph: GraphSorter | None, graph: str
+    ) -> None:
         self._sorters = sorters
+        self._by_graph = by_graph
         self._node = ox.NamedNode(graph)
         self._suffix = f" <{graph}> .\n".encode()
-        self._prefix = f"{key} ".encode()
         self._chunks: list[bytes] = []
         self._held = 0
         self.count = 0
@@ -104,11 +106,11 @@ class _GraphLines:
         for kind, sorter in self._sorters.items():
             if kind is Lines.UNION:
                 sorter.add(whole)
-            elif kind is Lines.NQUADS:
+            else:
                 # N-Triples escapes line breaks in literals, so " .\n" only ever ends a line.
                 sorter.add(whole.replace(b" .\n", self._suffix))
-            elif whole:
-                sorter.add(self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n")
+        if self._by_graph is not None:
+            self._by_graph.add(whole)
 
     def _set_aside(self, lines: bytes) -> bytes:
         kept: list[bytes] = []
@@ -151,32 +153,34 @@ class Reading:
     """
 
     def __init__(self, source: Source, kinds: Iterable[Lines], provenance: ProvenanceFn) -> None:
-        self.sorters = {kind: source.sorter() for kind in sorted(set(kinds), key=_kind_order)}
+        wanted = set(kinds)
+        self.sorters = {
+            kind: source.sorter() for kind in sorted(wanted - {Lines.BY_GRAPH}, key=_kind_order)
+        }
+        self.by_graph: GraphSorter | None = None
+        """The lines of each named graph, the graphs in the order of their names."""
+        if Lines.BY_GRAPH in wanted:
+            self.by_graph = GraphSorter(source.run_bytes, directory=source.temp_dir)
         blank: list[ox.Quad] = []
         self.sizes = graph_sizes(source.extra)
-        by_graph = self.sorters.get(Lines.BY_GRAPH)
-        # The by-graph lines start with the graph's number in the order of the names, not with
-        # the name: a few digits sort and split as well as a 75-character IRI, and cost less.
-        names = {q.graph_name.value for q in source.extra if isinstance(q.graph_name, ox.NamedNode)}
-        ordered = sorted(names | set(source.graphs), key=_term_key)
-        width = len(str(max(len(ordered) - 1, 0)))
-        keys = {name: f"{number:0{width}d}" for number, name in enumerate(ordered)}
-        self.graph_of_key = {key: name for name, key in keys.items()}
-        kept: list[ox.Quad] = []  # of the extra quads, those not given to the by-graph sorter
-        if by_graph is None:
-            kept = list(source.extra)
-        else:
-            lines: list[bytes] = []
-            for q in source.extra:
-                if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
-                    kept.append(q)
-                else:
-                    key = keys[q.graph_name.value]
-                    lines.append(f"{key} {q.subject} {q.predicate} {q.object} .\n".encode())
-            by_graph.add(b"".join(lines))
+        kept: list[ox.Quad] = []  # of the extra quads, those not given to by_graph
+        extra: dict[str, list[bytes]] = {}  # the others' lines, by graph
+        for q in source.extra:
+            if self.by_graph is None or _default_or_blank(q):
+                kept.append(q)
+            else:
+                line = f"{q.subject} {q.predicate} {q.object} .\n".encode()
+                extra.setdefault(q.graph_name.value, []).append(line)
+        stored = set(source.graphs)
         try:
-            for graph in source.graphs:
-                dumped = _GraphLines(self.sorters, graph, keys[graph])
+            # in the order of their names (as TriG writes them), so that by_graph only appends
+            for graph in sorted(stored | set(extra), key=_term_key):
+                if self.by_graph is not None:
+                    self.by_graph.start(graph)
+                    self.by_graph.add(b"".join(extra.get(graph, [])))
+                if graph not in stored:
+                    continue
+                dumped = _GraphLines(self.sorters, self.by_graph, graph)
                 # pyoxigraph only calls write() and flush() on its output
                 writer = cast(IO[bytes], dumped)
                 source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
@@ -194,7 +198,7 @@ class Reading:
                 self.sorters[Lines.NQUADS].add(_text(quads))
             self.held = ox.Dataset()
             """The by-graph quads not in its sorter: the default graph and blank-node quads."""
-            if by_graph is not None:
+            if self.by_graph is not None:
                 self.held = _canonical([*kept, *blank, *described])
         except BaseException:
             self.close()
@@ -205,10 +209,19 @@ class Reading:
         """The sorter holding the lines of ``kind`` (which must have been asked for)."""
         return self.sorters[kind]
 
+    def graph_lines(self, graph: str) -> Iterator[bytes]:
+        """Blocks of the sorted lines of ``graph`` (by-graph lines, which must have been asked
+        for), without the ones in :attr:`held`."""
+        if self.by_graph is None:
+            raise ValueError("the by-graph lines were not asked for")
+        return self.by_graph.blocks(graph)
+
     def close(self) -> None:
         """Remove the sorted runs on disk."""
         for sorter in self.sorters.values():
             sorter.close()
+        if self.by_graph is not None:
+            self.by_graph.close()
 
     def __enter__(self) -> Reading:
         return self
@@ -283,9 +296,9 @@ def write_turtle(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) 
 def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) -> None:
     """TriG: the default graph (the graphs' provenance) first, then each named graph.
 
-    The by-graph lines come grouped by graph (their graph name first); the blank-node lines
-    were set aside and counted (blank nodes must be named, and the default graph's counts
-    known, before the first graph is written). The named graphs follow in the order of their
+    The by-graph lines come graph by graph, each graph's sorted; the blank-node lines were set
+    aside and counted (blank nodes must be named, and the default graph's counts known, before
+    the first graph is written). The named graphs follow in the order of their
     names as N-Quads terms (``<name>``). A graph with no blank node is written by pyoxigraph's
     Turtle writer from the sorted lines; one with blank nodes (the ontology) by
     :class:`~umkm_kg.publish.turtle.TurtleWriter`, which nests them.
@@ -304,46 +317,24 @@ def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) ->
     output.write(writer.header().encode("utf-8"))
     if "" in by_graph:
         _write_graph(output, [], by_graph[""], prefixes, shared)
-    blocks = _graph_blocks(reading.lines(Lines.BY_GRAPH).blocks())
-    groups = groupby(
-        ((reading.graph_of_key[key], part) for key, part in blocks), key=lambda block: block[0]
-    )
-    pending = next(groups, None)
     for index, name in enumerate(named):
-        streamed = pending is not None and pending[0] == name
-        own: Iterable[bytes] = ()
-        if pending is not None and streamed:
-            own = (block for _, block in pending[1])
         if index or "" in by_graph:
             output.write(b"\n")
         output.write(f"<{name}> {{\n".encode())
-        _write_graph(output, own, by_graph.get(name, []), prefixes, shared)
+        _write_graph(output, reading.graph_lines(name), by_graph.get(name, []), prefixes, shared)
         output.write(b"}\n")
-        if streamed:  # only now: advancing a groupby empties the group before it
-            pending = next(groups, None)
 
 
 def _term_key(name: str) -> str:
     return f"<{name}> "
 
 
+def _default_or_blank(q: ox.Quad) -> bool:
+    return isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q)
+
+
 def _mentions_blank(q: ox.Quad) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-
-
-def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
-    """``(key, N-Triples lines)`` from blocks of sorted lines that start with ``key `` (digits).
-
-    A graph's lines are together (sorted, and its keys all have the same width); N-Triples
-    escapes line breaks in literals, so a line starts right after each newline.
-    """
-    for block in blocks:
-        while block:
-            prefix = block[: block.index(b" ") + 1]
-            last = block.rfind(b"\n" + prefix)
-            end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
-            part, block = block[:end], block[end:]
-            yield prefix[:-1].decode("ascii"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
 
 
 def _write_graph(

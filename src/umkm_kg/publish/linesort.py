@@ -11,6 +11,7 @@ lines can be read more than once (several formats written from one read of the s
 from __future__ import annotations
 
 import heapq
+import operator
 import tempfile
 from collections.abc import Iterator
 from itertools import islice
@@ -58,9 +59,17 @@ class LineSorter:
     def _in_memory(self) -> list[bytes]:
         """Every line, sorted and unique, when none went to disk (sorted once, then kept)."""
         if not self._sorted:
-            self._lines = sorted(set(self._lines))
+            self._lines.sort()
+            # a scan in C for neighbours alike: most dumps have no duplicate to drop
+            if any(map(operator.eq, self._lines, islice(self._lines, 1, None))):
+                self._lines = list(dict.fromkeys(self._lines))
             self._sorted = True
         return self._lines
+
+    def spill(self) -> None:
+        """Write the lines held in memory to a sorted run on disk, if there are any."""
+        if self._lines:
+            self._spill()
 
     def _spill(self) -> None:
         # Duplicates stay in the run: they end up side by side, and the merge drops them.
@@ -81,8 +90,7 @@ class LineSorter:
         if not self._runs:
             yield from self._in_memory()
             return
-        if self._lines:
-            self._spill()
+        self.spill()
         for run in self._runs:
             run.seek(0)
         previous = b""
@@ -118,6 +126,112 @@ class LineSorter:
         self._lines, self._size, self._sorted = [], 0, True
 
     def __enter__(self) -> LineSorter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class GraphSorter:
+    """The lines of one graph after another, each graph's sorted and unique, in bounded memory.
+
+    The graphs are given in the order they are read back in (:meth:`start` each, then
+    :meth:`add` its lines). A graph's lines go through a :class:`LineSorter`; when the next
+    graph starts, they are written sorted after the previous graph's into one temporary file,
+    or, if they went to sorted runs on disk (past ``run_bytes``), left in those runs, to be
+    merged as they are read. No lines are merged across graphs. Use it as a context manager,
+    so that the file and runs are removed.
+    """
+
+    def __init__(self, run_bytes: int = DEFAULT_RUN_BYTES, *, directory: Path | None = None):
+        self.run_bytes = run_bytes
+        self.directory = directory
+        self._file: IO[bytes] | None = None
+        self._spans: dict[str, tuple[int, int] | LineSorter] = {}
+        """Where each graph's lines are: (start, end) offsets in the file, or sorted runs."""
+        self._graph = ""
+        self._sorter: LineSorter | None = None
+
+    def start(self, graph: str) -> None:
+        """Take the lines of ``graph`` from now on (a graph is given once, in its turn)."""
+        self._end()
+        if graph in self._spans:
+            raise ValueError(f"graph {graph} given twice")
+        self._graph = graph
+        self._sorter = LineSorter(self.run_bytes, directory=self.directory)
+
+    def add(self, lines: bytes) -> None:
+        """Add complete lines of the graph last started (as :meth:`LineSorter.add`)."""
+        if self._sorter is None:
+            raise ValueError("no graph started")
+        self._sorter.add(lines)
+
+    def _end(self) -> None:
+        sorter = self._sorter
+        if sorter is None:
+            return
+        self._sorter = None
+        if sorter.runs:
+            sorter.spill()
+            self._spans[self._graph] = sorter
+            return
+        with sorter:
+            if self._file is None:
+                # closed by close()
+                self._file = tempfile.TemporaryFile(  # noqa: SIM115
+                    prefix="umkm-kg-graphs-", dir=self.directory
+                )
+            start = self._file.seek(0, 2)
+            sorter.write_to(self._file)
+            self._spans[self._graph] = (start, self._file.tell())
+
+    def graphs(self) -> list[str]:
+        """The graphs given so far, in their order."""
+        self._end()
+        return list(self._spans)
+
+    def blocks(self, graph: str, size: int = 1 << 20) -> Iterator[bytes]:
+        """The sorted lines of ``graph`` (none if it was not given), about ``size`` bytes of
+        whole lines at a time."""
+        self._end()
+        span = self._spans.get(graph)
+        if isinstance(span, LineSorter):
+            yield from span.blocks()
+            return
+        if self._file is None or span is None:
+            return
+        start, end = span
+        tail = b""
+        while start < end:
+            self._file.seek(start)
+            data = tail + self._file.read(min(size, end - start))
+            start = self._file.tell()
+            cut = data.rfind(b"\n") + 1
+            tail = data[cut:]
+            if cut:
+                yield data[:cut]
+        if tail:  # only if a line added did not end with a newline
+            yield tail
+
+    def close(self) -> None:
+        """Remove the file and runs on disk."""
+        if self._sorter is not None:
+            self._sorter.close()
+            self._sorter = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        for span in self._spans.values():
+            if isinstance(span, LineSorter):
+                span.close()
+        self._spans.clear()
+
+    def __enter__(self) -> GraphSorter:
         return self
 
     def __exit__(
