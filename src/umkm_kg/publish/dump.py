@@ -353,8 +353,11 @@ def _write_graph(
             TurtleWriter(prefixes, blanks).write(heapq.merge(lines, sorter.lines()), output)
         return
     body = _AfterPrefixes(output)
-    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple
-    triples = chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
+    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple;
+    # lenient: the lines are pyoxigraph's own N-Triples, valid already (a third less CPU)
+    triples = chain.from_iterable(
+        ox.parse(b, format=ox.RdfFormat.N_TRIPLES, lenient=True) for b in blocks
+    )
     # pyoxigraph only calls write() and flush() on its output
     ox.serialize(triples, cast(IO[bytes], body), ox.RdfFormat.TURTLE, prefixes=prefixes)
     body.close()
