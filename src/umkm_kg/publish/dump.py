@@ -1,7 +1,8 @@
 """Dumps of the embedded store that stream through pyoxigraph, in bounded memory.
 
 Each named graph is written by pyoxigraph (``Store.dump`` as N-Triples) into
-:class:`~umkm_kg.publish.linesort.LineSorter` s (one read for all the formats asked for:
+:class:`~umkm_kg.publish.linesort.LineSorter` s, or for TriG a
+:class:`~umkm_kg.publish.linesort.GraphSorter` (one read for all the formats asked for:
 :class:`Reading`), so the output is sorted (a function of the graph,
 not of the store) without the registry ever being held in Python objects. The few lines that
 mention a blank node are set aside and canonicalised (RDFC-1.0) on their own, with the small graphs
