@@ -97,6 +97,8 @@ class TurtleWriter:
             # the longest namespace first, as in the loop over ``_namespaces``
             self._by_namespace = {ns: p for ns, p in reversed(self._namespaces)}
         self._iris: dict[str, str] = {}
+        self._heads: dict[str, str] = {}
+        """A predicate's start of line (indent, name, space), by predicate."""
         self.blanks = blanks if blanks is not None else BlankNodes()
         self._written: set[str] = set()
         self._blocks = 0
@@ -176,6 +178,7 @@ class TurtleWriter:
                 pairs.append((p, o[:-2]))
             return self._block(self.iri(subject), pairs)
         iris = self._iris
+        heads = self._heads
         out = [iris.get(subject) or self.iri(subject), "\n"]
         typed = -1
         for index, (p, _) in enumerate(groups):
@@ -185,11 +188,15 @@ class TurtleWriter:
         if typed > 0:  # "a" first, the rest in order
             groups.insert(0, groups.pop(typed))
         for p, objects in groups:
-            name = "a" if p == RDF_TYPE else iris.get(p) or self.iri(p)
+            head = heads.get(p)
+            if head is None:
+                head = f"{_INDENT}{'a' if p == RDF_TYPE else self.iri(p)} "
+                if len(heads) < _IRI_CACHE:
+                    heads[p] = head
             if len(objects) == 1:
-                out.append(f"{_INDENT}{name} {objects[0]} ;\n")
-            else:
-                out.append(f"{_INDENT}{name}\n{_INNER}" + f" ,\n{_INNER}".join(objects) + " ;\n")
+                out += (head, objects[0], " ;\n")
+            else:  # the predicate on its own line, then one object a line
+                out += (head[:-1], "\n", _INNER, f" ,\n{_INNER}".join(objects), " ;\n")
         out.append(".\n")
         return "".join(out)
 
