@@ -348,3 +348,70 @@ def test_a_bad_line_in_a_later_part_loads_nothing(
         assert "parts.nt" in result.stderr and expected in result.stderr, result.stderr
     assert _version(data_dir) == before
     assert RecordsStore(data_dir).batches() == []
+
+
+@pytest.mark.slow
+def test_a_load_killed_while_its_parts_load_leaves_the_old_generation(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """Parts already loaded are in a generation nobody reads: a kill then leaves the store as it
+    was, and the next load cleans up and works."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert runner("info", "--no-check").exit_code == 0
+    before = _version(data_dir)
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    dump = tmp_path / "many.nt"
+    dump.write_text(
+        "".join(
+            f"<https://w3id.org/umkm-kg/id/enterprise-k{n}> {kind} <{ENTERPRISE}> .\n"
+            for n in range(3000)
+        ),
+        encoding="utf-8",
+    )
+    # Parts of about 3 lines: a thousand bulk loads, far longer than the wait below.
+    code = (
+        "import sys; import umkm_kg.records.ntparts as parts; parts.PART_BYTES = 300; "
+        "from umkm_kg.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--data-dir",
+            str(data_dir),
+            "load",
+            "--no-validate",
+            str(dump),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ},
+    )
+    store = data_dir / "store"
+    deadline = time.monotonic() + 120
+    while not any(p.is_dir() and p.name > before.strip() for p in store.glob("g*")):
+        assert process.poll() is None, process.communicate()[1].decode()
+        assert time.monotonic() < deadline, "the load never started its generation"
+        time.sleep(0.05)
+    time.sleep(1.0)  # some parts loaded, most not
+    assert process.poll() is None, "the load ended before it was killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _version(data_dir) == before
+    assert RecordsStore(data_dir).batches() == []
+    again = tmp_path / "again.nt"
+    again.write_text(
+        f"<https://w3id.org/umkm-kg/id/enterprise-a> {kind} <{ENTERPRISE}> .\n", encoding="utf-8"
+    )
+    result = runner("load", "--no-validate", str(again))
+    assert result.exit_code == 0, result.output
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.enterprises == 1
+    names = sorted(p.name for p in store.iterdir() if p.is_dir())
+    assert names == sorted(g.name for g in RecordsStore(data_dir).open().history())
