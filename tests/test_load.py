@@ -415,3 +415,36 @@ def test_a_load_killed_while_its_parts_load_leaves_the_old_generation(
     assert batch.enterprises == 1
     names = sorted(p.name for p in store.iterdir() if p.is_dir())
     assert names == sorted(g.name for g in RecordsStore(data_dir).open().history())
+
+
+def test_a_parsed_file_in_several_bulk_loaders_is_loaded_whole(
+    runner: Runner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An N-Quads file given to one bulk loader per 2 quads: every quad in the batch graph, a
+    blank node of two loaders one skolem IRI."""
+    import umkm_kg.records.load as load
+
+    monkeypatch.setattr(load, "STREAM_QUADS", 2)
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    lines = [
+        f"<https://w3id.org/umkm-kg/id/enterprise-q{n}> {kind} <{ENTERPRISE}> <https://e/g> .\n"
+        for n in range(7)
+    ]
+    lines.insert(
+        1, "<https://w3id.org/umkm-kg/id/enterprise-q1> <https://schema.org/address> _:a .\n"
+    )
+    lines.append('_:a <https://schema.org/streetAddress> "Jl. Merdeka 1" <https://e/g> .\n')
+    dump = tmp_path / "quads.nq"
+    dump.write_text("".join(lines), encoding="utf-8")
+    result = runner("load", "--no-validate", str(dump))
+    assert result.exit_code == 0, result.output
+    assert "loaded 7 enterprises" in result.stderr
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.triples == 9 + 3
+    store = RecordsStore(data_dir).dataset()
+    graph = ox.NamedNode(batch.iri)
+    [link] = store.quads_for_pattern(None, ox.NamedNode("https://schema.org/address"), None, graph)
+    [where] = store.quads_for_pattern(
+        None, ox.NamedNode("https://schema.org/streetAddress"), None, graph
+    )
+    assert where.subject == link.object and link.object.value.startswith(GENID)
