@@ -14,7 +14,7 @@ from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX, SCHEMA, UMKM
 from umkm_kg.publish.export import STREAMED, GraphSelection, collect, serialize, write_export
-from umkm_kg.publish.linesort import LineSorter
+from umkm_kg.publish.linesort import GraphSorter, LineSorter
 from umkm_kg.store import EmbeddedStore
 
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -189,28 +189,29 @@ def test_line_sorter_merges_runs_and_drops_duplicates(tmp_path: object) -> None:
     assert out.getvalue() == b"".join(sorted(set(lines)))
 
 
-def test_graph_blocks_split_graphs_wherever_the_blocks_end() -> None:
-    from umkm_kg.publish.dump import _graph_blocks
-
-    keys = ["07", "08", "10"]  # the graphs' numbers, all of one width
-    lines = sorted(
-        f'{k} <{KG}s{i}> <{SCHEMA}name> "x\\n{i} 1" .\n'.encode() for k in keys for i in range(40)
-    )
+@pytest.mark.parametrize("run_bytes", [300, 1 << 20], ids=["runs-on-disk", "in-memory"])
+def test_graph_sorter_gives_each_graph_its_lines_sorted_and_once(run_bytes: int) -> None:
     rng = random.Random(5)
-    for _ in range(20):
-        cuts = sorted(rng.sample(range(1, len(lines)), 6))
-        blocks = [
-            b"".join(lines[a:b]) for a, b in zip([0, *cuts], [*cuts, len(lines)], strict=True)
-        ]
-        got: dict[str, bytes] = {}
-        for key, part in _graph_blocks(blocks):
-            got[key] = got.get(key, b"") + part
-        assert list(got) == keys
-        for key in keys:
-            expected = b"".join(
-                x[len(key) + 1 :] for x in lines if x.startswith(f"{key} ".encode())
-            )
-            assert got[key] == expected, key
+    graphs = {
+        name: [f'<{KG}s{rng.randint(0, 60)}> <p> "x\\n{i}" .\n'.encode() for i in range(80)]
+        for name in ["g1", "g2", "g3", "empty"]
+    }
+    graphs["empty"] = []
+    with GraphSorter(run_bytes=run_bytes) as sorter:
+        for name, lines in graphs.items():
+            sorter.start(name)
+            lines = lines + lines[:10]  # duplicates, dropped
+            for start in range(0, len(lines), 7):
+                sorter.add(b"".join(lines[start : start + 7]))
+        with pytest.raises(ValueError, match="given twice"):
+            sorter.start("g1")
+        assert sorter.graphs() == list(graphs)
+        for _ in range(2):  # read again, in another order
+            for name in reversed(list(graphs)):
+                got = list(sorter.blocks(name, size=64))
+                assert b"".join(got) == b"".join(sorted(set(graphs[name]))), name
+                assert all(block.endswith(b"\n") for block in got)
+        assert list(sorter.blocks("not given")) == []
 
 
 @pytest.mark.parametrize("run_bytes", [2048, 1 << 26], ids=["runs-on-disk", "in-memory"])

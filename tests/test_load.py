@@ -266,3 +266,187 @@ def test_the_python_api_checks_iris_too(data_dir: Path) -> None:
     with pytest.raises(BadInput, match="'file', which is not allowed"):
         RecordsStore(data_dir).add(graph, "api", None)
     assert RecordsStore(data_dir).batches() == []
+
+
+def _parts_dump(tmp_path: Path, tail: str) -> Path:
+    """An N-Triples dump of 40 enterprises (plain lines) with ``tail`` in its middle and a
+    blank node used before and after it, so that small parts put them in different ones."""
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    lines = [
+        f"<https://w3id.org/umkm-kg/id/enterprise-p{n}> {kind} <{ENTERPRISE}> .\n"
+        for n in range(40)
+    ]
+    lines.insert(
+        3, "<https://w3id.org/umkm-kg/id/enterprise-p1> <https://schema.org/address> _:a .\n"
+    )
+    lines.insert(20, tail)
+    lines.append('_:a <https://schema.org/streetAddress> "Jl. Merdeka 1" .\n')
+    path = tmp_path / "parts.nt"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_ntriples_in_parts_make_the_graph_one_part_makes(
+    runner: Runner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file cut into parts (some bulk-loaded as they are, some with blank nodes checked and
+    skolemised) gives the whole file's graph: one skolem IRI for a blank node of two parts."""
+    from umkm_kg.records import ntparts
+
+    monkeypatch.setattr(ntparts, "PART_BYTES", 300)  # about 3 lines a part: 14 parts
+    dump = _parts_dump(
+        tmp_path, '<https://w3id.org/umkm-kg/id/enterprise-p2> <https://schema.org/name> "P2" .\n'
+    )
+    assert dump.stat().st_size > 10 * ntparts.PART_BYTES
+    result = runner("load", "--no-validate", str(dump))
+    assert result.exit_code == 0, result.output
+    assert "loaded 40 enterprises" in result.stderr
+    [batch] = RecordsStore(data_dir).batches()
+    graph = ox.NamedNode(batch.iri)
+    store = RecordsStore(data_dir).dataset()
+    address = ox.NamedNode("https://schema.org/address")
+    street = ox.NamedNode("https://schema.org/streetAddress")
+    [link] = store.quads_for_pattern(None, address, None, graph)
+    [where] = store.quads_for_pattern(None, street, None, graph)
+    assert isinstance(link.object, ox.NamedNode) and link.object.value.startswith(GENID)
+    assert where.subject == link.object
+    assert batch.triples == 40 + 3 + 3  # the dump's, then the provenance
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ('<https://e/a> <https://e/b> "x\n', "line 21"),
+        (
+            "<https://e/a> <https://schema.org/url> <file:///etc/passwd> .\n",
+            "'file', which is not allowed",
+        ),
+        (
+            "<< <https://e/a> <https://e/b> <https://e/c> >> <https://e/d> <https://e/e> .\n",
+            "triple",
+        ),
+    ],
+    ids=["syntax", "scheme", "triple-term"],
+)
+def test_a_bad_line_in_a_later_part_loads_nothing(
+    runner: Runner,
+    data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tail: str,
+    expected: str,
+) -> None:
+    """Parts before it are already in the new generation: it is not published, and a syntax
+    error's line is counted from the start of the file."""
+    from umkm_kg.records import ntparts
+
+    monkeypatch.setattr(ntparts, "PART_BYTES", 300)
+    runner("info", "--no-check")
+    before = _version(data_dir)
+    dump = _parts_dump(tmp_path, tail)
+    for flag in ("--no-validate", "--validate"):
+        result = runner("load", flag, str(dump))
+        assert result.exit_code == 2, result.output
+        assert "parts.nt" in result.stderr and expected in result.stderr, result.stderr
+    assert _version(data_dir) == before
+    assert RecordsStore(data_dir).batches() == []
+
+
+@pytest.mark.slow
+def test_a_load_killed_while_its_parts_load_leaves_the_old_generation(
+    runner: Runner, data_dir: Path, tmp_path: Path
+) -> None:
+    """Parts already loaded are in a generation nobody reads: a kill then leaves the store as it
+    was, and the next load cleans up and works."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert runner("info", "--no-check").exit_code == 0
+    before = _version(data_dir)
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    dump = tmp_path / "many.nt"
+    dump.write_text(
+        "".join(
+            f"<https://w3id.org/umkm-kg/id/enterprise-k{n}> {kind} <{ENTERPRISE}> .\n"
+            for n in range(3000)
+        ),
+        encoding="utf-8",
+    )
+    # Parts of about 3 lines: a thousand bulk loads, far longer than the wait below.
+    code = (
+        "import sys; import umkm_kg.records.ntparts as parts; parts.PART_BYTES = 300; "
+        "from umkm_kg.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "--data-dir",
+            str(data_dir),
+            "load",
+            "--no-validate",
+            str(dump),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ},
+    )
+    store = data_dir / "store"
+    deadline = time.monotonic() + 120
+    while not any(p.is_dir() and p.name > before.strip() for p in store.glob("g*")):
+        assert process.poll() is None, process.communicate()[1].decode()
+        assert time.monotonic() < deadline, "the load never started its generation"
+        time.sleep(0.05)
+    time.sleep(1.0)  # some parts loaded, most not
+    assert process.poll() is None, "the load ended before it was killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert _version(data_dir) == before
+    assert RecordsStore(data_dir).batches() == []
+    again = tmp_path / "again.nt"
+    again.write_text(
+        f"<https://w3id.org/umkm-kg/id/enterprise-a> {kind} <{ENTERPRISE}> .\n", encoding="utf-8"
+    )
+    result = runner("load", "--no-validate", str(again))
+    assert result.exit_code == 0, result.output
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.enterprises == 1
+    names = sorted(p.name for p in store.iterdir() if p.is_dir())
+    assert names == sorted(g.name for g in RecordsStore(data_dir).open().history())
+
+
+def test_a_parsed_file_in_several_bulk_loaders_is_loaded_whole(
+    runner: Runner, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An N-Quads file given to one bulk loader per 2 quads: every quad in the batch graph, a
+    blank node of two loaders one skolem IRI."""
+    import umkm_kg.records.load as load
+
+    monkeypatch.setattr(load, "STREAM_QUADS", 2)
+    kind = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    lines = [
+        f"<https://w3id.org/umkm-kg/id/enterprise-q{n}> {kind} <{ENTERPRISE}> <https://e/g> .\n"
+        for n in range(7)
+    ]
+    lines.insert(
+        1, "<https://w3id.org/umkm-kg/id/enterprise-q1> <https://schema.org/address> _:a .\n"
+    )
+    lines.append('_:a <https://schema.org/streetAddress> "Jl. Merdeka 1" <https://e/g> .\n')
+    dump = tmp_path / "quads.nq"
+    dump.write_text("".join(lines), encoding="utf-8")
+    result = runner("load", "--no-validate", str(dump))
+    assert result.exit_code == 0, result.output
+    assert "loaded 7 enterprises" in result.stderr
+    [batch] = RecordsStore(data_dir).batches()
+    assert batch.triples == 9 + 3
+    store = RecordsStore(data_dir).dataset()
+    graph = ox.NamedNode(batch.iri)
+    [link] = store.quads_for_pattern(None, ox.NamedNode("https://schema.org/address"), None, graph)
+    [where] = store.quads_for_pattern(
+        None, ox.NamedNode("https://schema.org/streetAddress"), None, graph
+    )
+    assert where.subject == link.object and link.object.value.startswith(GENID)

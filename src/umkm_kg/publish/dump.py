@@ -1,7 +1,8 @@
 """Dumps of the embedded store that stream through pyoxigraph, in bounded memory.
 
 Each named graph is written by pyoxigraph (``Store.dump`` as N-Triples) into
-:class:`~umkm_kg.publish.linesort.LineSorter` s (one read for all the formats asked for:
+:class:`~umkm_kg.publish.linesort.LineSorter` s, or for TriG a
+:class:`~umkm_kg.publish.linesort.GraphSorter` (one read for all the formats asked for:
 :class:`Reading`), so the output is sorted (a function of the graph,
 not of the store) without the registry ever being held in Python objects. The few lines that
 mention a blank node are set aside and canonicalised (RDFC-1.0) on their own, with the small graphs
@@ -16,14 +17,14 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from .jsonldstream import write_jsonld_lines
-from .linesort import DEFAULT_RUN_BYTES, LineSorter
+from .linesort import DEFAULT_RUN_BYTES, GraphSorter, LineSorter
 from .turtle import BlankNodes, TurtleWriter
 
 
@@ -40,6 +41,9 @@ class Source:
     def sorter(self) -> LineSorter:
         return LineSorter(self.run_bytes, directory=self.temp_dir)
 
+
+_BATCH = 1 << 20
+"""Bytes of a graph's dump gathered before its lines go to the sorters."""
 
 ProvenanceFn = Callable[[dict[str, int]], Iterable[ox.Quad]]
 """Given the triples per named graph, the quads describing the graphs (default graph)."""
@@ -60,39 +64,54 @@ class _GraphLines:
     """A binary writer for ``Store.dump``: whole lines into sorters, blank-node lines set aside.
 
     Each chunk of N-Triples goes, in the form each one holds, to the sorter of every
-    :class:`Lines` kind in ``sorters``: as it is (the union), the graph name last (N-Quads) or
-    the graph's ``key`` first (grouped by graph).
+    :class:`Lines` kind in ``sorters``: as it is (the union) or the graph name last (N-Quads);
+    and as it is to ``by_graph`` (grouped by graph), which has started this graph.
     """
 
-    def __init__(self, sorters: dict[Lines, LineSorter], graph: str, key: str) -> None:
+    def __init__(
+        self, sorters: dict[Lines, LineSorter], by_graph: GraphSorter | None, graph: str
+    ) -> None:
         self._sorters = sorters
+        self._by_graph = by_graph
         self._node = ox.NamedNode(graph)
         self._suffix = f" <{graph}> .\n".encode()
-        self._prefix = f"{key} ".encode()
-        self._tail = b""
+        self._chunks: list[bytes] = []
+        self._held = 0
         self.count = 0
         self.blank: list[ox.Quad] = []
 
     def write(self, chunk: bytes) -> int:
-        data = self._tail + chunk if self._tail else bytes(chunk)
+        # pyoxigraph hands over a few kB at a time: the lines are cut and sorted a MiB at a time
+        self._chunks.append(chunk)
+        self._held += len(chunk)
+        if self._held >= _BATCH:
+            self._pass_on()
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush (``Store.dump`` calls it): :meth:`finish` passes the rest on."""
+
+    def finish(self) -> None:
+        """Pass on the lines still held (the dump is over: they end with a newline)."""
+        self._pass_on()
+
+    def _pass_on(self) -> None:
+        data = b"".join(self._chunks)
         cut = data.rfind(b"\n") + 1
-        self._tail = data[cut:]
-        whole = data[:cut]
+        self._chunks = [data[cut:]] if cut < len(data) else []
+        self._held = len(data) - cut
+        whole = data[:cut] if self._held else data
         self.count += whole.count(b"\n")
         if b"_:" in whole:
             whole = self._set_aside(whole)
         for kind, sorter in self._sorters.items():
             if kind is Lines.UNION:
                 sorter.add(whole)
-            elif kind is Lines.NQUADS:
+            else:
                 # N-Triples escapes line breaks in literals, so " .\n" only ever ends a line.
                 sorter.add(whole.replace(b" .\n", self._suffix))
-            elif whole:
-                sorter.add(self._prefix + whole[:-1].replace(b"\n", b"\n" + self._prefix) + b"\n")
-        return len(chunk)
-
-    def flush(self) -> None:
-        """Nothing to flush (``Store.dump`` calls it)."""
+        if self._by_graph is not None:
+            self._by_graph.add(whole)
 
     def _set_aside(self, lines: bytes) -> bytes:
         kept: list[bytes] = []
@@ -135,35 +154,38 @@ class Reading:
     """
 
     def __init__(self, source: Source, kinds: Iterable[Lines], provenance: ProvenanceFn) -> None:
-        self.sorters = {kind: source.sorter() for kind in sorted(set(kinds), key=_kind_order)}
+        wanted = set(kinds)
+        self.sorters = {
+            kind: source.sorter() for kind in sorted(wanted - {Lines.BY_GRAPH}, key=_kind_order)
+        }
+        self.by_graph: GraphSorter | None = None
+        """The lines of each named graph, the graphs in the order of their names."""
+        if Lines.BY_GRAPH in wanted:
+            self.by_graph = GraphSorter(source.run_bytes, directory=source.temp_dir)
         blank: list[ox.Quad] = []
         self.sizes = graph_sizes(source.extra)
-        by_graph = self.sorters.get(Lines.BY_GRAPH)
-        # The by-graph lines start with the graph's number in the order of the names, not with
-        # the name: a few digits sort and split as well as a 75-character IRI, and cost less.
-        names = {q.graph_name.value for q in source.extra if isinstance(q.graph_name, ox.NamedNode)}
-        ordered = sorted(names | set(source.graphs), key=_term_key)
-        width = len(str(max(len(ordered) - 1, 0)))
-        keys = {name: f"{number:0{width}d}" for number, name in enumerate(ordered)}
-        self.graph_of_key = {key: name for name, key in keys.items()}
-        kept: list[ox.Quad] = []  # of the extra quads, those not given to the by-graph sorter
-        if by_graph is None:
-            kept = list(source.extra)
-        else:
-            lines: list[bytes] = []
-            for q in source.extra:
-                if isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q):
-                    kept.append(q)
-                else:
-                    key = keys[q.graph_name.value]
-                    lines.append(f"{key} {q.subject} {q.predicate} {q.object} .\n".encode())
-            by_graph.add(b"".join(lines))
+        kept: list[ox.Quad] = []  # of the extra quads, those not given to by_graph
+        extra: dict[str, list[bytes]] = {}  # the others' lines, by graph
+        for q in source.extra:
+            if self.by_graph is None or _default_or_blank(q):
+                kept.append(q)
+            else:
+                line = f"{q.subject} {q.predicate} {q.object} .\n".encode()
+                extra.setdefault(q.graph_name.value, []).append(line)
+        stored = set(source.graphs)
         try:
-            for graph in source.graphs:
-                dumped = _GraphLines(self.sorters, graph, keys[graph])
+            # in the order of their names (as TriG writes them), so that by_graph only appends
+            for graph in sorted(stored | set(extra), key=_term_key):
+                if self.by_graph is not None:
+                    self.by_graph.start(graph)
+                    self.by_graph.add(b"".join(extra.get(graph, [])))
+                if graph not in stored:
+                    continue
+                dumped = _GraphLines(self.sorters, self.by_graph, graph)
                 # pyoxigraph only calls write() and flush() on its output
                 writer = cast(IO[bytes], dumped)
                 source.store.dump(writer, ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+                dumped.finish()
                 blank.extend(dumped.blank)
                 self.sizes[graph] = dumped.count
             self.union = ox.Dataset()
@@ -177,7 +199,7 @@ class Reading:
                 self.sorters[Lines.NQUADS].add(_text(quads))
             self.held = ox.Dataset()
             """The by-graph quads not in its sorter: the default graph and blank-node quads."""
-            if by_graph is not None:
+            if self.by_graph is not None:
                 self.held = _canonical([*kept, *blank, *described])
         except BaseException:
             self.close()
@@ -188,10 +210,19 @@ class Reading:
         """The sorter holding the lines of ``kind`` (which must have been asked for)."""
         return self.sorters[kind]
 
+    def graph_lines(self, graph: str) -> Iterator[bytes]:
+        """Blocks of the sorted lines of ``graph`` (by-graph lines, which must have been asked
+        for), without the ones in :attr:`held`."""
+        if self.by_graph is None:
+            raise ValueError("the by-graph lines were not asked for")
+        return self.by_graph.blocks(graph)
+
     def close(self) -> None:
         """Remove the sorted runs on disk."""
         for sorter in self.sorters.values():
             sorter.close()
+        if self.by_graph is not None:
+            self.by_graph.close()
 
     def __enter__(self) -> Reading:
         return self
@@ -260,16 +291,15 @@ def write_turtle(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) 
     writer = TurtleWriter(prefixes, blanks)
     output.write(writer.header().encode("utf-8"))
     # the union's lines with a blank-node subject are written nested, or last, by the writer
-    lines = reading.lines(Lines.UNION).lines()
-    writer.write((line for line in lines if not line.startswith(b"_:")), output)
+    writer.write(reading.lines(Lines.UNION).blocks(), output)
 
 
 def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) -> None:
     """TriG: the default graph (the graphs' provenance) first, then each named graph.
 
-    The by-graph lines come grouped by graph (their graph name first); the blank-node lines
-    were set aside and counted (blank nodes must be named, and the default graph's counts
-    known, before the first graph is written). The named graphs follow in the order of their
+    The by-graph lines come graph by graph, each graph's sorted; the blank-node lines were set
+    aside and counted (blank nodes must be named, and the default graph's counts known, before
+    the first graph is written). The named graphs follow in the order of their
     names as N-Quads terms (``<name>``). A graph with no blank node is written by pyoxigraph's
     Turtle writer from the sorted lines; one with blank nodes (the ontology) by
     :class:`~umkm_kg.publish.turtle.TurtleWriter`, which nests them.
@@ -288,46 +318,24 @@ def write_trig(reading: Reading, output: IO[bytes], prefixes: dict[str, str]) ->
     output.write(writer.header().encode("utf-8"))
     if "" in by_graph:
         _write_graph(output, [], by_graph[""], prefixes, shared)
-    blocks = _graph_blocks(reading.lines(Lines.BY_GRAPH).blocks())
-    groups = groupby(
-        ((reading.graph_of_key[key], part) for key, part in blocks), key=lambda block: block[0]
-    )
-    pending = next(groups, None)
     for index, name in enumerate(named):
-        streamed = pending is not None and pending[0] == name
-        own: Iterable[bytes] = ()
-        if pending is not None and streamed:
-            own = (block for _, block in pending[1])
         if index or "" in by_graph:
             output.write(b"\n")
         output.write(f"<{name}> {{\n".encode())
-        _write_graph(output, own, by_graph.get(name, []), prefixes, shared)
+        _write_graph(output, reading.graph_lines(name), by_graph.get(name, []), prefixes, shared)
         output.write(b"}\n")
-        if streamed:  # only now: advancing a groupby empties the group before it
-            pending = next(groups, None)
 
 
 def _term_key(name: str) -> str:
     return f"<{name}> "
 
 
+def _default_or_blank(q: ox.Quad) -> bool:
+    return isinstance(q.graph_name, ox.DefaultGraph) or _mentions_blank(q)
+
+
 def _mentions_blank(q: ox.Quad) -> bool:
     return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-
-
-def _graph_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
-    """``(key, N-Triples lines)`` from blocks of sorted lines that start with ``key `` (digits).
-
-    A graph's lines are together (sorted, and its keys all have the same width); N-Triples
-    escapes line breaks in literals, so a line starts right after each newline.
-    """
-    for block in blocks:
-        while block:
-            prefix = block[: block.index(b" ") + 1]
-            last = block.rfind(b"\n" + prefix)
-            end = block.index(b"\n", last + 1 if last >= 0 else 0) + 1
-            part, block = block[:end], block[end:]
-            yield prefix[:-1].decode("ascii"), part[len(prefix) :].replace(b"\n" + prefix, b"\n")
 
 
 def _write_graph(
@@ -346,8 +354,11 @@ def _write_graph(
             TurtleWriter(prefixes, blanks).write(heapq.merge(lines, sorter.lines()), output)
         return
     body = _AfterPrefixes(output)
-    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple
-    triples = chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
+    # chain, not a generator: pyoxigraph takes each triple without a Python step per triple;
+    # lenient: the lines are pyoxigraph's own N-Triples, valid already (a third less CPU)
+    triples = chain.from_iterable(
+        ox.parse(b, format=ox.RdfFormat.N_TRIPLES, lenient=True) for b in blocks
+    )
     # pyoxigraph only calls write() and flush() on its output
     ox.serialize(triples, cast(IO[bytes], body), ox.RdfFormat.TURTLE, prefixes=prefixes)
     body.close()

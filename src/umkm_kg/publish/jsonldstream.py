@@ -46,7 +46,10 @@ def write_jsonld_lines(blocks: Iterable[bytes], output: IO[bytes], context: dict
 
 
 def _triples(blocks: Iterable[bytes]) -> Iterator[ox.Triple]:
-    return chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
+    # lenient: the lines are pyoxigraph's own N-Triples, valid already (a third less CPU)
+    return chain.from_iterable(
+        ox.parse(b, format=ox.RdfFormat.N_TRIPLES, lenient=True) for b in blocks
+    )
 
 
 def _nodes(triples: Iterable[ox.Triple], compactor: Compactor) -> Iterator[str]:

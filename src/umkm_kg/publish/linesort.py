@@ -11,8 +11,10 @@ lines can be read more than once (several formats written from one read of the s
 from __future__ import annotations
 
 import heapq
+import operator
 import tempfile
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -30,18 +32,22 @@ class LineSorter:
     def __init__(self, run_bytes: int = DEFAULT_RUN_BYTES, *, directory: Path | None = None):
         self.run_bytes = max(1, run_bytes)
         self.directory = directory
-        self._pending: list[bytes] = []
+        self._lines: list[bytes] = []
+        """The lines not yet in a run, each with its newline (sorted and unique if
+        ``_sorted``: kept so for the next reader when no run went to disk)."""
         self._size = 0
+        self._sorted = True
         self._runs: list[IO[bytes]] = []
-        self._sorted: list[bytes] = []
-        """The lines sorted so far, when none went to disk (kept for the next reader)."""
 
     def add(self, lines: bytes) -> None:
         """Add complete lines: ``lines`` is empty or ends with a newline."""
         if not lines:
             return
-        self._pending.append(lines)
+        # N-Triples and N-Quads escape every control character, so the only line breaks
+        # (of the two bytes.splitlines knows, \n and \r) end lines.
+        self._lines += lines.splitlines(keepends=True)
         self._size += len(lines)
+        self._sorted = False
         if self._size >= self.run_bytes:
             self._spill()
 
@@ -50,44 +56,41 @@ class LineSorter:
         """How many sorted runs went to disk so far."""
         return len(self._runs)
 
-    def _sorted_pending(self) -> list[bytes]:
-        data = b"".join(self._pending)
-        self._pending, self._size = [], 0
-        lines = data.split(b"\n")
-        lines.pop()  # the empty string after the last newline
-        return sorted(set(lines))
-
     def _in_memory(self) -> list[bytes]:
-        """Every line, sorted, when none went to disk (sorted once, then kept)."""
-        if self._pending:
-            fresh = self._sorted_pending()
-            self._sorted = sorted(set(self._sorted).union(fresh)) if self._sorted else fresh
-        return self._sorted
+        """Every line, sorted and unique, when none went to disk (sorted once, then kept)."""
+        if not self._sorted:
+            self._lines.sort()
+            # a scan in C for neighbours alike: most dumps have no duplicate to drop
+            if any(map(operator.eq, self._lines, islice(self._lines, 1, None))):
+                self._lines = list(dict.fromkeys(self._lines))
+            self._sorted = True
+        return self._lines
+
+    def spill(self) -> None:
+        """Write the lines held in memory to a sorted run on disk, if there are any."""
+        if self._lines:
+            self._spill()
 
     def _spill(self) -> None:
-        lines = self._sorted_pending()
-        if self._sorted:  # lines sorted for an earlier reader, then more were added
-            lines = sorted(set(self._sorted).union(lines))
-            self._sorted = []
+        # Duplicates stay in the run: they end up side by side, and the merge drops them.
+        self._lines.sort()
         # closed by close(), after the merge has read it
         run = tempfile.TemporaryFile(prefix="umkm-kg-sort-", dir=self.directory)  # noqa: SIM115
         try:
-            run.write(b"\n".join(lines))
-            run.write(b"\n")
+            run.writelines(self._lines)
             run.seek(0)
         except BaseException:
             run.close()
             raise
         self._runs.append(run)
+        self._lines, self._size, self._sorted = [], 0, True
 
     def lines(self) -> Iterator[bytes]:
         """The lines added, sorted (as bytes), each once and with its newline."""
         if not self._runs:
-            for line in self._in_memory():
-                yield line + b"\n"
+            yield from self._in_memory()
             return
-        if self._pending:
-            self._spill()
+        self.spill()
         for run in self._runs:
             run.seek(0)
         previous = b""
@@ -105,35 +108,130 @@ class LineSorter:
         if not self._runs:
             ordered = self._in_memory()
             for start in range(0, len(ordered), lines):
-                yield b"\n".join(ordered[start : start + lines]) + b"\n"
+                yield b"".join(ordered[start : start + lines])
             return
-        batch: list[bytes] = []
-        for line in self.lines():
-            batch.append(line)
-            if len(batch) >= lines:
-                yield b"".join(batch)
-                batch.clear()
-        if batch:
+        merged = self.lines()
+        while batch := list(islice(merged, lines)):
             yield b"".join(batch)
 
     def write_to(self, output: IO[bytes]) -> None:
         """Write the sorted, unique lines to ``output``."""
-        if not self._runs:
-            lines = self._in_memory()
-            if lines:
-                output.write(b"\n".join(lines))
-                output.write(b"\n")
-            return
-        output.writelines(self.lines())
+        output.writelines(self._in_memory() if not self._runs else self.lines())
 
     def close(self) -> None:
         """Remove the runs on disk."""
         for run in self._runs:
             run.close()
         self._runs.clear()
-        self._pending, self._size, self._sorted = [], 0, []
+        self._lines, self._size, self._sorted = [], 0, True
 
     def __enter__(self) -> LineSorter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class GraphSorter:
+    """The lines of one graph after another, each graph's sorted and unique, in bounded memory.
+
+    The graphs are given in the order they are read back in (:meth:`start` each, then
+    :meth:`add` its lines). A graph's lines go through a :class:`LineSorter`; when the next
+    graph starts, they are written sorted after the previous graph's into one temporary file,
+    or, if they went to sorted runs on disk (past ``run_bytes``), left in those runs, to be
+    merged as they are read. No lines are merged across graphs. Use it as a context manager,
+    so that the file and runs are removed.
+    """
+
+    def __init__(self, run_bytes: int = DEFAULT_RUN_BYTES, *, directory: Path | None = None):
+        self.run_bytes = run_bytes
+        self.directory = directory
+        self._file: IO[bytes] | None = None
+        self._spans: dict[str, tuple[int, int] | LineSorter] = {}
+        """Where each graph's lines are: (start, end) offsets in the file, or sorted runs."""
+        self._graph = ""
+        self._sorter: LineSorter | None = None
+
+    def start(self, graph: str) -> None:
+        """Take the lines of ``graph`` from now on (a graph is given once, in its turn)."""
+        self._end()
+        if graph in self._spans:
+            raise ValueError(f"graph {graph} given twice")
+        self._graph = graph
+        self._sorter = LineSorter(self.run_bytes, directory=self.directory)
+
+    def add(self, lines: bytes) -> None:
+        """Add complete lines of the graph last started (as :meth:`LineSorter.add`)."""
+        if self._sorter is None:
+            raise ValueError("no graph started")
+        self._sorter.add(lines)
+
+    def _end(self) -> None:
+        sorter = self._sorter
+        if sorter is None:
+            return
+        self._sorter = None
+        if sorter.runs:
+            sorter.spill()
+            self._spans[self._graph] = sorter
+            return
+        with sorter:
+            if self._file is None:
+                # closed by close()
+                self._file = tempfile.TemporaryFile(  # noqa: SIM115
+                    prefix="umkm-kg-graphs-", dir=self.directory
+                )
+            start = self._file.seek(0, 2)
+            sorter.write_to(self._file)
+            self._spans[self._graph] = (start, self._file.tell())
+
+    def graphs(self) -> list[str]:
+        """The graphs given so far, in their order."""
+        self._end()
+        return list(self._spans)
+
+    def blocks(self, graph: str, size: int = 1 << 20) -> Iterator[bytes]:
+        """The sorted lines of ``graph`` (none if it was not given), about ``size`` bytes of
+        whole lines at a time."""
+        self._end()
+        span = self._spans.get(graph)
+        if isinstance(span, LineSorter):
+            yield from span.blocks()
+            return
+        if self._file is None or span is None:
+            return
+        start, end = span
+        tail = b""
+        while start < end:
+            self._file.seek(start)
+            data = tail + self._file.read(min(size, end - start))
+            start = self._file.tell()
+            cut = data.rfind(b"\n") + 1
+            tail = data[cut:]
+            if cut:
+                yield data[:cut]
+        if tail:  # only if a line added did not end with a newline
+            yield tail
+
+    def close(self) -> None:
+        """Remove the file and runs on disk."""
+        if self._sorter is not None:
+            self._sorter.close()
+            self._sorter = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        for span in self._spans.values():
+            if isinstance(span, LineSorter):
+                span.close()
+        self._spans.clear()
+
+    def __enter__(self) -> GraphSorter:
         return self
 
     def __exit__(

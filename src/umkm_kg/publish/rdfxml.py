@@ -68,7 +68,10 @@ def write_rdfxml(
         name = elements[iri] = f"{used[ns]}:{local}"
         return name
 
-    triples = chain.from_iterable(ox.parse(b, format=ox.RdfFormat.N_TRIPLES) for b in blocks)
+    # lenient: the lines are pyoxigraph's own N-Triples, valid already (a third less CPU)
+    triples = chain.from_iterable(
+        ox.parse(b, format=ox.RdfFormat.N_TRIPLES, lenient=True) for b in blocks
+    )
     with tempfile.TemporaryFile(prefix="umkm-kg-rdfxml-", dir=temp_dir) as body:
         parts: list[str] = []
         size = 0

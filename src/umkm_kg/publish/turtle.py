@@ -53,6 +53,7 @@ _ESCAPE = re.compile(r"\\(.)")
 _IRI_CACHE = 1 << 16
 _FLUSH = 1 << 20
 _INDENT = "    "
+_INNER = _INDENT * 2
 
 
 @dataclass
@@ -90,7 +91,14 @@ class TurtleWriter:
     def __init__(self, prefixes: Mapping[str, str], blanks: BlankNodes | None = None) -> None:
         self.prefixes = dict(sorted(prefixes.items()))
         self._namespaces = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
+        self._by_namespace: dict[str, str] | None = None
+        """Prefix by namespace, when every namespace ends with "/" or "#" (the usual case)."""
+        if all(ns.endswith(("/", "#")) for ns in prefixes.values()):
+            # the longest namespace first, as in the loop over ``_namespaces``
+            self._by_namespace = {ns: p for ns, p in reversed(self._namespaces)}
         self._iris: dict[str, str] = {}
+        self._heads: dict[str, str] = {}
+        """A predicate's start of line (indent, name, space), by predicate."""
         self.blanks = blanks if blanks is not None else BlankNodes()
         self._written: set[str] = set()
         self._blocks = 0
@@ -101,27 +109,96 @@ class TurtleWriter:
         return lines + "\n"
 
     def write(self, lines: Iterable[bytes], output: IO[bytes]) -> None:
-        """Write the blocks of ``lines`` (sorted N-Triples), then the blank nodes left over."""
+        """Write the blocks of ``lines`` (sorted N-Triples), then the blank nodes left over.
+
+        Each item of ``lines`` is one or more whole lines. Lines whose subject is a blank node
+        are skipped: those triples are in ``blanks``.
+        """
         parts: list[str] = []
         size = 0
         subject = ""
-        pairs: list[tuple[str, str]] = []
-        for raw in lines:
-            s, p, rest = raw.decode("utf-8").split(" ", 2)
-            if s != subject:
-                if pairs:
-                    size += self._emit(parts, self._block(self.iri(subject), pairs))
-                    if size > _FLUSH:
-                        output.write("".join(parts).encode("utf-8"))
-                        parts, size = [], 0
-                subject, pairs = s, []
-            pairs.append((p, rest[:-3]))  # drop " .\n"
-        if pairs:
-            self._emit(parts, self._block(self.iri(subject), pairs))
+        rows: list[str] = []  # the subject's lines, for :meth:`_block` if an object is blank
+        groups: list[tuple[str, list[str]]] = []  # (predicate, objects as written)
+        objects: list[str] = []
+        last = ""
+        simple = True  # no object is a blank node
+        iris = self._iris
+        iri = self.iri
+        literal = self.literal
+        for chunk in lines:
+            text = chunk.decode("utf-8").split("\n")
+            text.pop()  # after the last newline
+            for row in text:
+                s, p, o = row.split(" ", 2)
+                if s != subject:
+                    if rows:
+                        block = self._end_subject(subject, rows, groups, simple)
+                        size += self._emit(parts, block)
+                        if size > _FLUSH:
+                            output.write("".join(parts).encode("utf-8"))
+                            parts, size = [], 0
+                    subject, rows, groups, last, simple = s, [], [], "", True
+                    if s.startswith("_:"):
+                        subject, rows = "", []  # in ``blanks``
+                        continue
+                rows.append(row)
+                if not simple:
+                    continue
+                o = o[:-2]  # drop " ."
+                first = o[0]
+                if first == "<":
+                    rendered = iris.get(o) or iri(o)
+                elif first == '"':
+                    rendered = o if o[-1] == '"' and "\\n" not in o else literal(o)
+                else:  # a blank node, maybe nested: the whole block by _block
+                    simple = False
+                    continue
+                if p == last:
+                    objects.append(rendered)
+                else:
+                    objects = [rendered]
+                    groups.append((p, objects))
+                    last = p
+        if rows:
+            self._emit(parts, self._end_subject(subject, rows, groups, simple))
         for label in self._leftover_blank_nodes():
             self._written.add(label)
             self._emit(parts, self._block(label, self.blanks.descriptions[label]))
         output.write("".join(parts).encode("utf-8"))
+
+    def _end_subject(
+        self, subject: str, rows: list[str], groups: list[tuple[str, list[str]]], simple: bool
+    ) -> str:
+        """The block of an IRI subject: its ``groups`` of objects as written, or, when an
+        object is a blank node (``simple`` false), :meth:`_block` of its ``rows``."""
+        if not simple:
+            pairs = []
+            for row in rows:
+                _, p, o = row.split(" ", 2)
+                pairs.append((p, o[:-2]))
+            return self._block(self.iri(subject), pairs)
+        iris = self._iris
+        heads = self._heads
+        out = [iris.get(subject) or self.iri(subject), "\n"]
+        typed = -1
+        for index, (p, _) in enumerate(groups):
+            if p == RDF_TYPE:
+                typed = index
+                break
+        if typed > 0:  # "a" first, the rest in order
+            groups.insert(0, groups.pop(typed))
+        for p, objects in groups:
+            head = heads.get(p)
+            if head is None:
+                head = f"{_INDENT}{'a' if p == RDF_TYPE else self.iri(p)} "
+                if len(heads) < _IRI_CACHE:
+                    heads[p] = head
+            if len(objects) == 1:
+                out += (head, objects[0], " ;\n")
+            else:  # the predicate on its own line, then one object a line
+                out += (head[:-1], "\n", _INNER, f" ,\n{_INNER}".join(objects), " ;\n")
+        out.append(".\n")
+        return "".join(out)
 
     def _emit(self, parts: list[str], block: str) -> int:
         """Add a block to ``parts``, after a blank line unless it is the first."""
@@ -208,10 +285,17 @@ class TurtleWriter:
         name = token
         if token.startswith("<"):
             value = token[1:-1]
-            for ns, prefix in self._namespaces:
-                if value.startswith(ns) and _LOCAL.match(value, len(ns)):
-                    name = f"{prefix}:{value[len(ns) :]}"
-                    break
+            if self._by_namespace is not None:
+                # a local name holds no "/" or "#", so only the namespace up to the last one fits
+                cut = max(value.rfind("/"), value.rfind("#")) + 1
+                prefix = self._by_namespace.get(value[:cut])
+                if prefix is not None and _LOCAL.match(value, cut):
+                    name = f"{prefix}:{value[cut:]}"
+            else:
+                for ns, prefix in self._namespaces:
+                    if value.startswith(ns) and _LOCAL.match(value, len(ns)):
+                        name = f"{prefix}:{value[len(ns) :]}"
+                        break
         if len(self._iris) < _IRI_CACHE:
             self._iris[token] = name
         return name

@@ -178,6 +178,16 @@ class Transaction:
         else:
             self.touched.update(_graph_names(self.store))
 
+    def load_bytes(self, data: bytes, fmt: ox.RdfFormat, graph: str) -> None:
+        """Bulk-load serialised triples held in memory (a part of a file) into ``graph``; may
+        be called from several threads at once (pyoxigraph releases the GIL meanwhile).
+
+        :raises SyntaxError: ``data`` does not parse (lines counted from its start).
+        """
+        self.bulk = True
+        self.touched.add(graph)
+        self.store.bulk_load(input=data, format=fmt, to_graph=ox.NamedNode(graph))
+
     def extend(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """Add quads (each in its named graph); ``bulk`` for many (millions): pyoxigraph's bulk
         loader writes them in parallel without holding them in memory, but costs about 0.15 s
