@@ -13,6 +13,7 @@ from umkm_kg.errors import BadInput
 from umkm_kg.formats import RdfFormat
 from umkm_kg.kg import KnowledgeGraph
 from umkm_kg.namespaces import KG, ONTOLOGY_GRAPH, RECORDS_GRAPH_PREFIX, SCHEMA, UMKM
+from umkm_kg.publish import linesort
 from umkm_kg.publish.export import STREAMED, GraphSelection, collect, serialize, write_export
 from umkm_kg.publish.linesort import GraphSorter, LineSorter
 from umkm_kg.store import EmbeddedStore
@@ -187,6 +188,26 @@ def test_line_sorter_merges_runs_and_drops_duplicates(tmp_path: object) -> None:
         sorter.write_to(out)
         assert sorter.runs > 10
     assert out.getvalue() == b"".join(sorted(set(lines)))
+
+
+def test_merge_in_small_parts_keeps_order_and_drops_repeats_across_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # parts of a line or two: runs' repeats of a line fall on both sides of a block's bound
+    monkeypatch.setattr(linesort, "_MERGE_BYTES", 400)
+    rng = random.Random(5)
+    pairs = [(rng.randint(0, 60), rng.randint(0, 3)) for _ in range(3000)]
+    lines = [f"<s{s}> <p> <o{o}> .\n".encode() for s, o in pairs]
+    with LineSorter(run_bytes=1024) as sorter:
+        for start in range(0, len(lines), 29):
+            sorter.add(b"".join(lines[start : start + 29]))
+        assert sorter.runs > 20
+        expected = sorted(set(lines))
+        assert list(sorter.lines()) == expected
+        assert b"".join(sorter.blocks(lines=7)) == b"".join(expected)
+        out = io.BytesIO()
+        sorter.write_to(out)
+    assert out.getvalue() == b"".join(expected)
 
 
 @pytest.mark.parametrize("run_bytes", [300, 1 << 20], ids=["runs-on-disk", "in-memory"])

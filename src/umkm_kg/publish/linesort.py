@@ -3,14 +3,14 @@
 A dump of a registry is written line by line (N-Triples, N-Quads) by pyoxigraph; sorting the
 lines makes the output a function of the graph alone (not of the store's insertion order).
 At most ``run_bytes`` of text is held at a time: past that, the lines so far are sorted and
-written to a temporary file (a run), and the runs are merged at the end (``heapq.merge``).
+written to a temporary file (a run), and the runs are merged at the end, a block at a time.
 Duplicate lines are dropped, so the union of several graphs holds each triple once. The sorted
 lines can be read more than once (several formats written from one read of the store).
 """
 
 from __future__ import annotations
 
-import heapq
+import bisect
 import operator
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +21,8 @@ from typing import IO
 
 DEFAULT_RUN_BYTES = 64 * 1024 * 1024
 """Bytes of line text held in memory before a sorted run is written to disk."""
+_MERGE_BYTES = 16 * 1024 * 1024
+"""Bytes of line text read from the runs at a time, shared among them, when merging."""
 
 
 class LineSorter:
@@ -90,14 +92,46 @@ class LineSorter:
         if not self._runs:
             yield from self._in_memory()
             return
+        for block in self._merged():
+            yield from block
+
+    def _merged(self) -> Iterator[list[bytes]]:
+        """The runs merged, as lists of sorted, unique lines (a few MiB each).
+
+        A block at a time rather than a line at a time: each run's next part is read, every
+        run's lines up to the least of the parts' last lines (the lines that no part still to
+        be read can come before) are taken, and their concatenation, a few sorted sequences,
+        is sorted by ``list.sort``, which merges such sequences in C.
+        """
         self.spill()
-        for run in self._runs:
+        part = max(1, _MERGE_BYTES // len(self._runs))
+        runs = list(self._runs)
+        for run in runs:
             run.seek(0)
+        parts = [run.readlines(part) for run in runs]
+        starts = [0] * len(runs)
         previous = b""
-        for line in heapq.merge(*self._runs):
-            if line != previous:
-                yield line
-                previous = line
+        while True:
+            open_ = [i for i, lines in enumerate(parts) if lines]
+            if not open_:
+                return
+            bound = min(parts[i][-1] for i in open_)
+            block: list[bytes] = []
+            for i in open_:
+                lines, start = parts[i], starts[i]
+                end = bisect.bisect_right(lines, bound, start)
+                block += lines[start:end]
+                if end == len(lines):
+                    parts[i], starts[i] = runs[i].readlines(part), 0
+                else:
+                    starts[i] = end
+            block.sort()
+            # duplicates end up side by side (also across blocks: each ends at the bound)
+            if block[0] == previous or any(map(operator.eq, block, islice(block, 1, None))):
+                block = [line for line in dict.fromkeys(block) if line != previous]
+            if block:
+                previous = block[-1]
+                yield block
 
     def blocks(self, lines: int = 20_000) -> Iterator[bytes]:
         """The lines of :meth:`lines`, ``lines`` at a time joined into one bytes object.
@@ -110,13 +144,17 @@ class LineSorter:
             for start in range(0, len(ordered), lines):
                 yield b"".join(ordered[start : start + lines])
             return
-        merged = self.lines()
-        while batch := list(islice(merged, lines)):
-            yield b"".join(batch)
+        for block in self._merged():
+            for start in range(0, len(block), lines):
+                yield b"".join(block[start : start + lines])
 
     def write_to(self, output: IO[bytes]) -> None:
         """Write the sorted, unique lines to ``output``."""
-        output.writelines(self._in_memory() if not self._runs else self.lines())
+        if not self._runs:
+            output.writelines(self._in_memory())
+            return
+        for block in self._merged():
+            output.writelines(block)
 
     def close(self) -> None:
         """Remove the runs on disk."""
