@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Self
 
 DEFAULT_RUN_BYTES = 64 * 1024 * 1024
 """Bytes of line text held in memory before a sorted run is written to disk."""
@@ -25,7 +25,25 @@ _MERGE_BYTES = 16 * 1024 * 1024
 """Bytes of line text read from the runs at a time, shared among them, when merging."""
 
 
-class LineSorter:
+class _Closing:
+    """``with`` for a sorter: ``close`` (its temporary files removed) when the block ends."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class LineSorter(_Closing):
     """Collect newline-terminated lines (bytes), then give them back sorted and unique.
 
     Use it as a context manager, so that the runs on disk are removed.
@@ -163,19 +181,9 @@ class LineSorter:
         self._runs.clear()
         self._lines, self._size, self._sorted = [], 0, True
 
-    def __enter__(self) -> LineSorter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
-class GraphSorter:
+class GraphSorter(_Closing):
     """The lines of one graph after another, each graph's sorted and unique, in bounded memory.
 
     The graphs are given in the order they are read back in (:meth:`start` each, then
@@ -269,13 +277,3 @@ class GraphSorter:
                 span.close()
         self._spans.clear()
 
-    def __enter__(self) -> GraphSorter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
