@@ -24,6 +24,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import IdentifiedNode, Node
 
+from ..gcpause import collection_paused
 from ..namespaces import KG
 from ..query.results import term_from_oxigraph, term_to_oxigraph
 from .batch import RecordBatch
@@ -127,13 +128,10 @@ class StoredRecords:
         # index): Python's cyclic collector, run every 700 allocations, kept walking them,
         # about a third of the check's CPU at 10,000 enterprises. It is paused for the chunk
         # and run once after it over what the chunk made, so cyclic garbage is still freed.
-        paused = gc.isenabled()
-        gc.disable()
         try:
-            return self._validate(subjects, source)
+            with collection_paused():
+                return self._validate(subjects, source)
         finally:
-            if paused:
-                gc.enable()
             gc.collect(1)
 
     def _validate(self, subjects: Sequence[Any], source: str) -> ValidationReport:
