@@ -139,3 +139,15 @@ def test_statements_about_what_others_own_are_found_as_on_add(
     validate_stored_graph(KnowledgeGraph(store), store.oxigraph, graph, dump.name, loaded)
     found = {f for f in _findings(loaded.problems) if f[2] and "ForeignStatement" in f[2]}
     assert found == expected
+
+
+def test_the_check_keeps_the_compiled_shapes_in_the_data_folder(
+    registry: tuple[Path, list[dict[str, object]]], runner: Runner, data_dir: Path
+) -> None:
+    """``info`` after a ``load --no-validate`` reads the shapes compiled by an earlier process,
+    as ``add`` does, instead of compiling them in every process."""
+    kept = data_dir / "cache" / "compiled-shapes.bin"
+    _stored(data_dir, registry[0], runner)
+    assert not kept.exists()
+    assert runner("info", "--json").exit_code == 1
+    assert kept.stat().st_size > 0

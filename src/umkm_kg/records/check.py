@@ -19,7 +19,6 @@ import pyoxigraph as ox
 from ..namespaces import RECORDS_GRAPH_PREFIX
 
 if TYPE_CHECKING:
-    from ..kg import KnowledgeGraph
     from ..store import DiskStore
 
 CONFORMS_TO = "http://purl.org/dc/terms/conformsTo"
@@ -68,7 +67,7 @@ def _check(store: DiskStore) -> StoredCheck:
         }
         if graph in unvalidated or current not in claimed:
             stale.append(graph)
-    context: KnowledgeGraph = KnowledgeGraph(store)
+    context = KnowledgeGraph(store, data_dir=store.folder.parent)  # its cache: compiled shapes
     for graph in stale:
         loaded = Loaded(graph=graph)
         validate_stored_graph(context, data, graph, graph.rsplit("/", 1)[-1], loaded)

@@ -254,12 +254,14 @@ def validate_stored_graph(
     from ..validation import Unsupported, compiled_shapes
     from ..validation.stored import StoredRecords
 
+    data_dir = getattr(context, "data_dir", None)
+    shapes_cache = data_dir / "cache" if isinstance(data_dir, Path) else None
     try:
-        compiled_shapes()
+        compiled_shapes(shapes_cache)
     except Unsupported:  # shapes only pySHACL can check: through rdflib graphs
         _validate_stored_slowly(context, store, graph, source, loaded, chunk, note)
         return
-    records = StoredRecords(store, graph)
+    records = StoredRecords(store, graph, shapes_cache=shapes_cache)
     for part in records.chunks(chunk):
         _note_report(loaded, records.validate(part, source))
         if note is not None:

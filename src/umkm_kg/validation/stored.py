@@ -17,6 +17,7 @@ import gc
 from array import array
 from collections.abc import Iterator, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -51,8 +52,12 @@ _Triple = tuple[Any, Any, Any]
 class StoredRecords:
     """The records of one named graph of a pyoxigraph store, validated a chunk at a time."""
 
-    def __init__(self, store: ox.Store, graph: str, *, hub: int = HUB) -> None:
+    def __init__(
+        self, store: ox.Store, graph: str, *, hub: int = HUB, shapes_cache: Path | None = None
+    ) -> None:
         self.store = store
+        self.shapes_cache = shapes_cache
+        """The folder the compiled shapes are kept in (:func:`.engine.compiled_shapes`)."""
         self.hub = hub
         self.graph = graph
         self.own = ox.NamedNode(graph)
@@ -148,7 +153,7 @@ class StoredRecords:
         batch.record_count = len(batch.records)
         context_triples = [(term(s), term(p), term(o)) for s, p, o in context]
         index = Index([*ontology_graph(), *context_triples, *batch.triples])
-        compiled = compiled_shapes()
+        compiled = compiled_shapes(self.shapes_cache)
         own: set[Node] = set(batch.records)
         runner = _CopyRunner(index.out, lambda: [*own_triples, *context])
         shacl = report_graph(compiled.validate(index, own, runner), compiled)
