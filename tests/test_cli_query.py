@@ -94,6 +94,16 @@ def test_ask_false_is_still_success(cli: Runner) -> None:
     assert (result.exit_code, result.stdout) == (0, "false\n")
 
 
+def test_an_ask_written_as_csv_is_refused_and_nothing_written(
+    cli: Runner, tmp_path: Path
+) -> None:
+    target = tmp_path / "answer.csv"
+    result = cli("query", "run", "shop-exists", "-p", "name=Nobody", "-o", str(target))
+    assert result.exit_code == 2
+    assert "csv is for SELECT results only" in result.output
+    assert not target.exists()
+
+
 def test_lang_option_on_run(cli: Runner) -> None:
     english = cli("query", "run", "shop-count").stdout
     indonesian = cli("query", "run", "shop-count", "--lang", "id").stdout

@@ -138,6 +138,10 @@ def test_formats_are_checked_against_the_query_form() -> None:
         resolve_format("csv", QueryForm.CONSTRUCT)
     with pytest.raises(BadInput, match="not a format for SELECT"):
         resolve_format("ttl", QueryForm.SELECT)
+    assert resolve_format("json", QueryForm.ASK) is ResultFormat.JSON
+    for name, path in (("csv", None), ("tsv", None), (None, "answer.csv")):
+        with pytest.raises(BadInput, match="SELECT results only"):  # refused before it runs
+            resolve_format(name, QueryForm.ASK, path)
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example")', "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)"]

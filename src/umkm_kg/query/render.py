@@ -57,23 +57,35 @@ def default_format(form: QueryForm) -> Format:
 def resolve_format(name: str | None, form: QueryForm, path: str | None = None) -> Format:
     """The format for a ``form`` result: ``name``, else ``path``'s extension, else the default.
 
+    Checked before the query runs: a whole-registry ASK should not run for minutes to be
+    refused as CSV at the end.
+
     :raises BadInput: the format does not suit the query form.
     """
     choices: tuple[Format, ...] = GRAPH_FORMATS if form.returns_graph else tuple(ResultFormat)
     if name is None:
         suffix = path.rsplit(".", 1)[-1].lower() if path and "." in path else None
         found = [f for f in choices if suffix in f.extensions]
-        return found[0] if found else default_format(form)
+        return _suited(found[0], form) if found else default_format(form)
     wanted = name.lower().lstrip(".")
     for fmt in choices:
         if wanted == fmt.key or wanted in fmt.extensions:
-            return fmt
+            return _suited(fmt, form)
     kind = "graphs" if form.returns_graph else "tables of results"
     raise BadInput(
         f"{name!r} is not a format for {form.value} results",
         hint=f"{form.value} results are {kind}; choose one of: "
         + ", ".join(f.key for f in choices),
     )
+
+
+def _suited(fmt: Format, form: QueryForm) -> Format:
+    """``fmt``, unless it is a table format an ASK's one boolean cannot be written in."""
+    if form is QueryForm.ASK and fmt in (ResultFormat.CSV, ResultFormat.TSV):
+        raise BadInput(
+            f"{fmt.key} is for SELECT results only", hint="write ASK results as table, json or xml"
+        )
+    return fmt
 
 
 def render(
@@ -99,10 +111,7 @@ def render(
         return results_json(result)
     if fmt is ResultFormat.XML:
         return results_xml(result)
-    if result.form is QueryForm.ASK:
-        raise BadInput(
-            f"{fmt.key} is for SELECT results only", hint="write ASK results as table, json or xml"
-        )
+    _suited(fmt, result.form)
     if fmt is ResultFormat.CSV:
         return results_csv(result)
     if fmt is ResultFormat.TSV:
