@@ -151,3 +151,10 @@ def test_the_check_keeps_the_compiled_shapes_in_the_data_folder(
     assert not kept.exists()
     assert runner("info", "--json").exit_code == 1
     assert kept.stat().st_size > 0
+
+
+def test_a_validating_load_keeps_the_compiled_shapes_in_the_data_folder(
+    registry: tuple[Path, list[dict[str, object]]], runner: Runner, data_dir: Path
+) -> None:
+    assert runner("load", str(registry[0])).exit_code == 1  # the planted problems
+    assert (data_dir / "cache" / "compiled-shapes.bin").stat().st_size > 0

@@ -49,6 +49,7 @@ def check_stored(store: DiskStore) -> StoredCheck:
 
 def _check(store: DiskStore) -> StoredCheck:
     from ..kg import KnowledgeGraph
+    from ..store.disk import CACHE_FOLDER
     from ..validation import shapes_version, validate_graph
     from .load import Loaded, validate_stored_graph
 
@@ -67,9 +68,12 @@ def _check(store: DiskStore) -> StoredCheck:
         }
         if graph in unvalidated or current not in claimed:
             stale.append(graph)
-    context = KnowledgeGraph(store, data_dir=store.folder.parent)  # its cache: compiled shapes
+    context = KnowledgeGraph(store)
+    shapes_cache = store.folder.parent / CACHE_FOLDER
     for graph in stale:
         loaded = Loaded(graph=graph)
-        validate_stored_graph(context, data, graph, graph.rsplit("/", 1)[-1], loaded)
+        validate_stored_graph(
+            context, data, graph, graph.rsplit("/", 1)[-1], loaded, shapes_cache=shapes_cache
+        )
         violations += loaded.violation_count  # problems, as for the bundled graphs above
     return StoredCheck(violations == 0, violations, tuple(stale))

@@ -28,6 +28,7 @@ from ..formats import RdfFormat
 from ..namespaces import GENID
 from ..query.results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
+from ..store.disk import CACHE_FOLDER
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
 from .ntparts import checked_quads, load_ntriples
 from .rdfinput import RecordFormat, read_input
@@ -120,7 +121,8 @@ def load_records(
     formats = [_format(path, fmt) for path in paths]
     try:
         with store.transaction(f"load {batch} from {', '.join(map(str, paths))}") as tx:
-            _fill(tx, paths, formats, str(batch), loaded, validate, chunk, note)
+            cache = records.data_dir / CACHE_FOLDER
+            _fill(tx, paths, formats, str(batch), loaded, validate, chunk, note, cache)
             tx.extend(
                 quads(
                     provenance(
@@ -153,6 +155,7 @@ def _fill(
     validate: bool,
     chunk: int,
     note: Progress,
+    cache: Path,
 ) -> None:
     # A function of its own, so that every reference to the transaction's store it made (the
     # context graph, query iterators) is gone when it returns: the store must be closed before
@@ -169,7 +172,9 @@ def _fill(
             rdf_files += 1
     if validate and rdf_files:
         source = ", ".join(Path(p).name for p in paths)
-        validate_stored_graph(context, tx.store, batch, source, loaded, chunk, note)
+        validate_stored_graph(
+            context, tx.store, batch, source, loaded, chunk, note, shapes_cache=cache
+        )
         problems = graph_duplicates(tx.store, batch)
         if problems:
             more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
@@ -247,15 +252,14 @@ def validate_stored_graph(
     loaded: Loaded,
     chunk: int = CHUNK,
     note: Progress | None = None,
+    shapes_cache: Path | None = None,
 ) -> None:
     """Validate the subjects of the named graph ``graph`` of ``store``, ``chunk`` at a time,
     in the context of ``context`` (whose store is ``store``); count them and their problems in
-    ``loaded``."""
+    ``loaded``. The compiled shapes are kept in the folder ``shapes_cache`` when given."""
     from ..validation import Unsupported, compiled_shapes
     from ..validation.stored import StoredRecords
 
-    data_dir = getattr(context, "data_dir", None)
-    shapes_cache = data_dir / "cache" if isinstance(data_dir, Path) else None
     try:
         compiled_shapes(shapes_cache)
     except Unsupported:  # shapes only pySHACL can check: through rdflib graphs
