@@ -15,7 +15,6 @@ and a street. ``umkm-kg add`` refuses it unless ``--allow-similar`` says the cle
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -136,7 +135,7 @@ class NameIndex:
     """Each name's words in sorted order: what ``token_sort_ratio`` compares, made once."""
     choices: dict[str, _Choices] = field(default_factory=dict, compare=False)
     """For the words looked up so far, the sorted names of :attr:`words`' positions, by
-    length."""
+    their lengths."""
 
     def add(self, iri: str, name: str, key: str | None = None) -> bool:
         """Index an enterprise's name (``key``: its :func:`name_key`, if known); False if
@@ -255,8 +254,8 @@ class NameIndex:
         # registry's words, and the posting lists may have been read back from a file.
         positions = self.words[word]
         found = self.choices.get(word)
-        if found is None or len(found.positions) != len(positions):
-            found = self.choices[word] = _Choices.of(positions, self.sorted_names)
+        if found is None or found.count != len(positions):
+            found = self.choices[word] = _Choices(positions, self.sorted_names)
         return found
 
     def matches(self, name: str, threshold: float = THRESHOLD) -> Iterator[tuple[int, float]]:
@@ -271,43 +270,44 @@ class NameIndex:
         numbers = _numbers(key)
         found: dict[int, float] = {}
         for word in self._rarest(key):
-            choices = self._choices(word)
-            start = bisect_left(choices.lengths, shortest)
-            end = bisect_right(choices.lengths, longest)
-            for _, score, at in process.extract(
-                ordered,
-                choices.names[start:end],
-                scorer=fuzz.ratio,
-                score_cutoff=threshold,
-                limit=None,
-            ):
-                position = choices.positions[start + at]
-                # "Toko Maju 2" is not "Toko Maju 3": numbers in names keep enterprises apart.
-                if _numbers(self.names[position]) == numbers:
-                    found[position] = float(score)
+            for names, positions in self._choices(word).within(shortest, longest):
+                for _, score, at in process.extract(
+                    ordered, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+                ):
+                    # "Toko Maju 2" is not "Toko Maju 3": numbers keep enterprises apart.
+                    if _numbers(self.names[positions[at]]) == numbers:
+                        found[positions[at]] = float(score)
         yield from sorted(found.items(), key=lambda item: (-item[1], item[0]))
 
 
-@dataclass
 class _Choices:
-    """The sorted names at a word's positions, shortest first (then by position)."""
+    """The sorted names at a word's positions, by their lengths."""
 
-    lengths: list[int]
-    names: list[str]
-    positions: list[int]
-
-    @classmethod
-    def of(cls, positions: list[int], sorted_names: list[str]) -> _Choices:
-        order = sorted(positions, key=lambda at: len(sorted_names[at]))
-        names = [sorted_names[at] for at in order]
-        return cls([len(n) for n in names], names, order)
+    def __init__(self, positions: list[int], sorted_names: list[str]) -> None:
+        self.count = len(positions)
+        self.lengths: dict[int, tuple[list[str], list[int]]] = {}
+        for at in positions:  # as add() does, without a call per name (200,000 at 100,000)
+            name = sorted_names[at]
+            found = self.lengths.get(len(name))
+            if found is None:
+                found = self.lengths[len(name)] = ([], [])
+            found[0].append(name)
+            found[1].append(at)
 
     def add(self, name: str, position: int) -> None:
-        """Note ``name`` at ``position``, after every position the word has already."""
-        at = bisect_right(self.lengths, len(name))
-        self.lengths.insert(at, len(name))
-        self.names.insert(at, name)
-        self.positions.insert(at, position)
+        """Note ``name`` at ``position``."""
+        found = self.lengths.get(len(name))
+        if found is None:
+            found = self.lengths[len(name)] = ([], [])
+        found[0].append(name)
+        found[1].append(position)
+        self.count += 1
+
+    def within(self, shortest: int, longest: float) -> Iterator[tuple[list[str], list[int]]]:
+        """The names and their positions, of each length from ``shortest`` to ``longest``."""
+        for size, found in self.lengths.items():
+            if shortest <= size <= longest:
+                yield found
 
 
 def _lengths(size: int, threshold: float) -> tuple[int, float]:
