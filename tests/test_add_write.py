@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -45,6 +46,19 @@ def test_blank_node_labels_follow_the_sorted_triples() -> None:
     assert written == expected
     assert {tuple(str(x) for x in t) for t in skolemise(graph, "batch")} == expected
 
+
+def test_triples_given_twice_are_the_quads_of_the_triples_given_once() -> None:
+    p = URIRef("https://example.org/p")
+    triples = [
+        (URIRef("https://example.org/a"), p, Literal("x", lang="EN")),
+        (URIRef("https://example.org/a"), p, BNode("n1")),
+        (BNode("n1"), p, Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#int"))),
+        (BNode("n2"), p, URIRef("https://example.org/b")),
+    ]
+    once = skolemised_quads(triples, "batch", "https://example.org/g")
+    twice = skolemised_quads([*triples, *reversed(triples)], "batch", "https://example.org/g")
+    assert set(twice) == set(once) and len(set(once)) == 4
+    assert ox.Literal("x", language="en") in {q.object for q in once}
 
 
 def test_the_store_refuses_the_first_bad_iri_of_a_batch_and_writes_nothing(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +153,15 @@ def test_user_text_in_a_validation_report_is_printed_literally(
     result = runner("validate", str(records))
     assert result.exit_code == 1
     assert text in result.stdout
+
+
+def test_the_console_script_writes_all_its_output_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    """``run`` ends the process without the interpreter's last collection: what a command
+    wrote is all there, and a usage error still exits 2."""
+    script = [sys.executable, "-m", "umkm_kg.cli", "--data-dir", str(tmp_path / "d")]
+    out = tmp_path / "template.ttl"
+    done = subprocess.run([*script, "template", "enterprise", "-f", "ttl", "-o", str(out)])
+    assert done.returncode == 0
+    printed = subprocess.run([*script, "template", "enterprise", "-f", "ttl"], capture_output=True)
+    assert printed.returncode == 0 and out.read_bytes() == printed.stdout and printed.stdout
+    assert subprocess.run([*script, "query", "nosuch"], capture_output=True).returncode == 2

@@ -154,6 +154,32 @@ def test_the_index_compares_a_name_with_few_enterprises_of_a_registry() -> None:
     assert found.same_owner
 
 
+@pytest.mark.parametrize("threshold", [92.0, 80.0, 60.0, 100.0])
+def test_names_too_short_or_too_long_to_score_are_all_that_is_left_uncompared(
+    threshold: float,
+) -> None:
+    """The matches are those of comparing every candidate, at several thresholds, as names
+    of all lengths are added between the searches."""
+    from rapidfuzz import fuzz
+
+    words = ["batik", "sekar", "jagad", "maju", "jaya", "sentosa", "a", "bb", "ccc", "kencana"]
+    index = NameIndex()
+    for at in range(400):
+        picked = [words[(at * k + k * k) % len(words)] for k in range(1, 2 + at % 5)]
+        name = " ".join(picked)
+        if at % 3 == 0:
+            everything: dict[int, float] = {}
+            key = name_key(name)
+            for word in index._rarest(key):
+                for position in index.words[word]:
+                    score = fuzz.ratio(" ".join(sorted(key.split())), index.sorted_names[position])
+                    if score >= threshold:
+                        everything[position] = score
+            expected = sorted(everything.items(), key=lambda item: (-item[1], item[0]))
+            assert list(index.matches(name, threshold)) == expected
+        index.add(f"https://example.org/{at}", name)
+
+
 def test_names_that_differ_by_a_number_are_other_enterprises() -> None:
     index = NameIndex()
     index.add("https://example.org/a", "Toko Maju 2")

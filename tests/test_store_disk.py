@@ -267,3 +267,39 @@ def test_a_batch_written_with_the_bulk_loader_is_whole_and_not_compacted(folder:
         tx.extend([_quad(n, GRAPH + "-3") for n in range(BULK_QUADS + 1)])
         raise RuntimeError("half-way")
     assert list_generations(folder)[0].graphs == batch.graphs
+
+
+def _open_files(folder: Path) -> list[str]:
+    """The files of ``folder`` this process has open (Linux: /proc/self/fd)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(folder.resolve()) + "/g"):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_close_closes_the_files_and_collects_only_when_the_store_is_held(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    DiskStore.open(folder, bundled=bundled_graphs()).close()
+    collections: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *args: collections.append(1) or collect(*args))
+    store = DiskStore(folder)
+    assert _open_files(folder)
+    store.close()
+    assert not _open_files(folder) and not collections  # nothing else held it: no collection
+    # held only by garbage in a reference cycle: collected, and the files closed all the same
+    store = DiskStore(folder)
+    cycle: list[object] = [store.oxigraph]
+    cycle.append(cycle)
+    del cycle
+    store.close()
+    assert collections and not _open_files(folder)

@@ -6,6 +6,7 @@ Exit codes: 0 success (or conforms), 1 data does not conform, 2 bad input or usa
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -201,4 +202,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    """The console script: :func:`main`, then the process ends."""
+    code = main()
+    # The interpreter's last collection would walk every object the command left (0.1-0.15 s
+    # of CPU after a 1,000-record add at 100,000 enterprises) to free memory the exit gives
+    # back anyway; objects still referenced are released as before.
+    gc.freeze()
+    sys.exit(code)

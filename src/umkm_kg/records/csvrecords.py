@@ -11,6 +11,7 @@ the names.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -237,8 +238,8 @@ class _RowMapping:
 
     def node(self, node: URIRef, cls: URIRef, column: str, label_id: str, label_en: str) -> None:
         self.add(node, _T.TYPE, cls, column)
-        self.add(node, _T.LABEL, Literal(label_id, lang="id"), column)
-        self.add(node, _T.LABEL, Literal(label_en or label_id, lang="en"), column)
+        self.add(node, _T.LABEL, _text(label_id, "id"), column)
+        self.add(node, _T.LABEL, _text(label_en or label_id, "en"), column)
         self.provenance(node)
 
     def problem(
@@ -264,7 +265,7 @@ class _RowMapping:
             for value in split_cell(self.cells.get("source", "")):
                 iri = expand_iri(value)
                 if iri is None:
-                    self.sources.append((_T.SOURCE, Literal(value), "source"))
+                    self.sources.append((_T.SOURCE, _text(value), "source"))
                 elif self.iri_ok(iri, "source", value):
                     self.sources.append((_T.WAS_DERIVED_FROM, URIRef(iri), "source"))
             for agency in self.refs("agency", "reported_by"):
@@ -311,7 +312,7 @@ class _RowMapping:
         enterprise = self.out.enterprise
         self.node(enterprise, _T.ENTERPRISE, "name", self.name, self.cell("name_en"))
         if self.name:
-            self.add(enterprise, _T.NAME, Literal(self.name), "name")
+            self.add(enterprise, _T.NAME, _text(self.name), "name")
         else:
             self.problem(
                 "name",
@@ -329,11 +330,11 @@ class _RowMapping:
                     _nib_message(nib),
                 )
             else:  # (the shapes would say it again of the literal)
-                self.add(enterprise, _T.IDENTIFIER, Literal(nib), "identifier")
+                self.add(enterprise, _T.IDENTIFIER, _text(nib), "identifier")
         for place in self.refs("place", "location"):
             self.add(enterprise, _T.LOCATION, URIRef(place), "location")
         if self.cell("location"):
-            self.add(enterprise, _T.LOCATION_AS_WRITTEN, Literal(self.cell("location")), "location")
+            self.add(enterprise, _T.LOCATION_AS_WRITTEN, _text(self.cell("location")), "location")
         self.size_class()
         self.business_fields()
         self.owners()
@@ -358,7 +359,7 @@ class _RowMapping:
         """Address, kelurahan and kecamatan, year started, workers, capital and sales."""
         enterprise = self.out.enterprise
         if self.cell("address"):
-            self.add(enterprise, SCHEMA.address, Literal(self.cell("address")), "address")
+            self.add(enterprise, SCHEMA.address, _text(self.cell("address")), "address")
         for column in ("kelurahan", "kecamatan"):
             for place in self.refs("place", column):
                 self.add(enterprise, _T.LOCATION, URIRef(place), column)
@@ -459,7 +460,7 @@ class _RowMapping:
             for field_iri in found:
                 self.add(enterprise, _T.CLASSIFICATION, URIRef(field_iri), "business_field")
             if found and code:
-                self.add(enterprise, _T.KBLI_CODE, Literal(code), "business_field")
+                self.add(enterprise, _T.KBLI_CODE, _text(code), "business_field")
 
     def _field(self, wanted: str, value: str) -> Iterator[str]:
         found = self.resolver.lookup("field", wanted)
@@ -488,9 +489,9 @@ class _RowMapping:
             person = KG[f"person-{slug(person_name)}-{self.key}"]
             shown = f"{honorific} {person_name}" if honorific else person_name
             self.node(person, _T.PERSON, "owner", shown, shown[:1].upper() + shown[1:])
-            self.add(person, _T.NAME, Literal(person_name), "owner")
+            self.add(person, _T.NAME, _text(person_name), "owner")
             if honorific:
-                self.add(person, _T.HONORIFIC_PREFIX, Literal(honorific), "owner")
+                self.add(person, _T.HONORIFIC_PREFIX, _text(honorific), "owner")
             ownership = KG[f"ownership-{self.key}-{slug(person_name)}"]
             self.node(
                 ownership,
@@ -565,9 +566,17 @@ class _RowMapping:
                 )
                 self.add(claim, _T.EXPORTER, enterprise, "name")
                 self.add(claim, _T.DESTINATION, URIRef(iri), "destinations")
-                self.add(claim, _T.DESTINATION_AS_WRITTEN, Literal(value), "destinations")
+                self.add(claim, _T.DESTINATION_AS_WRITTEN, _text(value), "destinations")
                 if product is not None:
                     self.add(claim, _T.EXPORTED_PRODUCT, product, "products")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text(value: str, lang: str | None = None) -> Literal:
+    """A plain or language-tagged literal, made once per text: half a batch's literals
+    repeat another (sources, written places, honorifics, labels), and rdflib takes
+    microseconds to make one."""
+    return Literal(value, lang=lang)
 
 
 def _detail(why: str | None) -> str:

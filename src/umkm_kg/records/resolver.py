@@ -55,6 +55,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
     ),
     "field": (str(UMKM.BusinessField),),
 }
+RESOLVED_CLASSES = frozenset(c for kinds in _KINDS.values() for c in kinds)
+"""The classes of the resources values resolve to."""
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _KEY_PREDICATES = (
@@ -161,14 +163,12 @@ class Resolver:
         store = getattr(kg, "store", None)
         assert isinstance(store, Store)
         if isinstance(store, EmbeddedStore):
-            written = None
             if isinstance(store, DiskStore):
-                from ..store.disk import CACHE_FOLDER
-                from .written import CACHE_FILE, cached_destinations
+                from .referencenames import stored_rows
 
-                cache = store.folder.parent / CACHE_FOLDER / CACHE_FILE
-                written = cached_destinations(store.oxigraph, store.generation.graphs, cache)
-            read, known = _read_oxigraph(store.oxigraph, written)
+                read, known = stored_rows(store)
+            else:
+                read, known = _read_oxigraph(store.oxigraph)
             resolver = cls(read)
             resolver.labels = known
             return resolver
@@ -330,21 +330,38 @@ def _read_oxigraph(
 
     ``as_written``: the destinations' written forms, when known (:mod:`.written`); else read.
     """
-    classes = {c for kinds in _KINDS.values() for c in kinds}
-    key_predicates = set(_KEY_PREDICATES)
-    typed: dict[str, set[str]] = {}
-    for cls in sorted(classes):
+    typed = typed_resources(store)
+    keys, labels = described(store, typed)
+    if as_written is None:
+        as_written = _claims_written(store, typed)
+    return resolver_rows(typed, keys, as_written), labels
+
+
+def typed_resources(store: ox.Store) -> dict[str, list[str]]:
+    """IRI -> the classes of the kinds the resolver names (sorted), of every such resource."""
+    typed: dict[str, list[str]] = {}
+    for cls in sorted(RESOLVED_CLASSES):
         for quad in store.quads_for_pattern(None, _OX_TYPE, ox.NamedNode(cls)):
             if isinstance(quad.subject, ox.NamedNode):
-                typed.setdefault(quad.subject.value, set()).add(cls)
-    rows: set[tuple[str, str, str]] = set()
+                found = typed.setdefault(quad.subject.value, [])
+                if cls not in found:
+                    found.append(cls)
+    return typed
+
+
+def described(
+    store: ox.Store, typed: dict[str, list[str]]
+) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """The keys (labels, codes, names; a business field also the names of the categories
+    below it) and the labels by language of the ``typed`` resources, from what ``store``
+    says of them (not their destinations as written)."""
+    key_predicates = set(_KEY_PREDICATES)
     labels: dict[str, dict[str, str]] = {}
     keys: dict[str, set[str]] = {}
     names: dict[str, set[str]] = {}
     broader: dict[str, set[str]] = {}
     for iri in sorted(typed):
-        node = ox.NamedNode(iri)
-        for quad in store.quads_for_pattern(node, None, None):
+        for quad in store.quads_for_pattern(ox.NamedNode(iri), None, None):
             p, o = quad.predicate.value, quad.object
             if isinstance(o, ox.Triple):
                 continue
@@ -356,16 +373,6 @@ def _read_oxigraph(
                 labels.setdefault(iri, {}).setdefault(o.language or "", o.value)
             elif p == _BROADER and isinstance(o, ox.NamedNode):
                 broader.setdefault(iri, set()).add(o.value)
-        if as_written is not None:
-            if iri in as_written:
-                keys.setdefault(iri, set()).update(as_written[iri])
-            continue
-        for quad in store.quads_for_pattern(None, _OX_DESTINATION, node):
-            claim = quad.subject
-            if isinstance(claim, ox.NamedNode | ox.BlankNode):
-                for written in store.quads_for_pattern(claim, _OX_AS_WRITTEN, None):
-                    if isinstance(written.object, ox.Literal):
-                        keys.setdefault(iri, set()).add(written.object.value)
     field, category = str(UMKM.BusinessField), str(UMKM.ProductCategory)
     for iri, found in typed.items():
         if category not in found:
@@ -375,10 +382,35 @@ def _read_oxigraph(
         far = {f for b in up for f in broader.get(b, ()) if field in typed.get(f, ())}
         for target in near or far:
             keys.setdefault(target, set()).update(names.get(iri, ()))
+    return {iri: sorted(found) for iri, found in keys.items()}, labels
+
+
+def _claims_written(store: ox.Store, typed: dict[str, list[str]]) -> dict[str, set[str]]:
+    """The texts the claims of ``store`` wrote for each typed destination."""
+    found: dict[str, set[str]] = {}
+    for iri in sorted(typed):
+        for quad in store.quads_for_pattern(None, _OX_DESTINATION, ox.NamedNode(iri)):
+            claim = quad.subject
+            if isinstance(claim, ox.NamedNode | ox.BlankNode):
+                for written in store.quads_for_pattern(claim, _OX_AS_WRITTEN, None):
+                    if isinstance(written.object, ox.Literal):
+                        found.setdefault(iri, set()).add(written.object.value)
+    return found
+
+
+def resolver_rows(
+    typed: dict[str, list[str]], keys: dict[str, list[str]], as_written: dict[str, set[str]]
+) -> list[tuple[str, str, str]]:
+    """The sorted (IRI, class, key) rows of :class:`Resolver`: each class of a typed resource
+    with each of its keys and the texts claims wrote for it."""
+    rows: set[tuple[str, str, str]] = set()
     for iri, found in typed.items():
+        own = keys.get(iri, ())
+        written = as_written.get(iri, ())
         for cls in found:
-            rows.update((iri, cls, key) for key in keys.get(iri, ()))
-    return sorted(rows), labels
+            rows.update((iri, cls, key) for key in own)
+            rows.update((iri, cls, key) for key in written)
+    return sorted(rows)
 
 
 def expand_iri(value: str) -> str | None:

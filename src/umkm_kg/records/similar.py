@@ -14,6 +14,7 @@ and a street. ``umkm-kg add`` refuses it unless ``--allow-similar`` says the cle
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -51,6 +52,7 @@ _LOCATION = _SCHEMA + "location"
 _OWNER = _UMKM + "owner"
 _PRODUCT = _UMKM + "hasProduct"
 _LABEL = str(RDFS.label)
+_TYPE = str(RDF.type)
 _BROAD_PLACES = frozenset({_SCHEMA + "City", _SCHEMA + "Country"})
 """A shared city or country says nothing: only a shared kelurahan (or street) corroborates."""
 
@@ -131,8 +133,9 @@ class NameIndex:
     words: Postings = field(default_factory=Postings)
     sorted_names: list[str] = field(default_factory=list)
     """Each name's words in sorted order: what ``token_sort_ratio`` compares, made once."""
-    choices: dict[str, list[str]] = field(default_factory=dict, compare=False)
-    """For the words looked up so far, the sorted names of :attr:`words`' positions."""
+    choices: dict[str, _Choices] = field(default_factory=dict, compare=False)
+    """For the words looked up so far, the sorted names of :attr:`words`' positions, by
+    their lengths."""
 
     def add(self, iri: str, name: str, key: str | None = None) -> bool:
         """Index an enterprise's name (``key``: its :func:`name_key`, if known); False if
@@ -149,7 +152,7 @@ class NameIndex:
         for word in _block_keys(key):
             self.words.add(word, position)
             if word in self.choices:
-                self.choices[word].append(ordered)
+                self.choices[word].add(ordered, position)
         return True
 
     def extend(self, rows: Iterable[tuple[str, str, str]]) -> None:
@@ -246,38 +249,76 @@ class NameIndex:
         known = [w for w in _block_keys(key) if w in words]
         return sorted(known, key=lambda w: (words.count(w), w))[:BLOCK_WORDS]
 
-    def _choices(self, word: str) -> list[str]:
-        # Made on first use from the positions: a batch looks up a few thousand of the
+    def _choices(self, word: str) -> _Choices:
+        # Made on first use from the positions: a batch looks up a few hundred of the
         # registry's words, and the posting lists may have been read back from a file.
         positions = self.words[word]
         found = self.choices.get(word)
-        if found is None or len(found) != len(positions):
-            ordered = self.sorted_names
-            found = self.choices[word] = [ordered[at] for at in positions]
+        if found is None or found.count != len(positions):
+            found = self.choices[word] = _Choices(positions, self.sorted_names)
         return found
 
     def matches(self, name: str, threshold: float = THRESHOLD) -> Iterator[tuple[int, float]]:
         """Positions of the enterprises whose names score at least ``threshold`` with ``name``,
         best first (then by position)."""
         key = name_key(name)
-        positions: list[int] = []
-        choices: list[str] = []
-        for word in self._rarest(key):
-            positions += self.words[word]
-            choices += self._choices(word)
-        if not positions:
-            return
         # token_sort_ratio is the ratio of the sorted words: sorted once per name, not per
-        # comparison (a name of a synthetic registry of 100,000 meets 3,600 candidates).
+        # comparison (a name of a synthetic registry of 100,000 meets 3,600 candidates, of
+        # which the half whose lengths cannot reach the threshold are not compared).
+        ordered = _sorted_words(key)
+        shortest, longest = _lengths(len(ordered), threshold)
         numbers = _numbers(key)
         found: dict[int, float] = {}
-        for _, score, at in process.extract(
-            _sorted_words(key), choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-        ):
-            # "Toko Maju 2" is not "Toko Maju 3": numbers in names keep enterprises apart.
-            if _numbers(self.names[positions[at]]) == numbers:
-                found[positions[at]] = float(score)
+        for word in self._rarest(key):
+            for names, positions in self._choices(word).within(shortest, longest):
+                for _, score, at in process.extract(
+                    ordered, names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+                ):
+                    # "Toko Maju 2" is not "Toko Maju 3": numbers keep enterprises apart.
+                    if _numbers(self.names[positions[at]]) == numbers:
+                        found[positions[at]] = float(score)
         yield from sorted(found.items(), key=lambda item: (-item[1], item[0]))
+
+
+class _Choices:
+    """The sorted names at a word's positions, by their lengths."""
+
+    def __init__(self, positions: list[int], sorted_names: list[str]) -> None:
+        self.count = len(positions)
+        self.lengths: dict[int, tuple[list[str], list[int]]] = {}
+        for at in positions:  # as add() does, without a call per name (200,000 at 100,000)
+            name = sorted_names[at]
+            found = self.lengths.get(len(name))
+            if found is None:
+                found = self.lengths[len(name)] = ([], [])
+            found[0].append(name)
+            found[1].append(at)
+
+    def add(self, name: str, position: int) -> None:
+        """Note ``name`` at ``position``."""
+        found = self.lengths.get(len(name))
+        if found is None:
+            found = self.lengths[len(name)] = ([], [])
+        found[0].append(name)
+        found[1].append(position)
+        self.count += 1
+
+    def within(self, shortest: int, longest: float) -> Iterator[tuple[list[str], list[int]]]:
+        """The names and their positions, of each length from ``shortest`` to ``longest``."""
+        for size, found in self.lengths.items():
+            if shortest <= size <= longest:
+                yield found
+
+
+def _lengths(size: int, threshold: float) -> tuple[int, float]:
+    """The shortest and longest names that may score ``threshold`` with one of ``size``
+    characters: ``fuzz.ratio`` is 100 (1 - d / (a + b)) for lengths a and b and an edit
+    distance d of at least |a - b| (a little slack for the rounding of floats)."""
+    share = 1 - threshold / 100
+    if share >= 1:
+        return 0, math.inf
+    low = size * (1 - share) / (1 + share)
+    return math.ceil(low - 1e-9), size * (1 + share) / (1 - share) + 1e-9
 
 
 def graph_names(store: ox.Store, graph: str) -> list[list[str]]:
@@ -350,9 +391,29 @@ def facts_in_graph(graph: TripleSource) -> list[Facts]:
     return found
 
 
-def facts_in_store(store: ox.Store, iri: str, name: str) -> Facts:
-    """An enterprise of ``store`` with its owners, kelurahan and products (looked up)."""
+class _StoredTypes(dict[str, frozenset[str]]):
+    """The types ``store`` gives each place asked for, looked up once (the batch's
+    enterprises and the known ones they are compared with share their kelurahan and cities)."""
+
+    def __init__(self, store: ox.Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, place: str) -> frozenset[str]:
+        quads = self.store.quads_for_pattern(ox.NamedNode(place), ox.NamedNode(_TYPE), None)
+        found = self[place] = frozenset(
+            q.object.value for q in quads if isinstance(q.object, ox.NamedNode)
+        )
+        return found
+
+
+def facts_in_store(
+    store: ox.Store, iri: str, name: str, types: _StoredTypes | None = None
+) -> Facts:
+    """An enterprise of ``store`` with its owners, kelurahan and products (looked up; the
+    places' ``types`` too, unless known)."""
     node = ox.NamedNode(iri)
+    kinds = _StoredTypes(store) if types is None else types
 
     def objects(subject: ox.NamedNode, predicate: str) -> list[ox.NamedNode | ox.Literal]:
         return [
@@ -361,9 +422,9 @@ def facts_in_store(store: ox.Store, iri: str, name: str) -> Facts:
             if isinstance(q.object, ox.NamedNode | ox.Literal)
         ]
 
-    def labels(predicate: str) -> set[str]:
+    def labels(values: list[ox.NamedNode | ox.Literal]) -> set[str]:
         texts: set[str] = set()
-        for value in objects(node, predicate):
+        for value in values:
             if isinstance(value, ox.NamedNode):
                 for p in (_NAME, _LABEL):
                     texts.update(v.value for v in objects(value, p) if isinstance(v, ox.Literal))
@@ -371,27 +432,20 @@ def facts_in_store(store: ox.Store, iri: str, name: str) -> Facts:
 
     places = set()
     for place in objects(node, _LOCATION):
-        if isinstance(place, ox.NamedNode):
-            kinds = {t.value for t in objects(place, str(RDF.type))}
-            if not kinds & _BROAD_PLACES:
-                places.add(place.value)
-    owners = frozenset(o.value for o in objects(node, _OWNER) if isinstance(o, ox.NamedNode))
-    return Facts(
-        iri, name, _keys(labels(_OWNER)), frozenset(places), _keys(labels(_PRODUCT)), owners
-    )
+        if isinstance(place, ox.NamedNode) and not kinds[place.value] & _BROAD_PLACES:
+            places.add(place.value)
+    owners = objects(node, _OWNER)
+    owner_iris = frozenset(o.value for o in owners if isinstance(o, ox.NamedNode))
+    products = labels(objects(node, _PRODUCT))
+    return Facts(iri, name, _keys(labels(owners)), frozenset(places), _keys(products), owner_iris)
 
 
-def _narrow(store: ox.Store, graph: TripleSource, places: frozenset[str]) -> frozenset[str]:
-    """``places`` less cities and countries (by their types in ``store`` or ``graph``)."""
+def _narrow(graph: TripleSource, places: frozenset[str], types: _StoredTypes) -> frozenset[str]:
+    """``places`` less cities and countries (by their ``types`` in the store or in ``graph``)."""
     kept = set()
     for place in places:
         kinds = {str(t) for t in graph.objects(URIRef(place), RDF.type)}
-        kinds.update(
-            q.object.value
-            for q in store.quads_for_pattern(ox.NamedNode(place), ox.NamedNode(str(RDF.type)), None)
-            if isinstance(q.object, ox.NamedNode)
-        )
-        if not kinds & _BROAD_PLACES:
+        if not (kinds | types[place]) & _BROAD_PLACES:
             kept.add(place)
     return frozenset(kept)
 
@@ -434,8 +488,9 @@ def find_similar(
     records = facts_in_graph(graph)
     if not records:
         return []
-    if store is not None:
-        records = [replace(r, places=_narrow(store, graph, r.places)) for r in records]
+    types = _StoredTypes(store) if store is not None else None
+    if types is not None:
+        records = [replace(r, places=_narrow(graph, r.places, types)) for r in records]
     if index is not None:
         known = index
     else:
@@ -454,7 +509,7 @@ def find_similar(
                 continue  # the same IRI: an exact duplicate, refused on its own
             else:
                 if at not in looked_up:
-                    looked_up[at] = facts_in_store(store, known.iris[at], known.shown[at])  # type: ignore[arg-type]
+                    looked_up[at] = facts_in_store(store, known.iris[at], known.shown[at], types)  # type: ignore[arg-type]
                 other = looked_up[at]
             similar = compare(record, other, score)
             if similar is not None and (best is None or similar.score > best.score):

@@ -29,9 +29,14 @@ def skolemised_quads(
     (for a write: no rdflib graph in between)."""
     node = ox.NamedNode(name)
     return [
-        ox.Quad(term_to_oxigraph(s), term_to_oxigraph(p), term_to_oxigraph(o), node)  # type: ignore[arg-type]
+        ox.Quad(_oxigraph(s), _oxigraph(p), _oxigraph(o), node)  # type: ignore[arg-type]
         for s, p, o in _skolemised(triples, scope)
     ]
+
+
+def _oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    # most terms of a batch are IRIs: made without the checks of term_to_oxigraph
+    return ox.NamedNode(term) if type(term) is URIRef else term_to_oxigraph(term)  # type: ignore[arg-type]
 
 
 def _skolemised(
@@ -47,13 +52,14 @@ def _skolemised(
         return term
 
     # Labels go by the sorted order of the triples with blank nodes; the others need no sort
-    # (a CSV batch has none: 52,000 triples of 1,000 records sorted for nothing).
-    plain: list[tuple[Node, Node, Node]] = []
+    # (a CSV batch has none: 52,000 triples of 1,000 records sorted for nothing). A triple
+    # given twice is one quad in the store and takes no label of its own: no set is made.
     blank: list[tuple[Node, Node, Node]] = []
-    for triple in set(triples):
-        has_blank = isinstance(triple[0], BNode) or isinstance(triple[2], BNode)
-        (blank if has_blank else plain).append(triple)
-    yield from plain
+    for triple in triples:
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            blank.append(triple)
+        else:
+            yield triple
     for s, p, o in sorted(blank, key=lambda t: tuple(str(x) for x in t)):
         yield fix(s), p, fix(o)
 

@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import threading
 import time
@@ -358,8 +359,15 @@ class DiskStore(EmbeddedStore):
     def close(self) -> None:
         if self.worker is not None:
             self.worker.close()
-        self._store = ox.Store()  # drop the reference: pyoxigraph closes the files
-        gc.collect()
+        old, self._store = self._store, ox.Store()
+        # Held by more than this name and getrefcount's argument, the store may be held by
+        # garbage in a reference cycle, which a collection frees. Else dropping the name
+        # closes the files, and the collection would only walk the caller's objects (0.13 s
+        # of a 1,000-record add at 100,000 enterprises: the batch, its report, the names).
+        held = sys.getrefcount(old) > 2
+        del old  # drop the reference: pyoxigraph closes the files
+        if held:
+            gc.collect()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
