@@ -210,6 +210,20 @@ def test_merge_in_small_parts_keeps_order_and_drops_repeats_across_parts(
     assert out.getvalue() == b"".join(expected)
 
 
+@pytest.mark.parametrize("run_bytes", [1024, 1 << 20], ids=["runs-on-disk", "in-memory"])
+def test_runs_and_output_written_a_few_lines_at_a_time_hold_every_line(
+    monkeypatch: pytest.MonkeyPatch, run_bytes: int
+) -> None:
+    monkeypatch.setattr(linesort, "_WRITE_LINES", 7)  # runs and output in many joined writes
+    rng = random.Random(7)
+    lines = [f"<s{rng.randint(0, 400)}> <p> {i} .\n".encode() for i in range(1000)]
+    with LineSorter(run_bytes=run_bytes) as sorter:
+        sorter.add(b"".join(lines))
+        out = io.BytesIO()
+        sorter.write_to(out)
+    assert out.getvalue() == b"".join(sorted(lines))
+
+
 @pytest.mark.parametrize("run_bytes", [300, 1 << 20], ids=["runs-on-disk", "in-memory"])
 def test_graph_sorter_gives_each_graph_its_lines_sorted_and_once(run_bytes: int) -> None:
     rng = random.Random(5)
