@@ -49,6 +49,7 @@ def _records(count: int) -> list[ox.Quad]:
             (e, f"{RDF}type", ox.NamedNode(f"{UMKM}Enterprise")),
             (e, f"{SCHEMA}name", ox.Literal(f"Usaha {i} \t_:not-a-blank-node")),
             (e, f"{RDFS}label", ox.Literal(f"Usaha {i}", language="id")),
+            (e, f"{RDFS}comment", ox.Literal(f"Catatan {i}\nbaris dua", language="en")),
             (e, f"{UMKM}hasProduct", p),
             (
                 e,
@@ -147,6 +148,13 @@ def test_turtle_nests_blank_nodes_used_once(kg: KnowledgeGraph) -> None:
     assert "rdfs:seeAlso _:c14n" in text  # used twice: keeps its label
     assert '"""SELECT *\nWHERE { ?s ?p \\"_:x\\" }\n"""' in text
     assert "umkm:paragraph " in text and '"^^xsd:integer' not in text
+
+
+def test_turtle_writes_literals_as_they_are_unless_they_break_lines(kg: KnowledgeGraph) -> None:
+    text = _dump(kg, RdfFormat.TURTLE).decode()
+    assert '    rdfs:label "Usaha 7"@id ;\n' in text
+    assert '    rdfs:comment """Catatan 7\nbaris dua"""@en ;\n' in text
+    assert '    schema:name """Produk 7\nbaris dua""" ;\n' in text
 
 
 def test_trig_keeps_a_blank_node_shared_by_two_graphs_labelled() -> None:

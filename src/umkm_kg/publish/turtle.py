@@ -124,7 +124,7 @@ class TurtleWriter:
         last = ""
         simple = True  # no object is a blank node
         iris = self._iris
-        iri = self.iri
+        name = self._name
         literal = self.literal
         for chunk in lines:
             # N-Triples escapes line breaks, so " .\n" only ever ends a line
@@ -147,9 +147,10 @@ class TurtleWriter:
                     continue
                 first = o[0]
                 if first == "<":
-                    rendered = iris.get(o) or iri(o)
+                    rendered = iris.get(o) or name(o)
                 elif first == '"':
-                    rendered = o if o[-1] == '"' and "\\n" not in o else literal(o)
+                    # a plain or language-tagged literal without a line break is written as is
+                    rendered = o if o[-1] != ">" and "\\n" not in o else literal(o)
                 else:  # a blank node, maybe nested: the whole block by _block
                     simple = False
                     continue
@@ -283,19 +284,20 @@ class TurtleWriter:
 
     def iri(self, token: str) -> str:
         """``<iri>`` as a prefixed name if a prefix covers it with a plain local name."""
-        cached = self._iris.get(token)
-        if cached is not None:
-            return cached
+        return self._iris.get(token) or self._name(token)
+
+    def _name(self, token: str) -> str:
+        """:meth:`iri` of a token not in the cache (put in it while it has room)."""
         name = token
         if token.startswith("<"):
-            value = token[1:-1]
             if self._by_namespace is not None:
                 # a local name holds no "/" or "#", so only the namespace up to the last one fits
-                cut = max(value.rfind("/"), value.rfind("#")) + 1
-                prefix = self._by_namespace.get(value[:cut])
-                if prefix is not None and _LOCAL.match(value, cut):
-                    name = f"{prefix}:{value[cut:]}"
+                cut = max(token.rfind("/"), token.rfind("#")) + 1
+                prefix = self._by_namespace.get(token[1:cut])
+                if prefix is not None and _LOCAL.match(token, cut, len(token) - 1):
+                    name = f"{prefix}:{token[cut:-1]}"
             else:
+                value = token[1:-1]
                 for ns, prefix in self._namespaces:
                     if value.startswith(ns) and _LOCAL.match(value, len(ns)):
                         name = f"{prefix}:{value[len(ns) :]}"
