@@ -49,6 +49,7 @@ def _records(count: int) -> list[ox.Quad]:
             (e, f"{RDF}type", ox.NamedNode(f"{UMKM}Enterprise")),
             (e, f"{SCHEMA}name", ox.Literal(f"Usaha {i} \t_:not-a-blank-node")),
             (e, f"{RDFS}label", ox.Literal(f"Usaha {i}", language="id")),
+            (e, f"{RDFS}comment", ox.Literal(f"Catatan {i}\nbaris dua", language="en")),
             (e, f"{UMKM}hasProduct", p),
             (
                 e,
@@ -149,6 +150,13 @@ def test_turtle_nests_blank_nodes_used_once(kg: KnowledgeGraph) -> None:
     assert "umkm:paragraph " in text and '"^^xsd:integer' not in text
 
 
+def test_turtle_writes_literals_as_they_are_unless_they_break_lines(kg: KnowledgeGraph) -> None:
+    text = _dump(kg, RdfFormat.TURTLE).decode()
+    assert '    rdfs:label "Usaha 7"@id ;\n' in text
+    assert '    rdfs:comment """Catatan 7\nbaris dua"""@en ;\n' in text
+    assert '    schema:name """Produk 7\nbaris dua""" ;\n' in text
+
+
 def test_trig_keeps_a_blank_node_shared_by_two_graphs_labelled() -> None:
     store = EmbeddedStore()
     node = ox.BlankNode("shared")
@@ -208,6 +216,20 @@ def test_merge_in_small_parts_keeps_order_and_drops_repeats_across_parts(
         out = io.BytesIO()
         sorter.write_to(out)
     assert out.getvalue() == b"".join(expected)
+
+
+@pytest.mark.parametrize("run_bytes", [1024, 1 << 20], ids=["runs-on-disk", "in-memory"])
+def test_runs_and_output_written_a_few_lines_at_a_time_hold_every_line(
+    monkeypatch: pytest.MonkeyPatch, run_bytes: int
+) -> None:
+    monkeypatch.setattr(linesort, "_WRITE_LINES", 7)  # runs and output in many joined writes
+    rng = random.Random(7)
+    lines = [f"<s{rng.randint(0, 400)}> <p> {i} .\n".encode() for i in range(1000)]
+    with LineSorter(run_bytes=run_bytes) as sorter:
+        sorter.add(b"".join(lines))
+        out = io.BytesIO()
+        sorter.write_to(out)
+    assert out.getvalue() == b"".join(sorted(lines))
 
 
 @pytest.mark.parametrize("run_bytes", [300, 1 << 20], ids=["runs-on-disk", "in-memory"])

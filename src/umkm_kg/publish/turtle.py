@@ -51,9 +51,11 @@ _SHORTHAND = {
 }
 _ESCAPE = re.compile(r"\\(.)")
 _IRI_CACHE = 1 << 16
-_FLUSH = 1 << 20
+_FLUSH = 1 << 15
+"""Pieces of output held before they are written (a few hundred kB)."""
 _INDENT = "    "
 _INNER = _INDENT * 2
+_OBJECTS = f" ,\n{_INNER}"
 
 
 @dataclass
@@ -114,8 +116,7 @@ class TurtleWriter:
         Each item of ``lines`` is one or more whole lines. Lines whose subject is a blank node
         are skipped: those triples are in ``blanks``.
         """
-        parts: list[str] = []
-        size = 0
+        parts: list[str] = []  # the output's pieces, written a few hundred kB at a time
         subject = ""
         rows: list[str] = []  # the subject's lines, for :meth:`_block` if an object is blank
         groups: list[tuple[str, list[str]]] = []  # (predicate, objects as written)
@@ -123,20 +124,20 @@ class TurtleWriter:
         last = ""
         simple = True  # no object is a blank node
         iris = self._iris
-        iri = self.iri
+        name = self._name
         literal = self.literal
         for chunk in lines:
-            text = chunk.decode("utf-8").split("\n")
-            text.pop()  # after the last newline
+            # N-Triples escapes line breaks, so " .\n" only ever ends a line
+            text = chunk.decode("utf-8").split(" .\n")
+            text.pop()  # after the last line's end
             for row in text:
                 s, p, o = row.split(" ", 2)
                 if s != subject:
                     if rows:
-                        block = self._end_subject(subject, rows, groups, simple)
-                        size += self._emit(parts, block)
-                        if size > _FLUSH:
+                        self._end_subject(parts, subject, rows, groups, simple)
+                        if len(parts) > _FLUSH:
                             output.write("".join(parts).encode("utf-8"))
-                            parts, size = [], 0
+                            parts = []
                     subject, rows, groups, last, simple = s, [], [], "", True
                     if s.startswith("_:"):
                         subject, rows = "", []  # in ``blanks``
@@ -144,12 +145,12 @@ class TurtleWriter:
                 rows.append(row)
                 if not simple:
                     continue
-                o = o[:-2]  # drop " ."
                 first = o[0]
                 if first == "<":
-                    rendered = iris.get(o) or iri(o)
+                    rendered = iris.get(o) or name(o)
                 elif first == '"':
-                    rendered = o if o[-1] == '"' and "\\n" not in o else literal(o)
+                    # a plain or language-tagged literal without a line break is written as is
+                    rendered = o if o[-1] != ">" and "\\n" not in o else literal(o)
                 else:  # a blank node, maybe nested: the whole block by _block
                     simple = False
                     continue
@@ -160,26 +161,33 @@ class TurtleWriter:
                     groups.append((p, objects))
                     last = p
         if rows:
-            self._emit(parts, self._end_subject(subject, rows, groups, simple))
+            self._end_subject(parts, subject, rows, groups, simple)
         for label in self._leftover_blank_nodes():
             self._written.add(label)
-            self._emit(parts, self._block(label, self.blanks.descriptions[label]))
+            self._start_block(parts)
+            parts.append(self._block(label, self.blanks.descriptions[label]))
         output.write("".join(parts).encode("utf-8"))
 
     def _end_subject(
-        self, subject: str, rows: list[str], groups: list[tuple[str, list[str]]], simple: bool
-    ) -> str:
-        """The block of an IRI subject: its ``groups`` of objects as written, or, when an
-        object is a blank node (``simple`` false), :meth:`_block` of its ``rows``."""
+        self,
+        parts: list[str],
+        subject: str,
+        rows: list[str],
+        groups: list[tuple[str, list[str]]],
+        simple: bool,
+    ) -> None:
+        """Add the block of an IRI subject to ``parts``: its ``groups`` of objects as written,
+        or, when an object is a blank node (``simple`` false), :meth:`_block` of its ``rows``."""
+        self._start_block(parts)
         if not simple:
             pairs = []
             for row in rows:
                 _, p, o = row.split(" ", 2)
-                pairs.append((p, o[:-2]))
-            return self._block(self.iri(subject), pairs)
-        iris = self._iris
+                pairs.append((p, o))
+            parts.append(self._block(self.iri(subject), pairs))
+            return
         heads = self._heads
-        out = [iris.get(subject) or self.iri(subject), "\n"]
+        parts += (self._iris.get(subject) or self.iri(subject), "\n")
         typed = -1
         for index, (p, _) in enumerate(groups):
             if p == RDF_TYPE:
@@ -194,19 +202,16 @@ class TurtleWriter:
                 if len(heads) < _IRI_CACHE:
                     heads[p] = head
             if len(objects) == 1:
-                out += (head, objects[0], " ;\n")
+                parts += (head, objects[0], " ;\n")
             else:  # the predicate on its own line, then one object a line
-                out += (head[:-1], "\n", _INNER, f" ,\n{_INNER}".join(objects), " ;\n")
-        out.append(".\n")
-        return "".join(out)
+                parts += (head[:-1], "\n", _INNER, _OBJECTS.join(objects), " ;\n")
+        parts.append(".\n")
 
-    def _emit(self, parts: list[str], block: str) -> int:
-        """Add a block to ``parts``, after a blank line unless it is the first."""
+    def _start_block(self, parts: list[str]) -> None:
+        """A blank line in ``parts`` before a block, unless it is the first."""
         if self._blocks:
             parts.append("\n")
-        parts.append(block)
         self._blocks += 1
-        return len(block)
 
     def _leftover_blank_nodes(self) -> Iterable[str]:
         """Blank nodes not yet written: used more than once or not at all, then cycles."""
@@ -279,19 +284,20 @@ class TurtleWriter:
 
     def iri(self, token: str) -> str:
         """``<iri>`` as a prefixed name if a prefix covers it with a plain local name."""
-        cached = self._iris.get(token)
-        if cached is not None:
-            return cached
+        return self._iris.get(token) or self._name(token)
+
+    def _name(self, token: str) -> str:
+        """:meth:`iri` of a token not in the cache (put in it while it has room)."""
         name = token
         if token.startswith("<"):
-            value = token[1:-1]
             if self._by_namespace is not None:
                 # a local name holds no "/" or "#", so only the namespace up to the last one fits
-                cut = max(value.rfind("/"), value.rfind("#")) + 1
-                prefix = self._by_namespace.get(value[:cut])
-                if prefix is not None and _LOCAL.match(value, cut):
-                    name = f"{prefix}:{value[cut:]}"
+                cut = max(token.rfind("/"), token.rfind("#")) + 1
+                prefix = self._by_namespace.get(token[1:cut])
+                if prefix is not None and _LOCAL.match(token, cut, len(token) - 1):
+                    name = f"{prefix}:{token[cut:-1]}"
             else:
+                value = token[1:-1]
                 for ns, prefix in self._namespaces:
                     if value.startswith(ns) and _LOCAL.match(value, len(ns)):
                         name = f"{prefix}:{value[len(ns) :]}"
