@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import operator
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
@@ -27,7 +28,7 @@ _WRITE_LINES = 10_000
 """Lines joined into one write (about a MiB of N-Triples)."""
 
 
-class _Closing:
+class _Closing(ABC):
     """``with`` for a sorter: ``close`` (its temporary files removed) when the block ends."""
 
     def __enter__(self) -> Self:
@@ -41,8 +42,9 @@ class _Closing:
     ) -> None:
         self.close()
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Remove the sorter's temporary files."""
 
 
 class LineSorter(_Closing):
