@@ -49,7 +49,6 @@ def check_stored(store: DiskStore) -> StoredCheck:
 
 def _check(store: DiskStore) -> StoredCheck:
     from ..kg import KnowledgeGraph
-    from ..store.disk import CACHE_FOLDER
     from ..validation import shapes_version, validate_graph
     from .load import Loaded, validate_stored_graph
 
@@ -69,11 +68,10 @@ def _check(store: DiskStore) -> StoredCheck:
         if graph in unvalidated or current not in claimed:
             stale.append(graph)
     context = KnowledgeGraph(store)
-    shapes_cache = store.folder.parent / CACHE_FOLDER
     for graph in stale:
         loaded = Loaded(graph=graph)
         validate_stored_graph(
-            context, data, graph, graph.rsplit("/", 1)[-1], loaded, shapes_cache=shapes_cache
+            context, data, graph, graph.rsplit("/", 1)[-1], loaded, shapes_cache=store.cache.folder
         )
         violations += loaded.violation_count  # problems, as for the bundled graphs above
     return StoredCheck(violations == 0, violations, tuple(stale))

@@ -28,7 +28,6 @@ from ..formats import RdfFormat
 from ..namespaces import GENID
 from ..query.results import term_from_oxigraph
 from ..store import DiskStore, EmbeddedStore, Transaction
-from ..store.disk import CACHE_FOLDER
 from .duplicates import check_duplicates, graph_duplicates, without_known_triples
 from .ntparts import checked_quads, load_ntriples
 from .rdfinput import RecordFormat, read_input
@@ -121,8 +120,7 @@ def load_records(
     formats = [_format(path, fmt) for path in paths]
     try:
         with store.transaction(f"load {batch} from {', '.join(map(str, paths))}") as tx:
-            cache = records.data_dir / CACHE_FOLDER
-            _fill(tx, paths, formats, str(batch), loaded, validate, chunk, note, cache)
+            _fill(tx, paths, formats, str(batch), loaded, validate, chunk, note, store.cache.folder)
             tx.extend(
                 quads(
                     provenance(
@@ -155,7 +153,7 @@ def _fill(
     validate: bool,
     chunk: int,
     note: Progress,
-    cache: Path,
+    shapes_cache: Path,
 ) -> None:
     # A function of its own, so that every reference to the transaction's store it made (the
     # context graph, query iterators) is gone when it returns: the store must be closed before
@@ -173,7 +171,7 @@ def _fill(
     if validate and rdf_files:
         source = ", ".join(Path(p).name for p in paths)
         validate_stored_graph(
-            context, tx.store, batch, source, loaded, chunk, note, shapes_cache=cache
+            context, tx.store, batch, source, loaded, chunk, note, shapes_cache=shapes_cache
         )
         problems = graph_duplicates(tx.store, batch)
         if problems:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..store.disk import CACHE_FOLDER, DiskStore, Generation
+from ..store.disk import DiskStore, Generation
 from .graphcache import load_cached, store_cached
 from .resolver import RESOLVED_CLASSES, described, resolver_rows, typed_resources
 from .written import CACHE_FILE as WRITTEN_FILE
@@ -45,7 +45,7 @@ Labels = dict[str, dict[str, str]]
 def stored_rows(store: DiskStore) -> tuple[list[tuple[str, str, str]], Labels]:
     """The rows and labels of :class:`.resolver.Resolver` for the current generation of
     ``store``, from the files of its data folder's ``cache/`` where they still hold."""
-    cache = store.folder.parent / CACHE_FOLDER
+    cache = store.cache.folder
     generation = store.generation
     written = cached_destinations(store.oxigraph, generation.graphs, cache / WRITTEN_FILE)
     typed, keys, labels = cached_reference(store.oxigraph, generation, cache / CACHE_FILE)
